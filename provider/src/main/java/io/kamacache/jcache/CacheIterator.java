@@ -1,0 +1,59 @@
+package io.kamacache.jcache;
+
+import io.kamacache.group.Group;
+import io.kamacache.group.GroupEntry;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import javax.cache.Cache;
+
+/**
+ * Walks a snapshot of the keys, reading each as it goes: entries removed or expired since the
+ * snapshot are skipped, and each entry returned counts as an access.
+ */
+final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
+  private final KamaCache<K, V> cache;
+  private final Group<K, V> group;
+  private final Iterator<K> keys;
+  private Cache.Entry<K, V> next;
+  private K lastKey;
+
+  CacheIterator(KamaCache<K, V> cache, Group<K, V> group) {
+    this.cache = cache;
+    this.group = group;
+    this.keys = group.keys().iterator();
+  }
+
+  @Override
+  public boolean hasNext() {
+    cache.requireOpen();
+    while (next == null && keys.hasNext()) {
+      K key = keys.next();
+      V value = group.peekForIteration(key);
+      if (value != null) {
+        next = new GroupEntry<>(key, value);
+      }
+    }
+    return next != null;
+  }
+
+  @Override
+  public Cache.Entry<K, V> next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Cache.Entry<K, V> entry = next;
+    next = null;
+    lastKey = entry.getKey();
+    return entry;
+  }
+
+  @Override
+  public void remove() {
+    cache.requireOpen();
+    if (lastKey == null) {
+      throw new IllegalStateException("next() has not returned an entry to remove");
+    }
+    group.remove(lastKey);
+    lastKey = null;
+  }
+}

@@ -1,0 +1,365 @@
+package io.kamacache.jcache;
+
+import io.kamacache.codec.ByValueCopier;
+import io.kamacache.codec.Copier;
+import io.kamacache.codec.JavaSerializationCodec;
+import io.kamacache.event.EventDispatcher;
+import io.kamacache.group.Group;
+import io.kamacache.group.GroupSettings;
+import io.kamacache.management.CacheConfigurationBean;
+import io.kamacache.management.CacheStatistics;
+import io.kamacache.management.MBeans;
+import io.kamacache.store.TtlWalker;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.Factory;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+import javax.management.ObjectName;
+
+/**
+ * The {@link Cache} an application holds. It checks arguments and lifecycle, then hands each
+ * operation to the cache's {@link Group}, where all of JSR-107's rules are applied.
+ */
+public final class KamaCache<K, V> implements Cache<K, V> {
+
+  private final String name;
+  private final KamaCacheManager manager;
+  private final KamaConfiguration<K, V> configuration;
+  private final Group<K, V> group;
+  private final TtlWalker.Walkable walkable;
+  private final ObjectName configurationName;
+  private final ObjectName statisticsName;
+  private volatile boolean closed;
+
+  KamaCache(String name, KamaCacheManager manager, KamaConfiguration<K, V> configuration) {
+    this.name = name;
+    this.manager = manager;
+    this.configuration = configuration;
+    Copier copier = configuration.isStoreByValue()
+        ? new ByValueCopier(new JavaSerializationCodec(), manager.getClassLoader())
+        : Copier.BY_REFERENCE;
+    EventDispatcher<K, V> events = new EventDispatcher<>(manager.provider().executor(), copier);
+    events.setSource(this);
+    for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
+      events.register(listener);
+    }
+    GroupSettings<K, V> settings = new GroupSettings<K, V>()
+        .capacity(configuration.getCapacity())
+        .expiryPolicy(create(configuration.getExpiryPolicyFactory(), EternalExpiryPolicy.factoryOf()))
+        .loader(create(configuration.getCacheLoaderFactory()), configuration.isReadThrough())
+        .writer(configuration.isWriteThrough() ? create(configuration.getCacheWriterFactory()) : null)
+        .copier(copier)
+        .events(events)
+        .statistics(new CacheStatistics())
+        .executor(manager.provider().executor());
+    this.group = new Group<>(name, settings);
+    this.walkable = budget -> {
+      int removed = group.store().expireStep(budget, TimeUnit.NANOSECONDS);
+      EventDispatcher.awaitSynchronous();
+      return removed;
+    };
+    manager.provider().walker().register(walkable);
+    this.configurationName = MBeans.name(MBeans.Kind.CONFIGURATION, manager.getURI(), name);
+    this.statisticsName = MBeans.name(MBeans.Kind.STATISTICS, manager.getURI(), name);
+    if (configuration.isManagementEnabled()) {
+      enableManagement(true);
+    }
+    if (configuration.isStatisticsEnabled()) {
+      enableStatistics(true);
+    }
+  }
+
+  private static <T> T create(Factory<T> factory) {
+    return factory == null ? null : factory.create();
+  }
+
+  private static <T> T create(Factory<T> factory, Factory<? extends T> fallback) {
+    return factory == null ? fallback.create() : factory.create();
+  }
+
+  /** The live configuration; never handed out, callers get copies. */
+  CompleteConfiguration<K, V> configuration() {
+    return configuration;
+  }
+
+  // ---- reads
+
+  @Override public V get(K key) {
+    requireOpen();
+    return group.get(checkKey(key));
+  }
+
+  @Override public Map<K, V> getAll(Set<? extends K> keys) {
+    requireOpen();
+    return group.getAll(checkKeys(keys));
+  }
+
+  @Override public boolean containsKey(K key) {
+    requireOpen();
+    return group.containsKey(checkKey(key));
+  }
+
+  @Override public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
+    requireOpen();
+    group.loadAll(checkKeys(keys), replaceExistingValues, listener);
+  }
+
+  // ---- writes
+
+  @Override public void put(K key, V value) {
+    requireOpen();
+    group.put(checkKey(key), checkValue(value));
+  }
+
+  @Override public V getAndPut(K key, V value) {
+    requireOpen();
+    return group.getAndPut(checkKey(key), checkValue(value));
+  }
+
+  @Override public void putAll(Map<? extends K, ? extends V> map) {
+    requireOpen();
+    Objects.requireNonNull(map, "map");
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      checkKey(entry.getKey());
+      checkValue(entry.getValue());
+    }
+    group.putAll(map);
+  }
+
+  @Override public boolean putIfAbsent(K key, V value) {
+    requireOpen();
+    return group.putIfAbsent(checkKey(key), checkValue(value));
+  }
+
+  @Override public boolean remove(K key) {
+    requireOpen();
+    return group.remove(checkKey(key));
+  }
+
+  @Override public boolean remove(K key, V oldValue) {
+    requireOpen();
+    return group.remove(checkKey(key), checkValue(oldValue));
+  }
+
+  @Override public V getAndRemove(K key) {
+    requireOpen();
+    return group.getAndRemove(checkKey(key));
+  }
+
+  @Override public boolean replace(K key, V oldValue, V newValue) {
+    requireOpen();
+    return group.replace(checkKey(key), checkValue(oldValue), checkValue(newValue));
+  }
+
+  @Override public boolean replace(K key, V value) {
+    requireOpen();
+    return group.replace(checkKey(key), checkValue(value));
+  }
+
+  @Override public V getAndReplace(K key, V value) {
+    requireOpen();
+    return group.getAndReplace(checkKey(key), checkValue(value));
+  }
+
+  @Override public void removeAll(Set<? extends K> keys) {
+    requireOpen();
+    group.removeAll(checkKeys(keys));
+  }
+
+  @Override public void removeAll() {
+    requireOpen();
+    group.removeAll();
+  }
+
+  @Override public void clear() {
+    requireOpen();
+    group.clear();
+  }
+
+  // ---- entry processors
+
+  @Override public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireOpen();
+    checkKey(key);
+    Objects.requireNonNull(entryProcessor, "entryProcessor");
+    return group.invoke(key, entryProcessor, arguments);
+  }
+
+  @Override public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
+      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireOpen();
+    checkKeys(keys);
+    Objects.requireNonNull(entryProcessor, "entryProcessor");
+    Map<K, EntryProcessorResult<T>> results = new java.util.LinkedHashMap<>();
+    for (K key : keys) {
+      try {
+        T result = group.invoke(key, entryProcessor, arguments);
+        if (result != null) {
+          results.put(key, () -> result);
+        }
+      } catch (EntryProcessorException e) {
+        results.put(key, () -> {
+          throw e;
+        });
+      }
+    }
+    return results;
+  }
+
+  // ---- listeners
+
+  @Override public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
+    synchronized (configuration) {
+      group.events().register(listenerConfiguration);
+      configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+    }
+  }
+
+  @Override public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
+    synchronized (configuration) {
+      configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+      group.events().deregister(listenerConfiguration);
+    }
+  }
+
+  // ---- iteration
+
+  @Override public Iterator<Entry<K, V>> iterator() {
+    requireOpen();
+    return new CacheIterator<>(this, group);
+  }
+
+  // ---- lifecycle and management
+
+  @Override public String getName() {
+    return name;
+  }
+
+  @Override public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    Objects.requireNonNull(clazz, "clazz");
+    KamaConfiguration<K, V> copy;
+    synchronized (configuration) {
+      copy = new KamaConfiguration<>(configuration);
+    }
+    if (clazz.isInstance(copy)) {
+      return clazz.cast(copy);
+    }
+    throw new IllegalArgumentException("the configuration is a KamaConfiguration, not a " + clazz.getName());
+  }
+
+  void enableManagement(boolean enabled) {
+    synchronized (configuration) {
+      if (enabled) {
+        MBeans.register(new CacheConfigurationBean(this::configuration), configurationName);
+      } else {
+        MBeans.unregister(configurationName);
+      }
+      configuration.setManagementEnabled(enabled);
+    }
+  }
+
+  void enableStatistics(boolean enabled) {
+    synchronized (configuration) {
+      CacheStatistics statistics = group.statistics();
+      if (enabled) {
+        MBeans.register(statistics, statisticsName);
+      } else {
+        MBeans.unregister(statisticsName);
+      }
+      statistics.setEnabled(enabled);
+      configuration.setStatisticsEnabled(enabled);
+    }
+  }
+
+  @Override public void close() {
+    if (closed) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    manager.release(this);
+    manager.provider().walker().unregister(walkable);
+    MBeans.unregister(configurationName);
+    MBeans.unregister(statisticsName);
+    group.close();
+  }
+
+  @Override public boolean isClosed() {
+    return closed;
+  }
+
+  @Override public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isAssignableFrom(getClass())) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("cannot unwrap a KamaCache to " + clazz.getName());
+  }
+
+  // ---- argument checks
+
+  void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the cache '" + name + "' is closed");
+    }
+  }
+
+  private K checkKey(K key) {
+    Objects.requireNonNull(key, "a cache key may not be null");
+    Class<K> type = configuration.getKeyType();
+    if (type != Object.class && !type.isInstance(key)) {
+      throw new ClassCastException("cache '" + name + "' takes keys of type " + type.getName()
+          + ", not " + key.getClass().getName());
+    }
+    return key;
+  }
+
+  private V checkValue(V value) {
+    Objects.requireNonNull(value, "a cache value may not be null");
+    Class<V> type = configuration.getValueType();
+    if (type != Object.class && !type.isInstance(value)) {
+      throw new ClassCastException("cache '" + name + "' takes values of type " + type.getName()
+          + ", not " + value.getClass().getName());
+    }
+    return value;
+  }
+
+  private <S extends Set<? extends K>> S checkKeys(S keys) {
+    Objects.requireNonNull(keys, "keys");
+    for (K key : keys) {
+      checkKey(key);
+    }
+    return keys;
+  }
+
+  @Override public String toString() {
+    return "KamaCache{" + name + "}";
+  }
+}

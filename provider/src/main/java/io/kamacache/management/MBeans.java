@@ -1,0 +1,66 @@
+package io.kamacache.management;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import javax.cache.CacheException;
+import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/** Registers a cache's MXBeans on the platform MBeanServer under the names JSR-107 prescribes. */
+public final class MBeans {
+
+  /** The two kinds of bean, as they appear in the {@code type} key of the name. */
+  public enum Kind {
+    CONFIGURATION("CacheConfiguration"),
+    STATISTICS("CacheStatistics");
+
+    private final String type;
+
+    Kind(String type) {
+      this.type = type;
+    }
+  }
+
+  private MBeans() {}
+
+  public static ObjectName name(Kind kind, URI managerUri, String cacheName) {
+    String text = "javax.cache:type=" + kind.type + ",CacheManager=" + sanitize(managerUri.toString())
+        + ",Cache=" + sanitize(cacheName);
+    try {
+      return new ObjectName(text);
+    } catch (JMException e) {
+      throw new CacheException("illegal MBean name " + text, e);
+    }
+  }
+
+  /** The characters JMX gives meaning to in an unquoted value become dots. */
+  static String sanitize(String value) {
+    return value == null ? "" : value.replaceAll("[,:=\n]", ".");
+  }
+
+  /** Registers {@code bean}, replacing any bean already under the name. */
+  public static void register(Object bean, ObjectName name) {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      if (server.isRegistered(name)) {
+        server.unregisterMBean(name);
+      }
+      server.registerMBean(bean, name);
+    } catch (JMException e) {
+      throw new CacheException("cannot register MBean " + name, e);
+    }
+  }
+
+  public static void unregister(ObjectName name) {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      server.unregisterMBean(name);
+    } catch (InstanceNotFoundException e) {
+      // Already gone: nothing to do.
+    } catch (JMException e) {
+      throw new CacheException("cannot unregister MBean " + name, e);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.kamacache.store;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One lock's worth of the store: a single index over two LRU lists.
+ *
+ * <ul>
+ *   <li>A new key enters level 1. Its second access promotes it to level 2.
+ *   <li>Level 2 may hold at most {@link #level2Max} entries; its overflow is demoted to the head
+ *       of level 1 rather than dropped, so a once-hot key gets a second chance.
+ *   <li>Level 1 may use whatever level 2 does not, so a cold start is an LRU of the full size.
+ *   <li>When the bucket is full, level 1's least recent entry is evicted (level 2's if level 1 is
+ *       empty), and its hash is remembered in {@link GhostKeys}.
+ * </ul>
+ *
+ * <p>The key lives in exactly one level, and the index maps it to its single node, so an update
+ * changes the only copy of the value there is. Every method expects {@link #lock} to be held.
+ */
+final class Bucket<K, V> {
+
+  /** Level 2's share of the bucket. */
+  static final double LEVEL2_SHARE = 0.5;
+
+  final ReentrantLock lock = new ReentrantLock();
+  final Map<K, Node<K, V>> map = new HashMap<>();
+  private final Node<K, V> level1 = Node.sentinel();
+  private final Node<K, V> level2 = Node.sentinel();
+  private final int capacity;
+  private final int level2Max;
+  private final GhostKeys ghosts;
+  private final RemovalListener<K, V> listener;
+  private int level1Size;
+  private int level2Size;
+  /** Entries with a finite expiry time; read without the lock by the walker as a hint. */
+  volatile int expiring;
+
+  Bucket(int capacity, RemovalListener<K, V> listener) {
+    this.capacity = capacity;
+    this.level2Max = (int) (capacity * LEVEL2_SHARE);
+    this.ghosts = capacity == Integer.MAX_VALUE ? null : new GhostKeys(capacity);
+    this.listener = listener;
+  }
+
+  int size() {
+    return level1Size + level2Size;
+  }
+
+  /** The key's node if it is live; an expired node is removed and reported on the way. */
+  Node<K, V> liveNode(Object key, long now) {
+    Node<K, V> node = map.get(key);
+    if (node != null && Expiry.isExpired(node.expiresAt, now)) {
+      unlink(node);
+      listener.onRemoval(node.key, node.value, RemovalCause.EXPIRED);
+      return null;
+    }
+    return node;
+  }
+
+  Node<K, V> insert(K key, V value, long expiresAt) {
+    Node<K, V> node = new Node<>(key, value, expiresAt);
+    map.put(key, node);
+    if (expiresAt != Expiry.NEVER) {
+      expiring++;
+    }
+    if (ghosts != null && ghosts.remove(key.hashCode())) {
+      linkLevel2(node);
+    } else {
+      linkFirst(level1, node, (byte) 1);
+      level1Size++;
+    }
+    if (size() > capacity) {
+      evict();
+    }
+    return node;
+  }
+
+  void touch(Node<K, V> node) {
+    unlinkFromList(node);
+    if (node.level == 1) {
+      level1Size--;
+      linkLevel2(node);
+    } else {
+      linkFirst(level2, node, (byte) 2);
+    }
+  }
+
+  void setExpiresAt(Node<K, V> node, long expiresAt) {
+    if ((node.expiresAt == Expiry.NEVER) != (expiresAt == Expiry.NEVER)) {
+      expiring += expiresAt == Expiry.NEVER ? -1 : 1;
+    }
+    node.expiresAt = expiresAt;
+  }
+
+  /** Removes the node from the index and its level. */
+  void unlink(Node<K, V> node) {
+    map.remove(node.key);
+    unlinkFromList(node);
+    if (node.level == 1) {
+      level1Size--;
+    } else {
+      level2Size--;
+    }
+    if (node.expiresAt != Expiry.NEVER) {
+      expiring--;
+    }
+    node.level = 0;
+  }
+
+  int removeExpired(long now) {
+    int removed = 0;
+    for (Node<K, V> head : java.util.List.of(level1, level2)) {
+      Node<K, V> node = head.next;
+      while (node != head) {
+        Node<K, V> next = node.next;
+        if (Expiry.isExpired(node.expiresAt, now)) {
+          unlink(node);
+          listener.onRemoval(node.key, node.value, RemovalCause.EXPIRED);
+          removed++;
+        }
+        node = next;
+      }
+    }
+    return removed;
+  }
+
+  void clear() {
+    map.clear();
+    level1.next = level1;
+    level1.prev = level1;
+    level2.next = level2;
+    level2.prev = level2;
+    level1Size = 0;
+    level2Size = 0;
+    expiring = 0;
+    if (ghosts != null) {
+      ghosts.clear();
+    }
+  }
+
+  private void linkLevel2(Node<K, V> node) {
+    linkFirst(level2, node, (byte) 2);
+    level2Size++;
+    if (level2Size > level2Max) {
+      Node<K, V> demoted = level2.prev;
+      unlinkFromList(demoted);
+      level2Size--;
+      linkFirst(level1, demoted, (byte) 1);
+      level1Size++;
+    }
+  }
+
+  private void evict() {
+    Node<K, V> victim = level1Size > 0 ? level1.prev : level2.prev;
+    if (victim.level == 1 && ghosts != null) {
+      ghosts.add(victim.key.hashCode());
+    }
+    unlink(victim);
+    listener.onRemoval(victim.key, victim.value, RemovalCause.EVICTED);
+  }
+
+  private static <K, V> void linkFirst(Node<K, V> head, Node<K, V> node, byte level) {
+    node.level = level;
+    node.prev = head;
+    node.next = head.next;
+    head.next.prev = node;
+    head.next = node;
+  }
+
+  private static <K, V> void unlinkFromList(Node<K, V> node) {
+    node.prev.next = node.next;
+    node.next.prev = node.prev;
+    node.prev = null;
+    node.next = null;
+  }
+
+  void checkInvariants() {
+    int count1 = countLevel(level1, (byte) 1);
+    int count2 = countLevel(level2, (byte) 2);
+    int expiringCount = 0;
+    for (Node<K, V> node : map.values()) {
+      if (node.expiresAt != Expiry.NEVER) {
+        expiringCount++;
+      }
+    }
+    check(count1 == level1Size, "level 1 size");
+    check(count2 == level2Size, "level 2 size");
+    check(count1 + count2 == map.size(), "one index entry per listed node");
+    check(map.size() <= capacity, "bound");
+    check(level2Size <= level2Max, "level 2 bound");
+    check(expiringCount == expiring, "expiring count");
+  }
+
+  private int countLevel(Node<K, V> head, byte level) {
+    int count = 0;
+    for (Node<K, V> node = head.next; node != head; node = node.next) {
+      check(node.level == level, "node level");
+      check(map.get(node.key) == node, "node indexed");
+      check(node.next.prev == node, "links");
+      count++;
+    }
+    return count;
+  }
+
+  private static void check(boolean condition, String what) {
+    if (!condition) {
+      throw new IllegalStateException("store invariant broken: " + what);
+    }
+  }
+}

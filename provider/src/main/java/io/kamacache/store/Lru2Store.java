@@ -1,0 +1,303 @@
+package io.kamacache.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bounded map with the LRU-2 policy and a per-entry expiry time.
+ *
+ * <p>Keys are spread over {@code 2^k} independently locked {@link Bucket buckets}, so readers of
+ * different buckets never contend. The capacity is split exactly between the buckets, which makes
+ * the global bound exact without any shared counter. Every operation on one key runs under its
+ * bucket's lock, which is what gives the group its per-key atomicity.
+ */
+public final class Lru2Store<K, V> {
+
+  /** The capacity of a store without a bound. */
+  public static final long UNBOUNDED = Long.MAX_VALUE;
+
+  /** Fewer entries than this per bucket makes the per-bucket LRU order too coarse. */
+  static final int MIN_ENTRIES_PER_BUCKET = 128;
+  static final int MAX_BUCKETS = 64;
+
+  private final Bucket<K, V>[] buckets;
+  private final int mask;
+  private final long capacity;
+  private final Ticker ticker;
+  private int walkCursor;
+
+  public Lru2Store(long capacity, Ticker ticker, RemovalListener<K, V> listener) {
+    this(capacity, bucketsFor(capacity), ticker, listener);
+  }
+
+  @SuppressWarnings("unchecked")
+  Lru2Store(long capacity, int bucketCount, Ticker ticker, RemovalListener<K, V> listener) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+    }
+    if (Integer.bitCount(bucketCount) != 1 || bucketCount > capacity) {
+      throw new IllegalArgumentException("bucket count must be a power of two no larger than the capacity");
+    }
+    this.capacity = capacity;
+    this.ticker = Objects.requireNonNull(ticker);
+    this.mask = bucketCount - 1;
+    this.buckets = new Bucket[bucketCount];
+    for (int i = 0; i < bucketCount; i++) {
+      int share = capacity == UNBOUNDED
+          ? Integer.MAX_VALUE
+          : (int) (capacity / bucketCount + (i < capacity % bucketCount ? 1 : 0));
+      buckets[i] = new Bucket<>(share, listener);
+    }
+  }
+
+  static int bucketsFor(long capacity) {
+    long wanted = capacity == UNBOUNDED ? MAX_BUCKETS : capacity / MIN_ENTRIES_PER_BUCKET;
+    int count = 1;
+    while (count < MAX_BUCKETS && count * 2L <= wanted) {
+      count *= 2;
+    }
+    return count;
+  }
+
+  /**
+   * A well-spread 32-bit hash. {@code String.hashCode()} is already the BKDR polynomial (seed 31)
+   * and is cached by the string; the multiply-and-fold spreads its low bits, which the mask keeps.
+   */
+  static int spread(int h) {
+    h *= 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  private Bucket<K, V> bucketOf(Object key) {
+    return buckets[spread(key.hashCode()) & mask];
+  }
+
+  public long capacity() {
+    return capacity;
+  }
+
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** Runs {@code function} on the key's slot while the key's bucket is locked. */
+  public <R> R compute(K key, KeyFunction<K, V, R> function) {
+    Bucket<K, V> bucket = bucketOf(key);
+    bucket.lock.lock();
+    try {
+      BucketSlot<K, V> slot = new BucketSlot<>(bucket, key, ticker.nanos());
+      return function.apply(key, slot);
+    } finally {
+      bucket.lock.unlock();
+    }
+  }
+
+  /**
+   * The read path, kept free of allocation: returns the live value and records the access, or
+   * null. {@code onAccess} may move the expiry time; it runs under the bucket's lock.
+   */
+  public V get(K key, AccessRule<V> onAccess) {
+    Bucket<K, V> bucket = bucketOf(key);
+    bucket.lock.lock();
+    try {
+      long now = ticker.nanos();
+      Node<K, V> node = bucket.liveNode(key, now);
+      if (node == null) {
+        return null;
+      }
+      bucket.touch(node);
+      long next = onAccess.expiresAt(node.value, node.expiresAt, now);
+      if (next != node.expiresAt) {
+        bucket.setExpiresAt(node, next);
+      }
+      return node.value;
+    } finally {
+      bucket.lock.unlock();
+    }
+  }
+
+  /** Whether a live entry exists, without counting as an access. */
+  public boolean containsKey(K key) {
+    Bucket<K, V> bucket = bucketOf(key);
+    bucket.lock.lock();
+    try {
+      return bucket.liveNode(key, ticker.nanos()) != null;
+    } finally {
+      bucket.lock.unlock();
+    }
+  }
+
+  /** The number of entries, counting expired ones the walker has not reached yet. */
+  public long size() {
+    long size = 0;
+    for (Bucket<K, V> bucket : buckets) {
+      bucket.lock.lock();
+      try {
+        size += bucket.size();
+      } finally {
+        bucket.lock.unlock();
+      }
+    }
+    return size;
+  }
+
+  /** A snapshot of the keys, bucket by bucket; entries may change while the caller walks it. */
+  public List<K> keys() {
+    List<K> keys = new ArrayList<>();
+    for (Bucket<K, V> bucket : buckets) {
+      bucket.lock.lock();
+      try {
+        keys.addAll(bucket.map.keySet());
+      } finally {
+        bucket.lock.unlock();
+      }
+    }
+    return keys;
+  }
+
+  /** Drops every entry without reporting it. */
+  public void clear() {
+    for (Bucket<K, V> bucket : buckets) {
+      bucket.lock.lock();
+      try {
+        bucket.clear();
+      } finally {
+        bucket.lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * One step of the TTL walker: visits buckets from where the last step stopped, removing expired
+   * entries, until {@code budget} has passed. Every bucket is visited at least once per
+   * {@code buckets} steps whatever the budget, so no expired entry waits forever.
+   *
+   * @return the number of entries removed
+   */
+  public int expireStep(long budget, TimeUnit unit) {
+    long start = ticker.nanos();
+    long deadline = start + unit.toNanos(budget);
+    int removed = 0;
+    for (int visited = 0; visited < buckets.length; visited++) {
+      Bucket<K, V> bucket;
+      synchronized (this) {
+        bucket = buckets[walkCursor];
+        walkCursor = (walkCursor + 1) & mask;
+      }
+      if (bucket.expiring > 0) {
+        bucket.lock.lock();
+        try {
+          removed += bucket.removeExpired(ticker.nanos());
+        } finally {
+          bucket.lock.unlock();
+        }
+      }
+      if (ticker.nanos() - deadline >= 0) {
+        break;
+      }
+    }
+    return removed;
+  }
+
+  /** Whether any entry has a finite expiry time; lets the walker skip eternal caches. */
+  public boolean hasExpiringEntries() {
+    for (Bucket<K, V> bucket : buckets) {
+      if (bucket.expiring > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Checks the structural invariants of every bucket; for tests. */
+  void checkInvariants() {
+    for (Bucket<K, V> bucket : buckets) {
+      bucket.lock.lock();
+      try {
+        bucket.checkInvariants();
+      } finally {
+        bucket.lock.unlock();
+      }
+    }
+  }
+
+  /** A function of one key's slot. */
+  @FunctionalInterface
+  public interface KeyFunction<K, V, R> {
+    R apply(K key, Slot<V> slot);
+  }
+
+  /** Computes an entry's expiry time after a read. */
+  @FunctionalInterface
+  public interface AccessRule<V> {
+    /** Returns the new expiry time, or {@code current} to leave it. */
+    long expiresAt(V value, long current, long now);
+
+    /** Leaves every expiry time as it is. */
+    static <V> AccessRule<V> unchanged() {
+      return (value, current, now) -> current;
+    }
+  }
+
+  private static final class BucketSlot<K, V> implements Slot<V> {
+    private final Bucket<K, V> bucket;
+    private final K key;
+    private final long now;
+    private Node<K, V> node;
+
+    BucketSlot(Bucket<K, V> bucket, K key, long now) {
+      this.bucket = bucket;
+      this.key = key;
+      this.now = now;
+      this.node = bucket.liveNode(key, now);
+    }
+
+    @Override public long now() {
+      return now;
+    }
+
+    @Override public boolean isPresent() {
+      return node != null;
+    }
+
+    @Override public V value() {
+      return node == null ? null : node.value;
+    }
+
+    @Override public long expiresAt() {
+      return node == null ? Expiry.NEVER : node.expiresAt;
+    }
+
+    @Override public void set(V value, long expiresAt) {
+      Objects.requireNonNull(value);
+      if (node == null) {
+        node = bucket.insert(key, value, expiresAt);
+      } else {
+        node.value = value;
+        bucket.setExpiresAt(node, expiresAt);
+        bucket.touch(node);
+      }
+    }
+
+    @Override public void setExpiresAt(long expiresAt) {
+      if (node != null) {
+        bucket.setExpiresAt(node, expiresAt);
+      }
+    }
+
+    @Override public void touch() {
+      if (node != null) {
+        bucket.touch(node);
+      }
+    }
+
+    @Override public void remove() {
+      if (node != null) {
+        bucket.unlink(node);
+        node = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.kamacache.store;
+
+/** An entry, linked into exactly one of its bucket's two levels. */
+final class Node<K, V> {
+  final K key;
+  V value;
+  long expiresAt;
+  /** 1 or 2; 0 for a list's sentinel. */
+  byte level;
+  Node<K, V> prev;
+  Node<K, V> next;
+
+  Node(K key, V value, long expiresAt) {
+    this.key = key;
+    this.value = value;
+    this.expiresAt = expiresAt;
+  }
+
+  /** A sentinel: the list's head, whose next is the most recent and whose prev the least. */
+  static <K, V> Node<K, V> sentinel() {
+    Node<K, V> head = new Node<>(null, null, Expiry.NEVER);
+    head.prev = head;
+    head.next = head;
+    return head;
+  }
+}

@@ -1,0 +1,34 @@
+package io.kamacache.store;
+
+/**
+ * One key's place in the store, handed to a {@link Lru2Store#compute} function while the key's
+ * bucket is locked. It is valid only inside that function. An expired entry has already been
+ * removed (and reported) before the function sees the slot, so the function only ever sees live
+ * entries.
+ */
+public interface Slot<V> {
+
+  /** The clock reading taken when the bucket was locked. */
+  long now();
+
+  /** Whether a live entry exists for the key. */
+  boolean isPresent();
+
+  /** The entry's value, or null when absent. */
+  V value();
+
+  /** The entry's absolute expiry time, or {@link Expiry#NEVER}. Undefined when absent. */
+  long expiresAt();
+
+  /** Creates the entry or replaces its value in place; either way it counts as an access. */
+  void set(V value, long expiresAt);
+
+  /** Changes the expiry time of a present entry. */
+  void setExpiresAt(long expiresAt);
+
+  /** Records an access to a present entry: the LRU-2 promotion rule applies. */
+  void touch();
+
+  /** Removes the entry if present. */
+  void remove();
+}
