@@ -9,6 +9,7 @@ import io.kamacache.group.GroupSettings;
 import io.kamacache.management.CacheConfigurationBean;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.management.MBeans;
+import io.kamacache.store.Ticker;
 import io.kamacache.store.TtlWalker;
 import java.util.Iterator;
 import java.util.Map;
@@ -28,6 +29,7 @@ import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
+import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.processor.EntryProcessorResult;
 import javax.management.ObjectName;
 
@@ -46,7 +48,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   private final ObjectName statisticsName;
   private volatile boolean closed;
 
-  KamaCache(String name, KamaCacheManager manager, KamaConfiguration<K, V> configuration) {
+  KamaCache(String name, KamaCacheManager manager, KamaConfiguration<K, V> configuration, Ticker ticker) {
     this.name = name;
     this.manager = manager;
     this.configuration = configuration;
@@ -60,6 +62,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     }
     GroupSettings<K, V> settings = new GroupSettings<K, V>()
         .capacity(configuration.getCapacity())
+        .ticker(ticker)
         .expiryPolicy(create(configuration.getExpiryPolicyFactory(), EternalExpiryPolicy.factoryOf()))
         .loader(create(configuration.getCacheLoaderFactory()), configuration.isReadThrough())
         .writer(configuration.isWriteThrough() ? create(configuration.getCacheWriterFactory()) : null)
@@ -90,6 +93,11 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   private static <T> T create(Factory<T> factory, Factory<? extends T> fallback) {
     return factory == null ? fallback.create() : factory.create();
+  }
+
+  /** This cache's statistics on this node, whether or not they are enabled. */
+  public CacheStatisticsMXBean statistics() {
+    return group.statistics();
   }
 
   /** The live configuration; never handed out, callers get copies. */

@@ -1,5 +1,6 @@
 package io.kamacache.jcache;
 
+import io.kamacache.store.Ticker;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,6 +55,11 @@ public final class KamaCacheManager implements CacheManager {
 
   @Override
   public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+    return createCache(cacheName, configuration, Ticker.system());
+  }
+
+  /** Creates a cache whose expiry reads {@code ticker}; tests use it to move time by hand. */
+  <K, V> KamaCache<K, V> createCache(String cacheName, Configuration<K, V> configuration, Ticker ticker) {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
     Objects.requireNonNull(configuration, "configuration");
@@ -62,7 +68,7 @@ public final class KamaCacheManager implements CacheManager {
       if (caches.containsKey(cacheName)) {
         throw new CacheException("a cache named '" + cacheName + "' already exists");
       }
-      KamaCache<K, V> cache = new KamaCache<>(cacheName, this, copy);
+      KamaCache<K, V> cache = new KamaCache<>(cacheName, this, copy, ticker);
       caches.put(cacheName, cache);
       return cache;
     }

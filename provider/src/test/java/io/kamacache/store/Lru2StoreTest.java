@@ -1,0 +1,224 @@
+package io.kamacache.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class Lru2StoreTest {
+
+  private final ManualTicker ticker = new ManualTicker();
+  private final List<String> removals = new ArrayList<>();
+  private final RemovalListener<String, String> recorder =
+      (key, value, cause) -> removals.add(cause + ":" + key + "=" + value);
+
+  private Lru2Store<String, String> singleBucket(int capacity) {
+    return new Lru2Store<>(capacity, 1, ticker, recorder);
+  }
+
+  private static void put(Lru2Store<String, String> store, String key, String value) {
+    store.compute(key, (k, slot) -> {
+      slot.set(value, Expiry.NEVER);
+      return null;
+    });
+  }
+
+  private static String get(Lru2Store<String, String> store, String key) {
+    return store.get(key, Lru2Store.AccessRule.unchanged());
+  }
+
+  @Test
+  void anUpdateAfterPromotionNeverBringsBackTheStaleValue() {
+    // The Go reference's bug: set v1, get (promoted), set v2 (lands in level 1 only), push v2 out
+    // of level 1, and get returns v1 again. Here the key has one node, wherever it lives.
+    Lru2Store<String, String> store = singleBucket(4);
+    put(store, "k", "v1");
+    assertThat(get(store, "k")).isEqualTo("v1");
+    put(store, "k", "v2");
+    for (int i = 0; i < 10; i++) {
+      put(store, "filler" + i, "x");
+      store.checkInvariants();
+    }
+    assertThat(get(store, "k")).isIn("v2", null);
+    assertThat(store.keys()).doesNotHaveDuplicates();
+    assertThat(store.size()).isLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void aKeyIsCountedOnceWhateverLevelItIsIn() {
+    Lru2Store<String, String> store = singleBucket(10);
+    put(store, "k", "v1");
+    get(store, "k");
+    put(store, "k", "v2");
+    get(store, "k");
+    assertThat(store.size()).isEqualTo(1);
+    store.checkInvariants();
+  }
+
+  @Test
+  void aSecondAccessProtectsAnEntryFromEvictionByNewKeys() {
+    Lru2Store<String, String> store = singleBucket(4);
+    put(store, "a", "1");
+    put(store, "b", "2");
+    put(store, "c", "3");
+    put(store, "d", "4");
+    get(store, "a"); // promoted to level 2
+    put(store, "e", "5"); // level 1 is full of once-seen keys: its oldest, b, goes
+    assertThat(removals).containsExactly("EVICTED:b=2");
+    assertThat(get(store, "a")).isEqualTo("1");
+  }
+
+  @Test
+  void aKeyEvictedFromLevelOneAndSeenAgainGoesStraightToLevelTwo() {
+    Lru2Store<String, String> store = singleBucket(4);
+    for (String key : List.of("a", "b", "c", "d", "e")) {
+      put(store, key, key);
+    }
+    assertThat(removals).containsExactly("EVICTED:a=a");
+    put(store, "a", "again"); // remembered: enters level 2, so once-seen keys go first
+    put(store, "f", "f");
+    put(store, "g", "g");
+    assertThat(get(store, "a")).isEqualTo("again");
+    store.checkInvariants();
+  }
+
+  @Test
+  void theBoundIsExactAcrossBuckets() {
+    Lru2Store<Integer, Integer> store = new Lru2Store<>(1000, 8, ticker, (k, v, c) -> { });
+    for (int i = 0; i < 100_000; i++) {
+      int key = ThreadLocalRandom.current().nextInt(50_000);
+      store.compute(key, (k, slot) -> {
+        slot.set(k, Expiry.NEVER);
+        return null;
+      });
+      assertThat(store.size()).isLessThanOrEqualTo(1000);
+    }
+    assertThat(store.size()).isEqualTo(1000);
+    store.checkInvariants();
+  }
+
+  @Test
+  void theBoundAndInvariantsHoldUnderManyThreads() throws Exception {
+    Lru2Store<Integer, Integer> store = new Lru2Store<>(512, ticker, (k, v, c) -> { });
+    int threads = 8;
+    List<Thread> workers = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < threads; t++) {
+      Thread worker = new Thread(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        try {
+          for (int i = 0; i < 50_000; i++) {
+            int key = random.nextInt(2_000);
+            switch (random.nextInt(4)) {
+              case 0:
+                store.get(key, Lru2Store.AccessRule.unchanged());
+                break;
+              case 1:
+                store.compute(key, (k, slot) -> {
+                  slot.remove();
+                  return null;
+                });
+                break;
+              default:
+                store.compute(key, (k, slot) -> {
+                  slot.set(k, random.nextBoolean() ? Expiry.NEVER : ticker.nanos() + 1_000);
+                  return null;
+                });
+            }
+            if (i % 1_000 == 0) {
+              store.checkInvariants();
+              assertThat(store.size()).isLessThanOrEqualTo(512);
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      workers.add(worker);
+      worker.start();
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    assertThat(failures).isEmpty();
+    store.checkInvariants();
+    assertThat(store.size()).isLessThanOrEqualTo(512);
+    assertThat(store.keys()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void anExpiredEntryIsAbsentBeforeTheWalkerReachesItAndReportedOnce() {
+    Lru2Store<String, String> store = singleBucket(10);
+    store.compute("k", (k, slot) -> {
+      slot.set("v", Expiry.after(slot.now(), 10, TimeUnit.SECONDS));
+      return null;
+    });
+    ticker.advance(9, TimeUnit.SECONDS);
+    assertThat(get(store, "k")).isEqualTo("v");
+    ticker.advance(1, TimeUnit.SECONDS);
+    assertThat(store.containsKey("k")).isFalse();
+    assertThat(get(store, "k")).isNull();
+    assertThat(store.expireStep(1, TimeUnit.SECONDS)).isZero();
+    assertThat(removals).containsExactly("EXPIRED:k=v");
+  }
+
+  @Test
+  void theWalkerRemovesExpiredEntriesWithoutAnyRead() {
+    Lru2Store<String, String> store = new Lru2Store<>(1000, 4, ticker, recorder);
+    for (int i = 0; i < 100; i++) {
+      String key = "k" + i;
+      long ttl = i % 2 == 0 ? 5 : 50;
+      store.compute(key, (k, slot) -> {
+        slot.set("v", Expiry.after(slot.now(), ttl, TimeUnit.SECONDS));
+        return null;
+      });
+    }
+    store.compute("eternal", (k, slot) -> {
+      slot.set("v", Expiry.NEVER);
+      return null;
+    });
+    ticker.advance(10, TimeUnit.SECONDS);
+    // A budget of zero still visits one bucket per step; four steps cover every bucket.
+    int removed = 0;
+    for (int step = 0; step < 4; step++) {
+      removed += store.expireStep(0, TimeUnit.NANOSECONDS);
+    }
+    assertThat(removed).isEqualTo(50);
+    assertThat(removals).hasSize(50).allMatch(r -> r.startsWith("EXPIRED:"));
+    assertThat(store.size()).isEqualTo(51);
+    store.checkInvariants();
+  }
+
+  @Test
+  void neverIsItsOwnValueAndLongDurationsSaturateBelowIt() {
+    long now = ticker.nanos();
+    assertThat(Expiry.after(now, Long.MAX_VALUE, TimeUnit.DAYS)).isEqualTo(Expiry.NEVER - 1);
+    assertThat(Expiry.isExpired(Expiry.NEVER, Long.MAX_VALUE)).isFalse();
+    assertThat(Expiry.isExpired(Expiry.NEVER - 1, Long.MAX_VALUE)).isTrue();
+    assertThat(Expiry.isExpired(now, now)).isTrue();
+  }
+
+  @Test
+  void aBucketCountThatIsNotAPowerOfTwoIsRefused() {
+    assertThatThrownBy(() -> new Lru2Store<>(100, 3, ticker, recorder))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Lru2Store<>(0, ticker, recorder))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("capacity");
+  }
+
+  @Test
+  void bucketsSpreadKeysEvenly() {
+    int[] counts = new int[64];
+    for (int i = 0; i < 64_000; i++) {
+      counts[Lru2Store.spread(Integer.valueOf(i).hashCode()) & 63]++;
+    }
+    for (int count : counts) {
+      assertThat(count).isBetween(800, 1200);
+    }
+  }
+}
