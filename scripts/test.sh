@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test: unit tests, the JSR-107 TCK and the
+# Hibernate and Spring integration tests. This is the README's test command, and CI runs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "test.sh: '$1' is required but not installed: $2" >&2; exit 1; }
+}
+need java "install a JDK 17 or newer"
+need mvn "install Apache Maven 3.8.7 or newer"
+
+# -ntp keeps download progress out of the log; the build pins every version it uses.
+exec mvn -B -ntp verify "$@"
