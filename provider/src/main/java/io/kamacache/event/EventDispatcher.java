@@ -83,7 +83,7 @@ public final class EventDispatcher<K, V> {
     if (registrations.isEmpty()) {
       return;
     }
-    EventData data = new StoredEventData(copier, key, value, oldValue);
+    EventData data = new EventData(copier, key, value, oldValue);
     for (Registration<K, V> registration : registrations) {
       if (!registration.wants(type)) {
         continue;
@@ -137,31 +137,5 @@ public final class EventDispatcher<K, V> {
       registration.close();
     }
     registrations.clear();
-  }
-
-  private static final class StoredEventData implements EventData {
-    private final Copier copier;
-    private final Object key;
-    private final Object value;
-    private final Object oldValue;
-
-    StoredEventData(Copier copier, Object key, Object value, Object oldValue) {
-      this.copier = copier;
-      this.key = key;
-      this.value = value;
-      this.oldValue = oldValue;
-    }
-
-    @Override public Object key() {
-      return copier.copyKey(key);
-    }
-
-    @Override public Object value() {
-      return value == null ? null : copier.fromStored(value);
-    }
-
-    @Override public Object oldValue() {
-      return oldValue == null ? null : copier.fromStored(oldValue);
-    }
   }
 }

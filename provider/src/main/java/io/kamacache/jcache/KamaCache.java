@@ -43,6 +43,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   private final KamaCacheManager manager;
   private final KamaConfiguration<K, V> configuration;
   private final Group<K, V> group;
+  private final TtlWalker walker;
   private final TtlWalker.Walkable walkable;
   private final ObjectName configurationName;
   private final ObjectName statisticsName;
@@ -76,7 +77,8 @@ public final class KamaCache<K, V> implements Cache<K, V> {
       EventDispatcher.awaitSynchronous();
       return removed;
     };
-    manager.provider().walker().register(walkable);
+    this.walker = manager.provider().walker();
+    walker.register(walkable);
     this.configurationName = MBeans.name(MBeans.Kind.CONFIGURATION, manager.getURI(), name);
     this.statisticsName = MBeans.name(MBeans.Kind.STATISTICS, manager.getURI(), name);
     if (configuration.isManagementEnabled()) {
@@ -314,7 +316,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
       closed = true;
     }
     manager.release(this);
-    manager.provider().walker().unregister(walkable);
+    walker.unregister(walkable);
     MBeans.unregister(configurationName);
     MBeans.unregister(statisticsName);
     group.close();

@@ -75,10 +75,21 @@ public final class KamaCachingProvider implements CachingProvider {
     return new Properties();
   }
 
+  /** Closes every manager, then stops the shared threads; using the provider again restarts them. */
   @Override
   public void close() {
     for (KamaCacheManager manager : snapshot(null)) {
       manager.close();
+    }
+    synchronized (this) {
+      if (walker != null) {
+        walker.close();
+        walker = null;
+      }
+      if (executor != null) {
+        executor.shutdown();
+        executor = null;
+      }
     }
   }
 

@@ -201,16 +201,6 @@ public final class Lru2Store<K, V> {
     return removed;
   }
 
-  /** Whether any entry has a finite expiry time; lets the walker skip eternal caches. */
-  public boolean hasExpiringEntries() {
-    for (Bucket<K, V> bucket : buckets) {
-      if (bucket.expiring > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Checks the structural invariants of every bucket; for tests. */
   void checkInvariants() {
     for (Bucket<K, V> bucket : buckets) {
