@@ -21,9 +21,9 @@ import javax.cache.event.EventType;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
-import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
 
 /**
  * The one place where JSR-107's rules live: expiry, read- and write-through, events, statistics
@@ -35,7 +35,7 @@ import javax.cache.processor.EntryProcessorException;
  * <p>Values cross into the store through the {@link Copier}, which is where store-by-value
  * happens; everything kept in the store is in stored form.
  */
-public final class Group<K, V> {
+public final class Group<K, V> implements CacheOperations<K, V> {
 
   private final String name;
   private final Lru2Store<K, Object> store;
@@ -87,6 +87,7 @@ public final class Group<K, V> {
 
   // ---- reads
 
+  @Override
   public V get(K key) {
     long start = statistics.start();
     try {
@@ -103,6 +104,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     long start = statistics.start();
     try {
@@ -136,6 +138,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public boolean containsKey(K key) {
     try {
       return store.containsKey(key);
@@ -167,45 +170,37 @@ public final class Group<K, V> {
     });
   }
 
-  public void loadAll(Set<? extends K> keys, boolean replaceExisting, CompletionListener listener) {
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExisting) {
     if (!integration.hasLoader()) {
-      if (listener != null) {
-        listener.onCompletion();
-      }
       return;
     }
-    executor.execute(() -> {
-      try {
-        List<K> wanted = new ArrayList<>();
-        for (K key : keys) {
-          if (replaceExisting || !store.containsKey(key)) {
-            wanted.add(key);
-          }
-        }
-        if (!wanted.isEmpty()) {
-          Map<K, V> loaded = integration.loadAll(wanted);
-          if (loaded != null) {
-            for (Map.Entry<K, V> entry : loaded.entrySet()) {
-              if (entry.getKey() != null && entry.getValue() != null) {
-                storeLoaded(entry.getKey(), entry.getValue(), replaceExisting);
-              }
-            }
-          }
-        }
-        EventDispatcher.awaitSynchronous();
-        if (listener != null) {
-          listener.onCompletion();
-        }
-      } catch (Exception e) {
-        if (listener != null) {
-          listener.onException(e);
+    try {
+      List<K> wanted = new ArrayList<>();
+      for (K key : keys) {
+        if (replaceExisting || !store.containsKey(key)) {
+          wanted.add(key);
         }
       }
-    });
+      if (wanted.isEmpty()) {
+        return;
+      }
+      Map<K, V> loaded = integration.loadAll(wanted);
+      if (loaded != null) {
+        for (Map.Entry<K, V> entry : loaded.entrySet()) {
+          if (entry.getKey() != null && entry.getValue() != null) {
+            storeLoaded(entry.getKey(), entry.getValue(), replaceExisting);
+          }
+        }
+      }
+    } finally {
+      EventDispatcher.awaitSynchronous();
+    }
   }
 
   // ---- writes
 
+  @Override
   public void put(K key, V value) {
     long start = statistics.start();
     try {
@@ -223,6 +218,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public V getAndPut(K key, V value) {
     long start = statistics.start();
     try {
@@ -244,6 +240,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public void putAll(Map<? extends K, ? extends V> entries) {
     long start = statistics.start();
     try {
@@ -270,6 +267,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public boolean putIfAbsent(K key, V value) {
     long start = statistics.start();
     try {
@@ -292,10 +290,12 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public boolean replace(K key, V value) {
     return getAndReplace(key, value, false) != null;
   }
 
+  @Override
   public V getAndReplace(K key, V value) {
     Object old = getAndReplace(key, value, true);
     return old == null ? null : view(old);
@@ -328,6 +328,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public boolean replace(K key, V oldValue, V newValue) {
     long start = statistics.start();
     try {
@@ -357,6 +358,7 @@ public final class Group<K, V> {
 
   // ---- removals
 
+  @Override
   public boolean remove(K key) {
     long start = statistics.start();
     try {
@@ -374,6 +376,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public boolean remove(K key, V oldValue) {
     long start = statistics.start();
     try {
@@ -400,6 +403,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public V getAndRemove(K key) {
     long start = statistics.start();
     try {
@@ -419,6 +423,7 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public void removeAll(Set<? extends K> keys) {
     long start = statistics.start();
     try {
@@ -437,17 +442,20 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
   public void removeAll() {
     removeAll(new java.util.LinkedHashSet<>(store.keys()));
   }
 
   /** Empties the cache without the writer, events or statistics, as the spec's clear does. */
+  @Override
   public void clear() {
     store.clear();
   }
 
   // ---- entry processors
 
+  @Override
   public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
     try {
       return store.compute(copyKey(key), (k, slot) -> {
@@ -504,15 +512,35 @@ public final class Group<K, V> {
     }
   }
 
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
+      Object... arguments) {
+    Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
+    for (K key : keys) {
+      try {
+        T result = invoke(key, processor, arguments);
+        if (result != null) {
+          results.put(key, () -> result);
+        }
+      } catch (EntryProcessorException e) {
+        results.put(key, () -> {
+          throw e;
+        });
+      }
+    }
+    return results;
+  }
+
   // ---- iteration
 
   /** The keys at this moment; the iterator reads each one as it goes. */
+  @Override
   public Collection<K> keys() {
     return store.keys();
   }
 
-  /** A read for the iterator: an access, counted as a hit, never loading. */
-  public V peekForIteration(K key) {
+  @Override
+  public V peek(K key) {
     Object stored = store.get(key, accessRule);
     EventDispatcher.awaitSynchronous();
     if (stored == null) {

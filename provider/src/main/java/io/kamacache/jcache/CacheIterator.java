@@ -1,6 +1,6 @@
 package io.kamacache.jcache;
 
-import io.kamacache.group.Group;
+import io.kamacache.group.CacheOperations;
 import io.kamacache.group.GroupEntry;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -12,15 +12,15 @@ import javax.cache.Cache;
  */
 final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private final KamaCache<K, V> cache;
-  private final Group<K, V> group;
+  private final CacheOperations<K, V> operations;
   private final Iterator<K> keys;
   private Cache.Entry<K, V> next;
   private K lastKey;
 
-  CacheIterator(KamaCache<K, V> cache, Group<K, V> group) {
+  CacheIterator(KamaCache<K, V> cache, CacheOperations<K, V> operations) {
     this.cache = cache;
-    this.group = group;
-    this.keys = group.keys().iterator();
+    this.operations = operations;
+    this.keys = operations.keys().iterator();
   }
 
   @Override
@@ -28,7 +28,7 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     cache.requireOpen();
     while (next == null && keys.hasNext()) {
       K key = keys.next();
-      V value = group.peekForIteration(key);
+      V value = operations.peek(key);
       if (value != null) {
         next = new GroupEntry<>(key, value);
       }
@@ -53,7 +53,7 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     if (lastKey == null) {
       throw new IllegalStateException("next() has not returned an entry to remove");
     }
-    group.remove(lastKey);
+    operations.remove(lastKey);
     lastKey = null;
   }
 }

@@ -4,6 +4,7 @@ import io.kamacache.codec.ByValueCopier;
 import io.kamacache.codec.Copier;
 import io.kamacache.codec.JavaSerializationCodec;
 import io.kamacache.event.EventDispatcher;
+import io.kamacache.group.CacheOperations;
 import io.kamacache.group.Group;
 import io.kamacache.group.GroupSettings;
 import io.kamacache.management.CacheConfigurationBean;
@@ -28,7 +29,6 @@ import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
-import javax.cache.processor.EntryProcessorException;
 import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.processor.EntryProcessorResult;
 import javax.management.ObjectName;
@@ -43,6 +43,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   private final KamaCacheManager manager;
   private final KamaConfiguration<K, V> configuration;
   private final Group<K, V> group;
+  private final CacheOperations<K, V> operations;
   private final TtlWalker walker;
   private final TtlWalker.Walkable walkable;
   private final ObjectName configurationName;
@@ -72,6 +73,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
         .statistics(new CacheStatistics())
         .executor(manager.provider().executor());
     this.group = new Group<>(name, settings);
+    this.operations = group;
     this.walkable = budget -> {
       int removed = group.store().expireStep(budget, TimeUnit.NANOSECONDS);
       EventDispatcher.awaitSynchronous();
@@ -111,34 +113,47 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   @Override public V get(K key) {
     requireOpen();
-    return group.get(checkKey(key));
+    return operations.get(checkKey(key));
   }
 
   @Override public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
-    return group.getAll(checkKeys(keys));
+    return operations.getAll(checkKeys(keys));
   }
 
   @Override public boolean containsKey(K key) {
     requireOpen();
-    return group.containsKey(checkKey(key));
+    return operations.containsKey(checkKey(key));
   }
 
   @Override public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
     requireOpen();
-    group.loadAll(checkKeys(keys), replaceExistingValues, listener);
+    checkKeys(keys);
+    manager.provider().executor().execute(() -> {
+      try {
+        operations.loadAll(keys, replaceExistingValues);
+      } catch (Exception e) {
+        if (listener != null) {
+          listener.onException(e);
+        }
+        return;
+      }
+      if (listener != null) {
+        listener.onCompletion();
+      }
+    });
   }
 
   // ---- writes
 
   @Override public void put(K key, V value) {
     requireOpen();
-    group.put(checkKey(key), checkValue(value));
+    operations.put(checkKey(key), checkValue(value));
   }
 
   @Override public V getAndPut(K key, V value) {
     requireOpen();
-    return group.getAndPut(checkKey(key), checkValue(value));
+    return operations.getAndPut(checkKey(key), checkValue(value));
   }
 
   @Override public void putAll(Map<? extends K, ? extends V> map) {
@@ -148,57 +163,57 @@ public final class KamaCache<K, V> implements Cache<K, V> {
       checkKey(entry.getKey());
       checkValue(entry.getValue());
     }
-    group.putAll(map);
+    operations.putAll(map);
   }
 
   @Override public boolean putIfAbsent(K key, V value) {
     requireOpen();
-    return group.putIfAbsent(checkKey(key), checkValue(value));
+    return operations.putIfAbsent(checkKey(key), checkValue(value));
   }
 
   @Override public boolean remove(K key) {
     requireOpen();
-    return group.remove(checkKey(key));
+    return operations.remove(checkKey(key));
   }
 
   @Override public boolean remove(K key, V oldValue) {
     requireOpen();
-    return group.remove(checkKey(key), checkValue(oldValue));
+    return operations.remove(checkKey(key), checkValue(oldValue));
   }
 
   @Override public V getAndRemove(K key) {
     requireOpen();
-    return group.getAndRemove(checkKey(key));
+    return operations.getAndRemove(checkKey(key));
   }
 
   @Override public boolean replace(K key, V oldValue, V newValue) {
     requireOpen();
-    return group.replace(checkKey(key), checkValue(oldValue), checkValue(newValue));
+    return operations.replace(checkKey(key), checkValue(oldValue), checkValue(newValue));
   }
 
   @Override public boolean replace(K key, V value) {
     requireOpen();
-    return group.replace(checkKey(key), checkValue(value));
+    return operations.replace(checkKey(key), checkValue(value));
   }
 
   @Override public V getAndReplace(K key, V value) {
     requireOpen();
-    return group.getAndReplace(checkKey(key), checkValue(value));
+    return operations.getAndReplace(checkKey(key), checkValue(value));
   }
 
   @Override public void removeAll(Set<? extends K> keys) {
     requireOpen();
-    group.removeAll(checkKeys(keys));
+    operations.removeAll(checkKeys(keys));
   }
 
   @Override public void removeAll() {
     requireOpen();
-    group.removeAll();
+    operations.removeAll();
   }
 
   @Override public void clear() {
     requireOpen();
-    group.clear();
+    operations.clear();
   }
 
   // ---- entry processors
@@ -207,7 +222,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     requireOpen();
     checkKey(key);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
-    return group.invoke(key, entryProcessor, arguments);
+    return operations.invoke(key, entryProcessor, arguments);
   }
 
   @Override public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
@@ -215,20 +230,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     requireOpen();
     checkKeys(keys);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
-    Map<K, EntryProcessorResult<T>> results = new java.util.LinkedHashMap<>();
-    for (K key : keys) {
-      try {
-        T result = group.invoke(key, entryProcessor, arguments);
-        if (result != null) {
-          results.put(key, () -> result);
-        }
-      } catch (EntryProcessorException e) {
-        results.put(key, () -> {
-          throw e;
-        });
-      }
-    }
-    return results;
+    return operations.invokeAll(keys, entryProcessor, arguments);
   }
 
   // ---- listeners
@@ -255,7 +257,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   @Override public Iterator<Entry<K, V>> iterator() {
     requireOpen();
-    return new CacheIterator<>(this, group);
+    return new CacheIterator<>(this, operations);
   }
 
   // ---- lifecycle and management
