@@ -73,7 +73,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
         .statistics(new CacheStatistics())
         .executor(manager.provider().executor());
     this.group = new Group<>(name, settings);
-    this.operations = group;
+    this.operations = manager.node() == null ? group : manager.node().operations(name, group, group.statistics());
     this.walkable = budget -> {
       int removed = group.store().expireStep(budget, TimeUnit.NANOSECONDS);
       EventDispatcher.awaitSynchronous();
@@ -102,6 +102,11 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   /** This cache's statistics on this node, whether or not they are enabled. */
   public CacheStatisticsMXBean statistics() {
     return group.statistics();
+  }
+
+  @SuppressWarnings("unchecked")
+  Group<Object, Object> group() {
+    return (Group<Object, Object>) group;
   }
 
   /** The live configuration; never handed out, callers get copies. */
@@ -305,6 +310,12 @@ public final class KamaCache<K, V> implements Cache<K, V> {
       statistics.setEnabled(enabled);
       configuration.setStatisticsEnabled(enabled);
     }
+  }
+
+  /** Closes this member's copy of a cache that was destroyed elsewhere in the cluster. */
+  void closeLocally() {
+    group.clear();
+    close();
   }
 
   @Override public void close() {

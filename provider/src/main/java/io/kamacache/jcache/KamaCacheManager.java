@@ -1,8 +1,14 @@
 package io.kamacache.jcache;
 
+import io.kamacache.cluster.CacheHost;
+import io.kamacache.cluster.ClusterConfig;
+import io.kamacache.cluster.ClusterNode;
+import io.kamacache.codec.CodecException;
+import io.kamacache.group.Group;
 import io.kamacache.store.Ticker;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -24,6 +30,8 @@ public final class KamaCacheManager implements CacheManager {
   private final ClassLoader classLoader;
   private final Properties properties;
   private final Map<String, KamaCache<?, ?>> caches = new ConcurrentHashMap<>();
+  /** Null in embedded mode, the default. */
+  private final ClusterNode node;
   private volatile boolean closed;
 
   KamaCacheManager(KamaCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
@@ -31,6 +39,53 @@ public final class KamaCacheManager implements CacheManager {
     this.uri = uri;
     this.classLoader = classLoader;
     this.properties = properties;
+    ClusterConfig cluster = ClusterConfig.forManager(uri, classLoader);
+    this.node = cluster == null ? null : ClusterNode.start(cluster, new Host());
+    if (node != null) {
+      node.open();
+    }
+  }
+
+  /** The cluster this manager is a member of, or null when it is embedded. */
+  ClusterNode node() {
+    return node;
+  }
+
+  /** What the cluster node asks of this manager. */
+  private final class Host implements CacheHost {
+    @Override public Group<Object, Object> group(String name) {
+      KamaCache<?, ?> cache = caches.get(name);
+      return cache == null ? null : cache.group();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void defined(String name, byte[] configuration) {
+      if (closed || caches.containsKey(name)) {
+        return;
+      }
+      Object decoded = node.decodeDefinition(configuration);
+      if (!(decoded instanceof CompleteConfiguration)) {
+        throw new CacheException("the definition of cache '" + name + "' in etcd is not a cache configuration");
+      }
+      synchronized (caches) {
+        if (!caches.containsKey(name)) {
+          CompleteConfiguration<Object, Object> complete = (CompleteConfiguration<Object, Object>) decoded;
+          caches.put(name, new KamaCache<>(name, KamaCacheManager.this, new KamaConfiguration<>(complete), Ticker.system()));
+        }
+      }
+    }
+
+    @Override public void undefined(String name) {
+      KamaCache<?, ?> cache = caches.get(name);
+      if (cache != null) {
+        cache.closeLocally();
+      }
+    }
+
+    @Override public ClassLoader classLoader() {
+      return classLoader;
+    }
   }
 
   @Override public CachingProvider getCachingProvider() {
@@ -64,13 +119,43 @@ public final class KamaCacheManager implements CacheManager {
     Objects.requireNonNull(cacheName, "cacheName");
     Objects.requireNonNull(configuration, "configuration");
     KamaConfiguration<K, V> copy = copyOf(configuration);
+    if (caches.containsKey(cacheName)) {
+      throw new CacheException("a cache named '" + cacheName + "' already exists");
+    }
+    if (node != null) {
+      // Outside the lock: the etcd round trip must not hold up the definitions watch.
+      defineInCluster(cacheName, copy);
+    }
     synchronized (caches) {
       if (caches.containsKey(cacheName)) {
+        if (node != null) {
+          @SuppressWarnings("unchecked")
+          KamaCache<K, V> defined = (KamaCache<K, V>) caches.get(cacheName);
+          return defined; // the definitions watch created it from our own definition
+        }
         throw new CacheException("a cache named '" + cacheName + "' already exists");
       }
       KamaCache<K, V> cache = new KamaCache<>(cacheName, this, copy, ticker);
       caches.put(cacheName, cache);
       return cache;
+    }
+  }
+
+  /**
+   * Stores the definition in etcd, or accepts the one already there if it is the same: every
+   * member typically runs the same start-up code, and all of them must end up with one cache.
+   */
+  private void defineInCluster(String cacheName, KamaConfiguration<?, ?> configuration) {
+    byte[] ours;
+    try {
+      ours = node.codec().encode(configuration);
+    } catch (CodecException e) {
+      throw new CacheException("cache '" + cacheName + "' is clustered, so its configuration is stored in etcd"
+          + " and every factory in it must be Serializable: " + e.getMessage(), e);
+    }
+    byte[] stored = node.define(cacheName, ours);
+    if (!Arrays.equals(ours, stored) && !configuration.equals(node.decodeDefinition(stored))) {
+      throw new CacheException("a cache named '" + cacheName + "' already exists in the cluster with another configuration");
     }
   }
 
@@ -131,6 +216,9 @@ public final class KamaCacheManager implements CacheManager {
       cache.clear();
       cache.close();
     }
+    if (node != null) {
+      node.undefine(cacheName);
+    }
   }
 
   @Override
@@ -170,6 +258,10 @@ public final class KamaCacheManager implements CacheManager {
       closed = true;
     }
     provider.release(this);
+    if (node != null) {
+      // Leave first, so that no peer sends us requests for caches that are closing.
+      node.close();
+    }
     for (KamaCache<?, ?> cache : new ArrayList<>(caches.values())) {
       cache.close();
     }

@@ -19,6 +19,62 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   private final LongAdder removeNanos = new LongAdder();
   private volatile boolean enabled;
 
+  /**
+   * Counts made on behalf of a caller on another member. Statistics are per node as that node's
+   * callers see them, so the owner hands its counts back in the response instead of keeping them.
+   */
+  private static final ThreadLocal<Capture> CAPTURE = new ThreadLocal<>();
+  /** Set once anything captures, so embedded mode never pays for the thread-local lookup. */
+  private static volatile boolean capturing;
+
+  /** The counts of the operations run on this thread until {@link Capture#close()}. */
+  public static final class Capture implements AutoCloseable {
+    private long hits;
+    private long misses;
+    private long puts;
+    private long removals;
+
+    public long hits() {
+      return hits;
+    }
+
+    public long misses() {
+      return misses;
+    }
+
+    public long puts() {
+      return puts;
+    }
+
+    public long removals() {
+      return removals;
+    }
+
+    @Override
+    public void close() {
+      CAPTURE.remove();
+    }
+  }
+
+  public static Capture capture() {
+    capturing = true;
+    Capture capture = new Capture();
+    CAPTURE.set(capture);
+    return capture;
+  }
+
+  private static Capture captured() {
+    return capturing ? CAPTURE.get() : null;
+  }
+
+  /** Records the counts an owner reported for an operation this node's caller made. */
+  public void recordRemote(long hitCount, long missCount, long putCount, long removalCount) {
+    recordHits(hitCount);
+    recordMisses(missCount);
+    recordPuts(putCount);
+    recordRemovals(removalCount);
+  }
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -33,24 +89,44 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   }
 
   public void recordHits(long count) {
+    Capture capture = captured();
+    if (capture != null) {
+      capture.hits += count;
+      return;
+    }
     if (enabled) {
       hits.add(count);
     }
   }
 
   public void recordMisses(long count) {
+    Capture capture = captured();
+    if (capture != null) {
+      capture.misses += count;
+      return;
+    }
     if (enabled) {
       misses.add(count);
     }
   }
 
   public void recordPuts(long count) {
+    Capture capture = captured();
+    if (capture != null) {
+      capture.puts += count;
+      return;
+    }
     if (enabled) {
       puts.add(count);
     }
   }
 
   public void recordRemovals(long count) {
+    Capture capture = captured();
+    if (capture != null) {
+      capture.removals += count;
+      return;
+    }
     if (enabled) {
       removals.add(count);
     }
@@ -63,19 +139,19 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   }
 
   public void recordGetTime(long start) {
-    if (enabled && start != 0L) {
+    if (enabled && start != 0L && captured() == null) {
       getNanos.add(System.nanoTime() - start);
     }
   }
 
   public void recordPutTime(long start) {
-    if (enabled && start != 0L) {
+    if (enabled && start != 0L && captured() == null) {
       putNanos.add(System.nanoTime() - start);
     }
   }
 
   public void recordRemoveTime(long start) {
-    if (enabled && start != 0L) {
+    if (enabled && start != 0L && captured() == null) {
       removeNanos.add(System.nanoTime() - start);
     }
   }

@@ -1,0 +1,278 @@
+package io.kamacache.cluster;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.kamacache.codec.WireCodec;
+import io.kamacache.group.CacheOperations;
+import io.kamacache.group.Group;
+import io.kamacache.management.CacheStatistics;
+import io.kamacache.proto.v1.PeerGrpc;
+import io.kamacache.transport.PeerChannels;
+import io.kamacache.transport.PeerServer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.CacheException;
+
+/**
+ * One cache manager's membership in a cluster: the etcd client, the registration and ring, the
+ * cache definitions, the gRPC server that runs requests for the keys this member owns, and the
+ * channels to the other members.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+
+  private final ClusterConfig config;
+  private final CacheHost host;
+  private final WireCodec codec;
+  private final Client client;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService handlers;
+  private final PeerChannels channels;
+  private final PeerServer server;
+  private final Membership membership;
+  private final PrefixView definitions;
+  private final String definitionsPrefix;
+  private final Set<String> definedNames = ConcurrentHashMap.newKeySet();
+  private volatile boolean open;
+
+  private ClusterNode(ClusterConfig config, CacheHost host) throws Exception {
+    this.config = config;
+    this.host = host;
+    this.codec = new WireCodec(config.serializationAllow);
+    this.client = etcdClient(config);
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-membership"));
+    this.handlers = Executors.newCachedThreadPool(daemon("kamacache-peer"));
+    PeerServer.Tls tls = new PeerServer.Tls(config.tlsCert, config.tlsKey, config.tlsTrust, config.tlsClientAuth);
+    this.channels = new PeerChannels(tls, config.maxMessageBytes);
+    String address = null;
+    if (config.role == ClusterConfig.Role.MEMBER) {
+      server = new PeerServer(config.bindHost, config.bindPort, tls, config.maxMessageBytes,
+          new PeerService(this), handlers).start();
+      int port = config.advertisePort != 0 ? config.advertisePort : server.port();
+      address = config.advertiseHost + ":" + port;
+    } else {
+      server = null;
+    }
+    this.membership = new Membership(client, config, address, scheduler, this::onRing);
+    this.definitionsPrefix = "/" + config.prefix + "/" + config.cluster + "/caches/";
+    this.definitions = new PrefixView(client, definitionsPrefix, this::onDefinitions);
+  }
+
+  /**
+   * Joins the cluster: starts serving, registers, and learns the members and the caches.
+   *
+   * @throws CacheException if etcd cannot be reached or the member cannot start
+   */
+  public static ClusterNode start(ClusterConfig config, CacheHost host) {
+    ClusterNode node = null;
+    try {
+      node = new ClusterNode(config, host);
+      node.membership.join();
+      return node;
+    } catch (Exception e) {
+      if (node != null) {
+        node.close();
+      }
+      throw new CacheException("cannot join cluster '" + config.cluster + "' through etcd at "
+          + config.endpoints + ": " + e, e);
+    }
+  }
+
+  /**
+   * Learns the caches defined in the cluster and starts serving. Called once the cache manager
+   * can create caches, since learning a definition creates the cache here.
+   */
+  public void open() {
+    try {
+      definitions.start(config.timeout.toMillis());
+    } catch (Exception e) {
+      close();
+      throw new CacheException("cannot read the cache definitions of cluster '" + config.cluster + "': " + e, e);
+    }
+    open = true;
+    if (server != null) {
+      server.serving(true);
+    }
+  }
+
+  boolean isOpen() {
+    return open;
+  }
+
+  public WireCodec codec() {
+    return codec;
+  }
+
+  private static Client etcdClient(ClusterConfig config) {
+    ClientBuilder builder = Client.builder()
+        .endpoints(config.endpoints.toArray(new java.net.URI[0]))
+        .connectTimeout(config.timeout);
+    if (config.etcdUser != null) {
+      builder.user(ByteSequence.from(config.etcdUser, StandardCharsets.UTF_8))
+          .password(ByteSequence.from(config.etcdPassword, StandardCharsets.UTF_8));
+    }
+    return builder.build();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  // ---- membership
+
+  private void onRing(HashRing ring) {
+    Set<String> addresses = new HashSet<>();
+    for (HashRing.Member member : ring.members().values()) {
+      addresses.add(member.address());
+    }
+    channels.retainOnly(addresses);
+  }
+
+  public HashRing ring() {
+    return membership.ring();
+  }
+
+  void refreshRing() {
+    membership.refresh();
+  }
+
+  public String memberId() {
+    return config.memberId;
+  }
+
+  /** Whether this node owns keys; a client only routes its own calls. */
+  boolean ownsKeys() {
+    return config.role == ClusterConfig.Role.MEMBER;
+  }
+
+  ClusterConfig config() {
+    return config;
+  }
+
+  ClassLoader classLoader() {
+    return host.classLoader();
+  }
+
+  PeerGrpc.PeerBlockingStub stub(HashRing.Member member) {
+    return PeerGrpc.newBlockingStub(channels.channel(member.address()))
+        .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  Group<Object, Object> group(String name) {
+    Group<Object, Object> group = host.group(name);
+    if (group == null) {
+      // The definition may have been written after our watch last spoke: read it once more.
+      try {
+        definitions.reread(config.timeout.toMillis());
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "re-reading cache definitions failed: {0}", e.toString());
+      }
+      group = host.group(name);
+    }
+    return group;
+  }
+
+  // ---- cache definitions
+
+  /**
+   * Stores a cache definition unless one exists. Returns the definition the cluster now has: ours,
+   * or the one that was there before.
+   */
+  public byte[] define(String name, byte[] bytes) {
+    ByteSequence key = PrefixView.bytes(definitionsPrefix + name);
+    try {
+      TxnResponse response = client.getKVClient().txn()
+          .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+          .Then(Op.put(key, ByteSequence.from(bytes), PutOption.DEFAULT))
+          .Else(Op.get(key, GetOption.DEFAULT))
+          .commit().get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+      definedNames.add(name);
+      if (response.isSucceeded()) {
+        return bytes;
+      }
+      List<KeyValue> existing = response.getGetResponses().get(0).getKvs();
+      return existing.isEmpty() ? bytes : existing.get(0).getValue().getBytes();
+    } catch (Exception e) {
+      throw new CacheException("cannot store the definition of cache '" + name + "' in etcd: " + e, e);
+    }
+  }
+
+  public void undefine(String name) {
+    try {
+      definedNames.remove(name);
+      client.getKVClient().delete(PrefixView.bytes(definitionsPrefix + name))
+          .get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new CacheException("cannot remove the definition of cache '" + name + "' from etcd: " + e, e);
+    }
+  }
+
+  /** Decodes a cache definition; the bytes come from etcd, so they pass the allow-list. */
+  public Object decodeDefinition(byte[] bytes) {
+    return codec.decode(bytes, host.classLoader());
+  }
+
+  private void onDefinitions(Map<String, byte[]> current, long revision) {
+    for (Map.Entry<String, byte[]> entry : current.entrySet()) {
+      if (definedNames.add(entry.getKey())) {
+        try {
+          host.defined(entry.getKey(), entry.getValue());
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "cannot create cache ''" + entry.getKey() + "'' defined in the cluster", e);
+        }
+      }
+    }
+    for (String name : Set.copyOf(definedNames)) {
+      if (!current.containsKey(name)) {
+        definedNames.remove(name);
+        host.undefined(name);
+      }
+    }
+  }
+
+  /** Routes a cache's operations to the owners of its keys. */
+  public <K, V> CacheOperations<K, V> operations(String name, Group<K, V> local, CacheStatistics statistics) {
+    return new ClusteredOperations<>(this, name, local, statistics);
+  }
+
+  /** Leaves the cluster: not serving, lease revoked (out of every ring at once), then gRPC stops. */
+  @Override
+  public void close() {
+    if (server != null) {
+      server.serving(false);
+    }
+    membership.leave();
+    membership.close();
+    definitions.close();
+    if (server != null) {
+      server.close();
+    }
+    channels.close();
+    scheduler.shutdownNow();
+    handlers.shutdownNow();
+    client.close();
+  }
+}

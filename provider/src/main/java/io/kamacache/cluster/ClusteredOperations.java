@@ -1,0 +1,444 @@
+package io.kamacache.cluster;
+
+import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
+import io.kamacache.group.CacheOperations;
+import io.kamacache.group.Group;
+import io.kamacache.management.CacheStatistics;
+import io.kamacache.proto.v1.CacheRequest;
+import io.kamacache.proto.v1.DoneResponse;
+import io.kamacache.proto.v1.EntriesResponse;
+import io.kamacache.proto.v1.Entry;
+import io.kamacache.proto.v1.Error;
+import io.kamacache.proto.v1.FlagResponse;
+import io.kamacache.proto.v1.Header;
+import io.kamacache.proto.v1.InvokeAllRequest;
+import io.kamacache.proto.v1.InvokeAllResponse;
+import io.kamacache.proto.v1.InvokeRequest;
+import io.kamacache.proto.v1.KeyRequest;
+import io.kamacache.proto.v1.KeysRequest;
+import io.kamacache.proto.v1.KeysResponse;
+import io.kamacache.proto.v1.LoadAllRequest;
+import io.kamacache.proto.v1.PeerGrpc;
+import io.kamacache.proto.v1.PutAllRequest;
+import io.kamacache.proto.v1.PutRequest;
+import io.kamacache.proto.v1.RemoveRequest;
+import io.kamacache.proto.v1.ReplaceRequest;
+import io.kamacache.proto.v1.Stats;
+import io.kamacache.proto.v1.ValueResponse;
+import io.kamacache.transport.RemoteErrors;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import javax.cache.CacheException;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * The router: sends each key's operation to the key's owner. A key this member owns runs on the
+ * local Group with no serialization; any other goes over gRPC to the owner's Group. Bulk
+ * operations make one call per owner. If an owner answers NOT_OWNER, the ring has moved: the
+ * router reads the members again and retries, a bounded number of times.
+ */
+final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
+
+  private final ClusterNode node;
+  private final String cache;
+  private final Group<K, V> local;
+  private final CacheStatistics statistics;
+
+  ClusteredOperations(ClusterNode node, String cache, Group<K, V> local, CacheStatistics statistics) {
+    this.node = node;
+    this.cache = cache;
+    this.local = local;
+    this.statistics = statistics;
+  }
+
+  /** Thrown inside the router when an owner refuses a key; never reaches the caller. */
+  private static final class NotOwner extends RuntimeException {
+    NotOwner() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A call to one remote owner. */
+  private interface Remote<T> {
+    T call(PeerGrpc.PeerBlockingStub stub, Header header);
+  }
+
+  // ---- routing
+
+  private byte[] keyBytes(Object key) {
+    return node.codec().encode(key);
+  }
+
+  private ByteString bytes(Object value) {
+    return ByteString.copyFrom(node.codec().encode(value));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T decode(ByteString bytes) {
+    return (T) node.codec().decode(bytes.toByteArray(), node.classLoader());
+  }
+
+  private <T> T route(K key, Function<Group<K, V>, T> onLocal, Remote<T> onRemote) {
+    byte[] keyBytes = keyBytes(key);
+    for (int attempt = 0; ; attempt++) {
+      HashRing ring = node.ring();
+      HashRing.Member owner = ring.owner(keyBytes);
+      if (owner == null) {
+        throw new CacheException("cache '" + cache + "': the cluster has no members to own keys");
+      }
+      try {
+        if (node.ownsKeys() && owner.id().equals(node.memberId())) {
+          return onLocal.apply(local);
+        }
+        return call(owner, ring, onRemote);
+      } catch (NotOwner e) {
+        retryAfterNotOwner(attempt);
+      }
+    }
+  }
+
+  private void retryAfterNotOwner(int attempt) {
+    if (attempt >= node.config().retries) {
+      throw new CacheException("cache '" + cache + "': the owner of a key kept changing after "
+          + (attempt + 1) + " attempts; is the cluster's membership settling?");
+    }
+    node.refreshRing();
+    if (attempt > 0) {
+      try {
+        Thread.sleep(Math.min(200, 10L << attempt));
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new CacheException("interrupted while routing", interrupted);
+      }
+    }
+  }
+
+  private <T> T call(HashRing.Member owner, HashRing ring, Remote<T> onRemote) {
+    Header header = Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).build();
+    try {
+      return onRemote.call(node.stub(owner), header);
+    } catch (StatusRuntimeException e) {
+      throw new CacheException("cache '" + cache + "': the call to member " + owner + " failed: " + e.getStatus(), e);
+    }
+  }
+
+  /** Records the owner's counts here, then throws the owner's error if there is one. */
+  private void complete(Stats stats, Error error, boolean hasError) {
+    if (stats != null) {
+      statistics.recordRemote(stats.getHits(), stats.getMisses(), stats.getPuts(), stats.getRemovals());
+    }
+    if (hasError) {
+      if (error.getCode() == Error.Code.NOT_OWNER) {
+        throw new NotOwner();
+      }
+      throw RemoteErrors.toException(error);
+    }
+  }
+
+  private V value(ValueResponse response) {
+    complete(response.getStats(), response.getError(), response.hasError());
+    return response.hasValue() ? decode(response.getValue()) : null;
+  }
+
+  private boolean flag(ValueResponse response) {
+    complete(response.getStats(), response.getError(), response.hasError());
+    return response.getFlag();
+  }
+
+  /** Groups keys by owner, running the local share in place; retries a share on NOT_OWNER. */
+  private <T extends K> void partition(Collection<T> keys, java.util.function.BiConsumer<HashRing.Member, List<T>> each) {
+    List<T> pending = new ArrayList<>(keys);
+    for (int attempt = 0; !pending.isEmpty(); attempt++) {
+      HashRing ring = node.ring();
+      Map<HashRing.Member, List<T>> byOwner = new LinkedHashMap<>();
+      for (T key : pending) {
+        HashRing.Member owner = ring.owner(keyBytes(key));
+        if (owner == null) {
+          throw new CacheException("cache '" + cache + "': the cluster has no members to own keys");
+        }
+        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
+      }
+      List<T> refused = new ArrayList<>();
+      RuntimeException failure = null;
+      for (Map.Entry<HashRing.Member, List<T>> share : byOwner.entrySet()) {
+        try {
+          each.accept(share.getKey(), share.getValue());
+        } catch (NotOwner e) {
+          refused.addAll(share.getValue());
+        } catch (RuntimeException e) {
+          if (failure == null) {
+            failure = e;
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      if (!refused.isEmpty()) {
+        retryAfterNotOwner(attempt);
+      }
+      pending = refused;
+    }
+  }
+
+  private boolean isLocal(HashRing.Member owner) {
+    return node.ownsKeys() && owner.id().equals(node.memberId());
+  }
+
+  private List<ByteString> keyList(Collection<?> keys) {
+    List<ByteString> list = new ArrayList<>();
+    for (Object key : keys) {
+      list.add(bytes(key));
+    }
+    return list;
+  }
+
+  // ---- single-key operations
+
+  @Override public V get(K key) {
+    return route(key, group -> group.get(key), (stub, header) ->
+        value(stub.get(KeyRequest.newBuilder().setHeader(header).setKey(bytes(key)).build())));
+  }
+
+  @Override public V peek(K key) {
+    return route(key, group -> group.peek(key), (stub, header) ->
+        value(stub.get(KeyRequest.newBuilder().setHeader(header).setKey(bytes(key)).setPeek(true).build())));
+  }
+
+  @Override public boolean containsKey(K key) {
+    return route(key, group -> group.containsKey(key), (stub, header) -> {
+      FlagResponse response = stub.containsKey(KeyRequest.newBuilder().setHeader(header).setKey(bytes(key)).build());
+      complete(response.getStats(), response.getError(), response.hasError());
+      return response.getFlag();
+    });
+  }
+
+  private ValueResponse put(PeerGrpc.PeerBlockingStub stub, Header header, PutRequest.Mode mode, K key, V value) {
+    return stub.put(PutRequest.newBuilder().setHeader(header).setMode(mode).setKey(bytes(key)).setValue(bytes(value)).build());
+  }
+
+  @Override public void put(K key, V value) {
+    route(key, group -> {
+      group.put(key, value);
+      return null;
+    }, (stub, header) -> value(put(stub, header, PutRequest.Mode.PUT, key, value)));
+  }
+
+  @Override public V getAndPut(K key, V value) {
+    return route(key, group -> group.getAndPut(key, value),
+        (stub, header) -> value(put(stub, header, PutRequest.Mode.GET_AND_PUT, key, value)));
+  }
+
+  @Override public boolean putIfAbsent(K key, V value) {
+    return route(key, group -> group.putIfAbsent(key, value),
+        (stub, header) -> flag(put(stub, header, PutRequest.Mode.PUT_IF_ABSENT, key, value)));
+  }
+
+  private RemoveRequest.Builder remove(Header header, RemoveRequest.Mode mode, K key) {
+    return RemoveRequest.newBuilder().setHeader(header).setMode(mode).setKey(bytes(key));
+  }
+
+  @Override public boolean remove(K key) {
+    return route(key, group -> group.remove(key),
+        (stub, header) -> flag(stub.remove(remove(header, RemoveRequest.Mode.REMOVE, key).build())));
+  }
+
+  @Override public boolean remove(K key, V oldValue) {
+    return route(key, group -> group.remove(key, oldValue), (stub, header) -> flag(stub.remove(
+        remove(header, RemoveRequest.Mode.REMOVE_IF_EQUALS, key).setExpected(bytes(oldValue)).build())));
+  }
+
+  @Override public V getAndRemove(K key) {
+    return route(key, group -> group.getAndRemove(key),
+        (stub, header) -> value(stub.remove(remove(header, RemoveRequest.Mode.GET_AND_REMOVE, key).build())));
+  }
+
+  private ReplaceRequest.Builder replace(Header header, ReplaceRequest.Mode mode, K key, V value) {
+    return ReplaceRequest.newBuilder().setHeader(header).setMode(mode).setKey(bytes(key)).setValue(bytes(value));
+  }
+
+  @Override public boolean replace(K key, V value) {
+    return route(key, group -> group.replace(key, value),
+        (stub, header) -> flag(stub.replace(replace(header, ReplaceRequest.Mode.REPLACE, key, value).build())));
+  }
+
+  @Override public V getAndReplace(K key, V value) {
+    return route(key, group -> group.getAndReplace(key, value),
+        (stub, header) -> value(stub.replace(replace(header, ReplaceRequest.Mode.GET_AND_REPLACE, key, value).build())));
+  }
+
+  @Override public boolean replace(K key, V oldValue, V newValue) {
+    return route(key, group -> group.replace(key, oldValue, newValue), (stub, header) -> flag(stub.replace(
+        replace(header, ReplaceRequest.Mode.REPLACE_IF_EQUALS, key, newValue).setExpected(bytes(oldValue)).build())));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    ByteString encoded = processorBytes(processor);
+    List<ByteString> args = keyList(List.of(arguments));
+    return route(key, group -> group.invoke(key, processor, arguments), (stub, header) -> (T) value(stub.invoke(
+        InvokeRequest.newBuilder().setHeader(header).setKey(bytes(key)).setProcessor(encoded).addAllArguments(args).build())));
+  }
+
+  private ByteString processorBytes(EntryProcessor<?, ?, ?> processor) {
+    if (!(processor instanceof Serializable)) {
+      throw new IllegalArgumentException("cache '" + cache + "' is clustered, so entry processors run on the key's"
+          + " owner and must be Serializable; " + processor.getClass().getName() + " is not");
+    }
+    return bytes(processor);
+  }
+
+  // ---- bulk operations: one call per owner
+
+  @Override public Map<K, V> getAll(Set<? extends K> keys) {
+    Map<K, V> result = new LinkedHashMap<>();
+    partition(keys, (owner, share) -> {
+      if (isLocal(owner)) {
+        result.putAll(local.getAll(new LinkedHashSet<>(share)));
+        return;
+      }
+      EntriesResponse response = call(owner, node.ring(), (stub, header) ->
+          stub.getAll(KeysRequest.newBuilder().setHeader(header).addAllKeys(keyList(share)).build()));
+      complete(response.getStats(), response.getError(), response.hasError());
+      for (Entry entry : response.getEntriesList()) {
+        result.put(decode(entry.getKey()), decode(entry.getValue()));
+      }
+    });
+    return result;
+  }
+
+  @Override public void loadAll(Set<? extends K> keys, boolean replaceExisting) {
+    partition(keys, (owner, share) -> {
+      if (isLocal(owner)) {
+        local.loadAll(new LinkedHashSet<>(share), replaceExisting);
+        return;
+      }
+      DoneResponse response = call(owner, node.ring(), (stub, header) -> stub.loadAll(LoadAllRequest.newBuilder()
+          .setHeader(header).addAllKeys(keyList(share)).setReplaceExisting(replaceExisting).build()));
+      complete(response.getStats(), response.getError(), response.hasError());
+    });
+  }
+
+  @Override public void putAll(Map<? extends K, ? extends V> entries) {
+    partition(entries.keySet(), (owner, share) -> {
+      Map<K, V> part = new LinkedHashMap<>();
+      for (K key : share) {
+        part.put(key, entries.get(key));
+      }
+      if (isLocal(owner)) {
+        local.putAll(part);
+        return;
+      }
+      PutAllRequest.Builder request = PutAllRequest.newBuilder();
+      for (Map.Entry<K, V> entry : part.entrySet()) {
+        request.addEntries(Entry.newBuilder().setKey(bytes(entry.getKey())).setValue(bytes(entry.getValue())));
+      }
+      DoneResponse response = call(owner, node.ring(), (stub, header) -> stub.putAll(request.setHeader(header).build()));
+      complete(response.getStats(), response.getError(), response.hasError());
+    });
+  }
+
+  @Override public void removeAll(Set<? extends K> keys) {
+    partition(keys, (owner, share) -> {
+      if (isLocal(owner)) {
+        local.removeAll(new LinkedHashSet<>(share));
+        return;
+      }
+      DoneResponse response = call(owner, node.ring(), (stub, header) ->
+          stub.removeAll(KeysRequest.newBuilder().setHeader(header).addAllKeys(keyList(share)).build()));
+      complete(response.getStats(), response.getError(), response.hasError());
+    });
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
+      Object... arguments) {
+    ByteString encoded = processorBytes(processor);
+    List<ByteString> args = keyList(List.of(arguments));
+    Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
+    partition(keys, (owner, share) -> {
+      if (isLocal(owner)) {
+        results.putAll(local.invokeAll(new LinkedHashSet<>(share), processor, arguments));
+        return;
+      }
+      InvokeAllResponse response = call(owner, node.ring(), (stub, header) -> stub.invokeAll(InvokeAllRequest.newBuilder()
+          .setHeader(header).addAllKeys(keyList(share)).setProcessor(encoded).addAllArguments(args).build()));
+      complete(response.getStats(), response.getError(), response.hasError());
+      for (InvokeAllResponse.Result result : response.getResultsList()) {
+        K key = decode(result.getKey());
+        if (result.hasError()) {
+          RuntimeException error = RemoteErrors.toException(result.getError());
+          results.put(key, () -> {
+            throw error instanceof javax.cache.processor.EntryProcessorException
+                ? (javax.cache.processor.EntryProcessorException) error
+                : new javax.cache.processor.EntryProcessorException(error);
+          });
+        } else if (result.hasValue()) {
+          T value = decode(result.getValue());
+          results.put(key, () -> value);
+        }
+      }
+    });
+    return results;
+  }
+
+  // ---- whole-cache operations: every member acts on what it holds
+
+  private void everyMember(Function<Group<K, V>, Void> onLocal,
+      java.util.function.BiFunction<PeerGrpc.PeerBlockingStub, CacheRequest, DoneResponse> onRemote) {
+    HashRing ring = node.ring();
+    for (HashRing.Member member : ring.members().values()) {
+      if (isLocal(member)) {
+        onLocal.apply(local);
+      } else {
+        DoneResponse response = call(member, ring, (stub, header) ->
+            onRemote.apply(stub, CacheRequest.newBuilder().setHeader(header).build()));
+        complete(response.getStats(), response.getError(), response.hasError());
+      }
+    }
+  }
+
+  @Override public void removeAll() {
+    everyMember(group -> {
+      group.removeAll();
+      return null;
+    }, PeerGrpc.PeerBlockingStub::removeEverything);
+  }
+
+  @Override public void clear() {
+    everyMember(group -> {
+      group.clear();
+      return null;
+    }, PeerGrpc.PeerBlockingStub::clear);
+  }
+
+  @Override public Collection<K> keys() {
+    Set<K> keys = new LinkedHashSet<>();
+    HashRing ring = node.ring();
+    for (HashRing.Member member : ring.members().values()) {
+      if (isLocal(member)) {
+        keys.addAll(local.keys());
+      } else {
+        KeysResponse response = call(member, ring, (stub, header) ->
+            stub.keys(CacheRequest.newBuilder().setHeader(header).build()));
+        if (response.hasError()) {
+          throw RemoteErrors.toException(response.getError());
+        }
+        for (ByteString key : response.getKeysList()) {
+          keys.add(decode(key));
+        }
+      }
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,297 @@
+package io.kamacache.cluster;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
+import io.kamacache.group.Group;
+import io.kamacache.management.CacheStatistics;
+import io.kamacache.proto.v1.CacheRequest;
+import io.kamacache.proto.v1.DoneResponse;
+import io.kamacache.proto.v1.EntriesResponse;
+import io.kamacache.proto.v1.Entry;
+import io.kamacache.proto.v1.Error;
+import io.kamacache.proto.v1.FlagResponse;
+import io.kamacache.proto.v1.Header;
+import io.kamacache.proto.v1.InvokeAllRequest;
+import io.kamacache.proto.v1.InvokeAllResponse;
+import io.kamacache.proto.v1.InvokeRequest;
+import io.kamacache.proto.v1.KeyRequest;
+import io.kamacache.proto.v1.KeysRequest;
+import io.kamacache.proto.v1.KeysResponse;
+import io.kamacache.proto.v1.LoadAllRequest;
+import io.kamacache.proto.v1.PeerGrpc;
+import io.kamacache.proto.v1.PutAllRequest;
+import io.kamacache.proto.v1.PutRequest;
+import io.kamacache.proto.v1.RemoveRequest;
+import io.kamacache.proto.v1.ReplaceRequest;
+import io.kamacache.proto.v1.Stats;
+import io.kamacache.proto.v1.ValueResponse;
+import io.kamacache.transport.RemoteErrors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * The owner's side of the peer protocol. Each request runs through the same {@link Group} code as
+ * a local call, after two checks: the cache exists here, and this member owns every key under its
+ * own view. A member that does not own a key answers NOT_OWNER with its epoch and never forwards.
+ * Whatever the operation throws goes back as a typed error, and its statistics go back to the
+ * caller's node.
+ */
+final class PeerService extends PeerGrpc.PeerImplBase {
+
+  private final ClusterNode node;
+
+  PeerService(ClusterNode node) {
+    this.node = node;
+  }
+
+  /** An operation on the cache's Group, filling in the response. */
+  private interface Operation<B> {
+    void run(Group<Object, Object> group, B response) throws Exception;
+  }
+
+  /** A refusal that travels as a typed error rather than an exception from the Group. */
+  private static final class Refused extends RuntimeException {
+    final Error error;
+
+    Refused(Error error) {
+      super(error.getMessage(), null, false, false);
+      this.error = error;
+    }
+  }
+
+  private <B extends com.google.protobuf.Message.Builder> void handle(Header header, List<ByteString> keys,
+      B response, Operation<B> operation, StreamObserver<? super com.google.protobuf.Message> observer) {
+    try {
+      if (!node.isOpen()) {
+        // Still joining: the caller retries as if the ring had moved.
+        throw new Refused(RemoteErrors.notOwner(node.ring().epoch()));
+      }
+      Group<Object, Object> group = node.group(header.getCache());
+      if (group == null) {
+        throw new Refused(RemoteErrors.unknownCache(header.getCache()));
+      }
+      HashRing ring = node.ring();
+      for (ByteString key : keys) {
+        HashRing.Member owner = ring.owner(key.toByteArray());
+        if (owner == null || !owner.id().equals(node.memberId())) {
+          throw new Refused(RemoteErrors.notOwner(ring.epoch()));
+        }
+      }
+      try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
+        try {
+          operation.run(group, response);
+        } finally {
+          setField(response, "stats", Stats.newBuilder().setHits(capture.hits()).setMisses(capture.misses())
+              .setPuts(capture.puts()).setRemovals(capture.removals()).build());
+        }
+      }
+    } catch (Refused refused) {
+      setField(response, "error", refused.error);
+    } catch (Throwable t) {
+      setField(response, "error", RemoteErrors.toProto(t));
+    }
+    observer.onNext(response.build());
+    observer.onCompleted();
+  }
+
+  private static void setField(com.google.protobuf.Message.Builder builder, String name, Object value) {
+    com.google.protobuf.Descriptors.FieldDescriptor field = builder.getDescriptorForType().findFieldByName(name);
+    if (field != null) {
+      builder.setField(field, value);
+    }
+  }
+
+  private Object decode(ByteString bytes) {
+    return node.codec().decode(bytes.toByteArray(), node.classLoader());
+  }
+
+  private ByteString encode(Object value) {
+    return ByteString.copyFrom(node.codec().encode(value));
+  }
+
+  private void value(ValueResponse.Builder response, Object value) {
+    if (value != null) {
+      response.setValue(encode(value));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> StreamObserver<com.google.protobuf.Message> out(StreamObserver<T> observer) {
+    return (StreamObserver<com.google.protobuf.Message>) observer;
+  }
+
+  @Override
+  public void get(KeyRequest request, StreamObserver<ValueResponse> observer) {
+    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+      Object key = decode(request.getKey());
+      value(response, request.getPeek() ? group.peek(key) : group.get(key));
+    }, out(observer));
+  }
+
+  @Override
+  public void containsKey(KeyRequest request, StreamObserver<FlagResponse> observer) {
+    handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
+        (group, response) -> response.setFlag(group.containsKey(decode(request.getKey()))), out(observer));
+  }
+
+  @Override
+  public void put(PutRequest request, StreamObserver<ValueResponse> observer) {
+    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+      Object key = decode(request.getKey());
+      Object value = decode(request.getValue());
+      switch (request.getMode()) {
+        case GET_AND_PUT:
+          value(response, group.getAndPut(key, value));
+          break;
+        case PUT_IF_ABSENT:
+          response.setFlag(group.putIfAbsent(key, value));
+          break;
+        default:
+          group.put(key, value);
+      }
+    }, out(observer));
+  }
+
+  @Override
+  public void remove(RemoveRequest request, StreamObserver<ValueResponse> observer) {
+    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+      Object key = decode(request.getKey());
+      switch (request.getMode()) {
+        case REMOVE_IF_EQUALS:
+          response.setFlag(group.remove(key, decode(request.getExpected())));
+          break;
+        case GET_AND_REMOVE:
+          value(response, group.getAndRemove(key));
+          break;
+        default:
+          response.setFlag(group.remove(key));
+      }
+    }, out(observer));
+  }
+
+  @Override
+  public void replace(ReplaceRequest request, StreamObserver<ValueResponse> observer) {
+    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+      Object key = decode(request.getKey());
+      Object value = decode(request.getValue());
+      switch (request.getMode()) {
+        case REPLACE_IF_EQUALS:
+          response.setFlag(group.replace(key, decode(request.getExpected()), value));
+          break;
+        case GET_AND_REPLACE:
+          value(response, group.getAndReplace(key, value));
+          break;
+        default:
+          response.setFlag(group.replace(key, value));
+      }
+    }, out(observer));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void invoke(InvokeRequest request, StreamObserver<ValueResponse> observer) {
+    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+      EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
+      value(response, group.invoke(decode(request.getKey()), processor, arguments(request.getArgumentsList())));
+    }, out(observer));
+  }
+
+  private Object[] arguments(List<ByteString> encoded) {
+    Object[] arguments = new Object[encoded.size()];
+    for (int i = 0; i < arguments.length; i++) {
+      arguments[i] = decode(encoded.get(i));
+    }
+    return arguments;
+  }
+
+  private Set<Object> keys(List<ByteString> encoded) {
+    Set<Object> keys = new LinkedHashSet<>();
+    for (ByteString key : encoded) {
+      keys.add(decode(key));
+    }
+    return keys;
+  }
+
+  @Override
+  public void getAll(KeysRequest request, StreamObserver<EntriesResponse> observer) {
+    handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, response) -> {
+      for (Map.Entry<Object, Object> entry : group.getAll(keys(request.getKeysList())).entrySet()) {
+        response.addEntries(Entry.newBuilder().setKey(encode(entry.getKey())).setValue(encode(entry.getValue())));
+      }
+    }, out(observer));
+  }
+
+  @Override
+  public void putAll(PutAllRequest request, StreamObserver<DoneResponse> observer) {
+    List<ByteString> keys = new ArrayList<>();
+    for (Entry entry : request.getEntriesList()) {
+      keys.add(entry.getKey());
+    }
+    handle(request.getHeader(), keys, DoneResponse.newBuilder(), (group, response) -> {
+      Map<Object, Object> entries = new LinkedHashMap<>();
+      for (Entry entry : request.getEntriesList()) {
+        entries.put(decode(entry.getKey()), decode(entry.getValue()));
+      }
+      group.putAll(entries);
+    }, out(observer));
+  }
+
+  @Override
+  public void removeAll(KeysRequest request, StreamObserver<DoneResponse> observer) {
+    handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
+        (group, response) -> group.removeAll(keys(request.getKeysList())), out(observer));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void invokeAll(InvokeAllRequest request, StreamObserver<InvokeAllResponse> observer) {
+    handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, response) -> {
+      EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
+      Map<Object, EntryProcessorResult<Object>> results =
+          group.invokeAll(keys(request.getKeysList()), processor, arguments(request.getArgumentsList()));
+      for (Map.Entry<Object, EntryProcessorResult<Object>> entry : results.entrySet()) {
+        InvokeAllResponse.Result.Builder result = InvokeAllResponse.Result.newBuilder().setKey(encode(entry.getKey()));
+        try {
+          Object value = entry.getValue().get();
+          if (value != null) {
+            result.setValue(encode(value));
+          }
+        } catch (RuntimeException e) {
+          result.setError(RemoteErrors.toProto(e));
+        }
+        response.addResults(result);
+      }
+    }, out(observer));
+  }
+
+  @Override
+  public void loadAll(LoadAllRequest request, StreamObserver<DoneResponse> observer) {
+    handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
+        (group, response) -> group.loadAll(keys(request.getKeysList()), request.getReplaceExisting()), out(observer));
+  }
+
+  @Override
+  public void clear(CacheRequest request, StreamObserver<DoneResponse> observer) {
+    handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.clear(), out(observer));
+  }
+
+  @Override
+  public void removeEverything(CacheRequest request, StreamObserver<DoneResponse> observer) {
+    handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.removeAll(), out(observer));
+  }
+
+  @Override
+  public void keys(CacheRequest request, StreamObserver<KeysResponse> observer) {
+    handle(request.getHeader(), List.of(), KeysResponse.newBuilder(), (group, response) -> {
+      for (Object key : group.keys()) {
+        response.addKeys(encode(key));
+      }
+    }, out(observer));
+  }
+}

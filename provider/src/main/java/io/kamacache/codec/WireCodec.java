@@ -1,0 +1,132 @@
+package io.kamacache.codec;
+
+import java.io.ObjectInputFilter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The bytes of keys and values between members: a one-byte tag, then the encoding. Common
+ * immutable types have compact tagged forms, which are also stable across JVMs (the ring hashes
+ * a key's bytes); everything else is Java serialization, decoded only through an allow-list.
+ */
+public final class WireCodec implements Codec {
+
+  private static final byte STRING = 1;
+  private static final byte LONG = 2;
+  private static final byte INTEGER = 3;
+  private static final byte BYTES = 4;
+  private static final byte BOOLEAN = 5;
+  private static final byte DOUBLE = 6;
+  private static final byte UUID_TAG = 7;
+  private static final byte SERIALIZED = 9;
+
+  /** Classes every cluster may exchange, whatever the application allows besides. */
+  public static final List<String> DEFAULT_ALLOWED = List.of(
+      "java.lang.*", "java.util.*", "java.time.*", "java.math.*", "java.net.URI",
+      "javax.cache.**", "io.kamacache.**");
+
+  private final JavaSerializationCodec serialization;
+  private final String filterPattern;
+
+  /**
+   * @param allowed class-name patterns ({@code pkg.*}, {@code pkg.**}, {@code pkg.Class}) that
+   *     may be deserialized in addition to {@link #DEFAULT_ALLOWED}
+   */
+  public WireCodec(List<String> allowed) {
+    StringBuilder pattern = new StringBuilder("maxdepth=64;maxrefs=100000;maxbytes=67108864;");
+    for (String allow : DEFAULT_ALLOWED) {
+      pattern.append(allow).append(';');
+    }
+    for (String allow : allowed) {
+      if (allow.isBlank() || allow.contains(";") || allow.startsWith("!")) {
+        throw new IllegalArgumentException("kamacache.serialization.allow: not a class-name pattern: '" + allow + "'");
+      }
+      pattern.append(allow.trim()).append(';');
+    }
+    pattern.append("!*");
+    this.filterPattern = pattern.toString();
+    this.serialization = new JavaSerializationCodec(ObjectInputFilter.Config.createFilter(filterPattern));
+  }
+
+  String filterPattern() {
+    return filterPattern;
+  }
+
+  @Override
+  public byte[] encode(Object value) {
+    if (value instanceof String) {
+      return tagged(STRING, ((String) value).getBytes(StandardCharsets.UTF_8));
+    }
+    if (value instanceof Long) {
+      return ByteBuffer.allocate(9).put(LONG).putLong((Long) value).array();
+    }
+    if (value instanceof Integer) {
+      return ByteBuffer.allocate(5).put(INTEGER).putInt((Integer) value).array();
+    }
+    if (value instanceof byte[]) {
+      return tagged(BYTES, (byte[]) value);
+    }
+    if (value instanceof Boolean) {
+      return new byte[] {BOOLEAN, (byte) (((Boolean) value) ? 1 : 0)};
+    }
+    if (value instanceof Double) {
+      return ByteBuffer.allocate(9).put(DOUBLE).putDouble((Double) value).array();
+    }
+    if (value instanceof UUID) {
+      UUID uuid = (UUID) value;
+      return ByteBuffer.allocate(17).put(UUID_TAG).putLong(uuid.getMostSignificantBits())
+          .putLong(uuid.getLeastSignificantBits()).array();
+    }
+    return tagged(SERIALIZED, serialization.encode(value));
+  }
+
+  @Override
+  public Object decode(byte[] bytes, ClassLoader classLoader) {
+    if (bytes == null || bytes.length == 0) {
+      throw new CodecException("cannot decode an empty value", null);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
+    try {
+      switch (bytes[0]) {
+        case STRING:
+          return new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+        case LONG:
+          return exactly(buffer, 8).getLong();
+        case INTEGER:
+          return exactly(buffer, 4).getInt();
+        case BYTES:
+          return Arrays.copyOfRange(bytes, 1, bytes.length);
+        case BOOLEAN:
+          return exactly(buffer, 1).get() != 0;
+        case DOUBLE:
+          return exactly(buffer, 8).getDouble();
+        case UUID_TAG:
+          exactly(buffer, 16);
+          return new UUID(buffer.getLong(), buffer.getLong());
+        case SERIALIZED:
+          return serialization.decode(Arrays.copyOfRange(bytes, 1, bytes.length), classLoader);
+        default:
+          throw new CodecException("unknown value tag " + bytes[0], null);
+      }
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new CodecException("truncated value with tag " + bytes[0], e);
+    }
+  }
+
+  private static ByteBuffer exactly(ByteBuffer buffer, int length) {
+    if (buffer.remaining() != length) {
+      throw new CodecException("a value of " + length + " bytes had " + buffer.remaining(), null);
+    }
+    return buffer;
+  }
+
+  private static byte[] tagged(byte tag, byte[] body) {
+    byte[] bytes = new byte[body.length + 1];
+    bytes[0] = tag;
+    System.arraycopy(body, 0, bytes, 1, body.length);
+    return bytes;
+  }
+}

@@ -1,0 +1,82 @@
+package io.kamacache.transport;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One long-lived channel per peer address, reused by every call to that peer, with the same TLS
+ * material the server uses: a client that cannot speak TLS could never reach a TLS member.
+ */
+public final class PeerChannels implements AutoCloseable {
+
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final ChannelCredentials credentials;
+  private final int maxMessageBytes;
+
+  public PeerChannels(PeerServer.Tls tls, int maxMessageBytes) {
+    this.credentials = credentials(tls);
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  private static ChannelCredentials credentials(PeerServer.Tls tls) {
+    if (tls == null || (tls.certChain == null && tls.trust == null)) {
+      return InsecureChannelCredentials.create();
+    }
+    try {
+      TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+      if (tls.trust != null) {
+        builder.trustManager(tls.trust.toFile());
+      }
+      if (tls.certChain != null) {
+        builder.keyManager(tls.certChain.toFile(), tls.privateKey.toFile());
+      }
+      return builder.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the member's TLS certificate or key", e);
+    }
+  }
+
+  public ManagedChannel channel(String address) {
+    return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials)
+        .maxInboundMessageSize(maxMessageBytes)
+        .build());
+  }
+
+  /** Closes the channels of peers that are no longer members. */
+  public void retainOnly(Set<String> addresses) {
+    channels.entrySet().removeIf(entry -> {
+      if (addresses.contains(entry.getKey())) {
+        return false;
+      }
+      entry.getValue().shutdown();
+      return true;
+    });
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel channel : channels.values()) {
+      channel.shutdown();
+    }
+    for (ManagedChannel channel : channels.values()) {
+      try {
+        if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+          channel.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        channel.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    channels.clear();
+  }
+}

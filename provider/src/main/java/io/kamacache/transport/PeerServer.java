@@ -1,0 +1,105 @@
+package io.kamacache.transport;
+
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A member's gRPC server: the peer service and the standard health service, which reports
+ * NOT_SERVING until the member has joined and again while it leaves.
+ */
+public final class PeerServer implements AutoCloseable {
+
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  /** TLS material; all null for plaintext. {@code clientAuth} asks peers for a trusted certificate. */
+  public static final class Tls {
+    final Path certChain;
+    final Path privateKey;
+    final Path trust;
+    final boolean clientAuth;
+
+    public Tls(Path certChain, Path privateKey, Path trust, boolean clientAuth) {
+      this.certChain = certChain;
+      this.privateKey = privateKey;
+      this.trust = trust;
+      this.clientAuth = clientAuth;
+    }
+  }
+
+  public PeerServer(String host, int port, Tls tls, int maxMessageBytes, BindableService peer,
+      ExecutorService executor) {
+    ServerCredentials credentials = credentials(tls);
+    // Handlers may block (loaders, writers, synchronous listeners), so they run on a pool rather
+    // than on the transport's own threads.
+    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
+        .addService(peer)
+        .addService(health.getHealthService())
+        .maxInboundMessageSize(maxMessageBytes)
+        .executor(executor)
+        .build();
+    health.setStatus("", ServingStatus.NOT_SERVING);
+  }
+
+  private static ServerCredentials credentials(Tls tls) {
+    if (tls == null || tls.certChain == null) {
+      return InsecureServerCredentials.create();
+    }
+    try {
+      TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder()
+          .keyManager(tls.certChain.toFile(), tls.privateKey.toFile());
+      if (tls.trust != null) {
+        builder.trustManager(tls.trust.toFile());
+      }
+      if (tls.clientAuth) {
+        builder.clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      }
+      return builder.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the member's TLS certificate or key", e);
+    }
+  }
+
+  public PeerServer start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the peer server", e);
+    }
+    return this;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  public void serving(boolean serving) {
+    health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  }
+
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
