@@ -104,6 +104,11 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     return group.statistics();
   }
 
+  /** The entries this node holds, counting expired ones not yet removed; for tools and tests. */
+  public long localSize() {
+    return group.store().size();
+  }
+
   @SuppressWarnings("unchecked")
   Group<Object, Object> group() {
     return (Group<Object, Object>) group;

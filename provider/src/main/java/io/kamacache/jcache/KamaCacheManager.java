@@ -46,8 +46,8 @@ public final class KamaCacheManager implements CacheManager {
     }
   }
 
-  /** The cluster this manager is a member of, or null when it is embedded. */
-  ClusterNode node() {
+  /** This manager's membership in its cluster, or null when it is embedded; for tools and diagnostics. */
+  public ClusterNode node() {
     return node;
   }
 

@@ -1,0 +1,34 @@
+package io.kamacache.cluster;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts a real etcd on free loopback ports before a test class and stops it, deleting its data,
+ * afterwards. Use it as {@code @RegisterExtension static final EtcdExtension etcd = ...}.
+ */
+public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback {
+
+  private EtcdProcess etcd;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    etcd = EtcdProcess.start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (etcd != null) {
+      etcd.close();
+    }
+  }
+
+  public EtcdProcess process() {
+    return etcd;
+  }
+
+  public String endpoint() {
+    return etcd.endpoint();
+  }
+}

@@ -1,0 +1,143 @@
+package io.kamacache.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real etcd for tests: the binary {@code etcd} on PATH or in {@code ETCD_BIN} (Debian's package
+ * is etcd-server), bound to 127.0.0.1 on free ports, with a temporary data directory that is
+ * deleted on close. It can be stopped and started again on the same ports and data.
+ */
+public final class EtcdProcess implements AutoCloseable {
+
+  private final String binary;
+  private final Path dataDir;
+  private final int clientPort;
+  private final int peerPort;
+  private Process process;
+
+  private EtcdProcess(String binary, Path dataDir, int clientPort, int peerPort) {
+    this.binary = binary;
+    this.dataDir = dataDir;
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
+  }
+
+  public static EtcdProcess start() {
+    try {
+      EtcdProcess etcd = new EtcdProcess(binary(), Files.createTempDirectory("kamacache-etcd"), freePort(), freePort());
+      etcd.startProcess();
+      return etcd;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String binary() {
+    String fromEnv = System.getenv("ETCD_BIN");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv;
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, "etcd"))) {
+        return Path.of(dir, "etcd").toString();
+      }
+    }
+    throw new IllegalStateException("etcd is not installed: the cluster tests need a real etcd. "
+        + "Install Debian's etcd-server (apt-get install -y etcd-server), or set ETCD_BIN; "
+        + "./scripts/test.sh does this for you");
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  public synchronized void startProcess() throws IOException {
+    String client = "http://127.0.0.1:" + clientPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    process = new ProcessBuilder(List.of(binary,
+        "--name", "n1",
+        "--data-dir", dataDir.resolve("data").toString(),
+        "--logger=zap", "--log-outputs=stderr",
+        "--listen-client-urls", client, "--advertise-client-urls", client,
+        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", "n1=" + peer, "--initial-cluster-state", "new"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
+        .start();
+    awaitHealthy();
+  }
+
+  private void awaitHealthy() throws IOException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health")).timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("etcd exited with " + process.exitValue() + "; see " + dataDir.resolve("etcd.log"));
+      }
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200 && response.body().contains("true")) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("etcd did not become healthy in 30 s; see " + dataDir.resolve("etcd.log"));
+  }
+
+  /** Stops etcd, keeping its data, as an outage would. */
+  public synchronized void stopProcess() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stopProcess();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // best effort: it is a temporary directory
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.kamacache.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+
+/** Writes members' settings files and opens their cache managers; closes them all at the end. */
+final class Members implements AutoCloseable {
+
+  private final String endpoint;
+  private final String cluster = "test-" + UUID.randomUUID().toString().substring(0, 8);
+  private final Path dir;
+  private final List<CacheManager> managers = new ArrayList<>();
+
+  Members(String endpoint) {
+    this.endpoint = endpoint;
+    try {
+      this.dir = Files.createTempDirectory("kamacache-members");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String cluster() {
+    return cluster;
+  }
+
+  /** The settings file of a member, with {@code extra} settings on top of the defaults. */
+  URI settings(String memberId, Map<String, String> extra) {
+    Properties properties = new Properties();
+    properties.setProperty(ClusterConfig.ENDPOINTS, endpoint);
+    properties.setProperty(ClusterConfig.CLUSTER, cluster);
+    properties.setProperty(ClusterConfig.MEMBER_ID, memberId);
+    properties.setProperty(ClusterConfig.BIND_HOST, "127.0.0.1");
+    properties.setProperty(ClusterConfig.LEASE_TTL, "2");
+    properties.setProperty(ClusterConfig.TIMEOUT, "10000");
+    properties.putAll(extra);
+    Path file = dir.resolve(memberId + ".properties");
+    try (Writer writer = Files.newBufferedWriter(file)) {
+      properties.store(writer, "member " + memberId);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file.toUri();
+  }
+
+  CacheManager open(String memberId) {
+    return open(memberId, Map.of());
+  }
+
+  CacheManager open(String memberId, Map<String, String> extra) {
+    CacheManager manager = Caching.getCachingProvider()
+        .getCacheManager(settings(memberId, extra), Members.class.getClassLoader());
+    managers.add(manager);
+    return manager;
+  }
+
+  @Override
+  public void close() {
+    for (CacheManager manager : managers) {
+      manager.close();
+    }
+  }
+}
