@@ -51,6 +51,7 @@ public final class ClusterNode implements AutoCloseable {
   private final PrefixView definitions;
   private final String definitionsPrefix;
   private final Set<String> definedNames = ConcurrentHashMap.newKeySet();
+  private final String address;
   private volatile boolean open;
 
   private ClusterNode(ClusterConfig config, CacheHost host) throws Exception {
@@ -62,16 +63,17 @@ public final class ClusterNode implements AutoCloseable {
     this.handlers = Executors.newCachedThreadPool(daemon("kamacache-peer"));
     PeerServer.Tls tls = new PeerServer.Tls(config.tlsCert, config.tlsKey, config.tlsTrust, config.tlsClientAuth);
     this.channels = new PeerChannels(tls, config.maxMessageBytes);
-    String address = null;
+    String advertised = null;
     if (config.role == ClusterConfig.Role.MEMBER) {
       server = new PeerServer(config.bindHost, config.bindPort, tls, config.maxMessageBytes,
           new PeerService(this), handlers).start();
       int port = config.advertisePort != 0 ? config.advertisePort : server.port();
-      address = config.advertiseHost + ":" + port;
+      advertised = config.advertiseHost + ":" + port;
     } else {
       server = null;
     }
-    this.membership = new Membership(client, config, address, scheduler, this::onRing);
+    this.address = advertised;
+    this.membership = new Membership(client, config, advertised, scheduler, this::onRing);
     this.definitionsPrefix = "/" + config.prefix + "/" + config.cluster + "/caches/";
     this.definitions = new PrefixView(client, definitionsPrefix, this::onDefinitions);
   }
@@ -157,6 +159,11 @@ public final class ClusterNode implements AutoCloseable {
 
   void refreshRing() {
     membership.refresh();
+  }
+
+  /** The address peers reach this member at, or null for a client. */
+  public String address() {
+    return address;
   }
 
   public String memberId() {

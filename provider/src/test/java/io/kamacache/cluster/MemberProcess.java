@@ -1,0 +1,86 @@
+package io.kamacache.cluster;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A member in its own JVM, started with {@link MemberMain} on the test class path. */
+final class MemberProcess implements AutoCloseable {
+
+  private final Process process;
+
+  private MemberProcess(Process process) {
+    this.process = process;
+  }
+
+  static MemberProcess start(URI settings) {
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try {
+      Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath,
+          MemberMain.class.getName(), settings.toString()))
+          .redirectErrorStream(true)
+          .start();
+      MemberProcess member = new MemberProcess(process);
+      member.awaitServing();
+      return member;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitServing() {
+    CompletableFuture<String> serving = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        StringBuilder seen = new StringBuilder();
+        while ((line = out.readLine()) != null) {
+          seen.append(line).append('\n');
+          if (line.contains(" serving at ")) {
+            serving.complete(line);
+          }
+        }
+        serving.completeExceptionally(new IllegalStateException("member exited before serving:\n" + seen));
+      } catch (IOException e) {
+        serving.completeExceptionally(e);
+      }
+    }, "member-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      serving.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("the member process did not start", e);
+    }
+  }
+
+  /** SIGKILL: no shutdown hook runs, the lease is left to expire. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM: the member leaves gracefully. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
