@@ -1,0 +1,76 @@
+package io.kamacache.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Test certificates made with the openssl command line: a CA, member certificates it signs for
+ * 127.0.0.1, and a rogue self-signed certificate the CA never saw.
+ */
+final class Certificates {
+
+  final Path dir;
+  final Path caCert;
+
+  private Certificates(Path dir) {
+    this.dir = dir;
+    this.caCert = dir.resolve("ca.crt");
+  }
+
+  static Certificates create() {
+    try {
+      Certificates certificates = new Certificates(Files.createTempDirectory("kamacache-tls"));
+      certificates.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+          "-days", "2", "-subj", "/CN=kamacache-test-ca");
+      return certificates;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A certificate for {@code name}, signed by the CA. Returns {cert, key}. */
+  Path[] signed(String name) {
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
+    write(name + ".ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+    openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", name + ".crt", "-days", "2", "-extfile", name + ".ext");
+    return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
+  }
+
+  /** A self-signed certificate that no member trusts. Returns {cert, key}. */
+  Path[] rogue(String name) {
+    write(name + ".ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".crt",
+        "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+    return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
+  }
+
+  private void write(String file, String text) {
+    try {
+      Files.writeString(dir.resolve(file), text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void openssl(String... args) {
+    List<String> command = new java.util.ArrayList<>();
+    command.add("openssl");
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException("openssl " + String.join(" ", args) + " failed:\n" + output);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("the TLS tests need the openssl command (apt-get install -y openssl)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
