@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: unit tests, the JSR-107 TCK and the
-# Hibernate and Spring integration tests. This is the README's test command, and CI runs it.
+# Hibernate and Spring integration tests, and the cluster tests against real etcd processes. This is the README's test command, and CI runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,11 @@ need() {
 }
 need java "install a JDK 17 or newer"
 need mvn "install Apache Maven 3.8.7 or newer"
+
+# The cluster tests start real etcd processes and make TLS certificates with openssl.
+source scripts/lib.sh
+ensure_etcd
+ensure_openssl
 
 # -ntp keeps download progress out of the log; the build pins every version it uses.
 exec mvn -B -ntp verify "$@"
