@@ -10,7 +10,7 @@ import java.util.List;
  * Test certificates made with the openssl command line: a CA, member certificates it signs for
  * 127.0.0.1, and a rogue self-signed certificate the CA never saw.
  */
-final class Certificates {
+final class Certificates implements AutoCloseable {
 
   final Path dir;
   final Path caCert;
@@ -46,6 +46,11 @@ final class Certificates {
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".crt",
         "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
     return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
+  }
+
+  @Override
+  public void close() {
+    TempDirs.delete(dir);
   }
 
   private void write(String file, String text) {

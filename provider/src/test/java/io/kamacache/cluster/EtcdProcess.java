@@ -12,10 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real etcd for tests: the binary {@code etcd} on PATH or in {@code ETCD_BIN} (Debian's package
@@ -134,10 +132,6 @@ public final class EtcdProcess implements AutoCloseable {
   @Override
   public void close() {
     stopProcess();
-    try (Stream<Path> files = Files.walk(dataDir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // best effort: it is a temporary directory
-    }
+    TempDirs.delete(dataDir);
   }
 }

@@ -70,5 +70,6 @@ final class Members implements AutoCloseable {
     for (CacheManager manager : managers) {
       manager.close();
     }
+    TempDirs.delete(dir);
   }
 }

@@ -80,7 +80,12 @@ class TransportSecurityTest {
 
   @Test
   void membersWithMutualTlsWorkTogetherAndRefuseAPeerWithoutTheRightCertificate() throws Exception {
-    Certificates certificates = Certificates.create();
+    try (Certificates certificates = Certificates.create()) {
+      withMutualTls(certificates);
+    }
+  }
+
+  private void withMutualTls(Certificates certificates) throws Exception {
     CacheManager a = members.open("tls-a", tls(certificates, certificates.signed("tls-a")));
     CacheManager b = members.open("tls-b", tls(certificates, certificates.signed("tls-b")));
     awaitMembers(a, 2);
