@@ -93,6 +93,22 @@ class MembershipChangesTest {
   }
 
   @Test
+  void aMemberWhoseLeaseIsRevokedBehindItsBackRegistersAgain() throws Exception {
+    CacheManager a = members.open("a");
+    CacheManager b = members.open("b");
+    awaitRings(List.of(a, b), ids -> ids.size() == 2, Duration.ofSeconds(30));
+    try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoint()).build()) {
+      String key = "/kamacache/" + members.cluster() + "/members/a";
+      long lease = client.getKVClient().get(PrefixView.bytes(key)).get().getKvs().get(0).getLease();
+      client.getLeaseClient().revoke(lease).get();
+      awaitRings(List.of(b), ids -> ids.equals(Set.of("b")), Duration.ofSeconds(10));
+      Duration took = awaitRings(List.of(a, b), ids -> ids.equals(Set.of("a", "b")), Duration.ofSeconds(10));
+      System.out.println("lost lease: registered again after " + took.toMillis() + " ms");
+      assertThat(client.getKVClient().get(PrefixView.bytes(key)).get().getKvs().get(0).getLease()).isNotEqualTo(lease);
+    }
+  }
+
+  @Test
   void membersKeepServingWhileEtcdIsDownAndAreStillRegisteredWhenItReturns() throws Exception {
     CacheManager a = members.open("a");
     CacheManager b = members.open("b");

@@ -149,6 +149,33 @@ class ThreeMembersTest {
   }
 
   @Test
+  void aMemberThatDoesNotOwnAKeyAnswersNotOwnerWithItsEpochInsteadOfForwarding() throws Exception {
+    managers.get(0).createCache("routing", new MutableConfiguration<String, String>());
+    WireCodec codec = new WireCodec(List.of());
+    ClusterNode first = node(managers.get(0));
+    String key = "k0";
+    for (int i = 0; !first.ring().owner(codec.encode(key)).id().equals("m1"); i++) {
+      key = "k" + i;
+    }
+    for (CacheManager manager : managers.subList(1, 3)) {
+      ClusterNode other = node(manager);
+      io.grpc.ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(other.address(),
+          io.grpc.InsecureChannelCredentials.create()).build();
+      try {
+        io.kamacache.proto.v1.ValueResponse response = io.kamacache.proto.v1.PeerGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .get(io.kamacache.proto.v1.KeyRequest.newBuilder()
+                .setHeader(io.kamacache.proto.v1.Header.newBuilder().setCache("routing").setEpoch(other.ring().epoch()))
+                .setKey(com.google.protobuf.ByteString.copyFrom(codec.encode(key))).build());
+        assertThat(response.getError().getCode()).isEqualTo(io.kamacache.proto.v1.Error.Code.NOT_OWNER);
+        assertThat(response.getError().getEpoch()).isEqualTo(other.ring().epoch());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void keysHashTheSameOnEveryMember() {
     WireCodec codec = new WireCodec(List.of());
     for (String key : Set.of("a", "b", "user:42")) {
