@@ -50,14 +50,9 @@ class EmbeddedEquivalenceTest {
   @BeforeAll
   static void start() {
     members = new Members(etcd.endpoint());
-    managers = List.of(members.open("e1"), members.open("e2"), members.open("e3"));
+    managers = members.openAll("e1", "e2", "e3");
     embedded = Caching.getCachingProvider().getCacheManager(URI.create("equivalence-embedded"),
         EmbeddedEquivalenceTest.class.getClassLoader());
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!managers.stream().allMatch(m -> ThreeMembersTest.node(m).ring().members().size() == 3)) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      Thread.onSpinWait();
-    }
   }
 
   @AfterAll
@@ -209,12 +204,7 @@ class EmbeddedEquivalenceTest {
     managers.get(0).createCache("script", configuration(ClusterRecorder.class));
     List<Cache<Integer, String>> through = new ArrayList<>();
     for (CacheManager manager : managers) {
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (manager.getCache("script", Integer.class, String.class) == null) {
-        assertThat(System.nanoTime()).isLessThan(deadline);
-        Thread.onSpinWait();
-      }
-      through.add(manager.getCache("script", Integer.class, String.class));
+      through.add(Members.awaitCache(manager, "script"));
     }
     Random embeddedRandom = new Random(7);
     Random clusterRandom = new Random(7);

@@ -65,6 +65,42 @@ final class Members implements AutoCloseable {
     return manager;
   }
 
+  /** Opens a member per id and returns once every one of them sees all of them in its ring. */
+  List<CacheManager> openAll(String... ids) {
+    List<CacheManager> opened = new ArrayList<>();
+    for (String id : ids) {
+      opened.add(open(id));
+    }
+    awaitRingSize(opened, ids.length);
+    return opened;
+  }
+
+  static ClusterNode node(CacheManager manager) {
+    return manager.unwrap(io.kamacache.jcache.KamaCacheManager.class).node();
+  }
+
+  static void awaitRingSize(List<CacheManager> managers, int size) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!managers.stream().allMatch(m -> m.isClosed() || node(m).ring().members().size() == size)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the rings did not reach " + size + " members in 30 s");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** The named cache on {@code manager}, once the cluster's definition has reached it. */
+  static <K, V> javax.cache.Cache<K, V> awaitCache(CacheManager manager, String name) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (manager.getCache(name) == null) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("cache '" + name + "' did not reach " + node(manager).memberId());
+      }
+      Thread.onSpinWait();
+    }
+    return manager.getCache(name);
+  }
+
   @Override
   public void close() {
     for (CacheManager manager : managers) {

@@ -38,7 +38,7 @@ class MembershipChangesTest {
   private static Duration awaitRings(List<CacheManager> managers, Predicate<Set<String>> condition, Duration limit) {
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
-    while (!managers.stream().allMatch(m -> condition.test(ThreeMembersTest.node(m).ring().members().keySet()))) {
+    while (!managers.stream().allMatch(m -> condition.test(Members.node(m).ring().members().keySet()))) {
       assertThat(System.nanoTime()).as("rings changed in time").isLessThan(deadline);
       Thread.onSpinWait();
     }
@@ -116,7 +116,8 @@ class MembershipChangesTest {
     List<CacheManager> all = List.of(a, b, c);
     awaitRings(all, ids -> ids.size() == 3, Duration.ofSeconds(30));
     a.createCache("outage", new MutableConfiguration<Integer, Integer>());
-    List<Cache<Integer, Integer>> caches = List.of(a.getCache("outage"), awaitCache(b), awaitCache(c));
+    List<Cache<Integer, Integer>> caches = List.of(a.getCache("outage"), Members.awaitCache(b, "outage"),
+        Members.awaitCache(c, "outage"));
 
     etcd.process().stopProcess();
     long outageEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -127,7 +128,7 @@ class MembershipChangesTest {
       i++;
     }
     for (CacheManager manager : all) {
-      assertThat(ThreeMembersTest.node(manager).ring().members()).hasSize(3);
+      assertThat(Members.node(manager).ring().members()).hasSize(3);
     }
     System.out.println("served " + i + " put/get pairs while etcd was down for 10 s");
     assertThat(i).isPositive();
@@ -138,14 +139,5 @@ class MembershipChangesTest {
     CacheManager observer = members.open("observer", Map.of(ClusterConfig.ROLE, "client"));
     awaitRings(List.of(observer), ids -> ids.equals(Set.of("a", "b", "c")), Duration.ofSeconds(30));
     assertThat(caches.get(0).get(0)).isEqualTo(0);
-  }
-
-  private static Cache<Integer, Integer> awaitCache(CacheManager manager) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (manager.getCache("outage") == null) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      Thread.onSpinWait();
-    }
-    return manager.getCache("outage");
   }
 }

@@ -54,12 +54,7 @@ class OwnerLoadTest {
   @BeforeAll
   static void start() {
     members = new Members(etcd.endpoint());
-    managers = List.of(members.open("o1"), members.open("o2"), members.open("o3"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!managers.stream().allMatch(m -> ThreeMembersTest.node(m).ring().members().size() == 3)) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      Thread.onSpinWait();
-    }
+    managers = members.openAll("o1", "o2", "o3");
   }
 
   @AfterAll
@@ -75,12 +70,7 @@ class OwnerLoadTest {
         .setCacheLoaderFactory(FactoryBuilder.factoryOf(GatedLoader.class)));
     List<Cache<String, String>> caches = new ArrayList<>();
     for (CacheManager manager : managers) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (manager.getCache("loaded", String.class, String.class) == null) {
-        assertThat(System.nanoTime()).isLessThan(deadline);
-        Thread.onSpinWait();
-      }
-      caches.add(manager.getCache("loaded", String.class, String.class));
+      caches.add(Members.awaitCache(manager, "loaded"));
     }
     ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
     List<Thread> callers = new ArrayList<>();
@@ -102,12 +92,12 @@ class OwnerLoadTest {
     assertThat(GatedLoader.LOADS).hasValue(1);
     assertThat(results).hasSize(12).containsOnly("loaded hot");
 
-    String owner = ThreeMembersTest.node(managers.get(0)).ring()
-        .owner(ThreeMembersTest.node(managers.get(0)).codec().encode("hot")).id();
+    String owner = Members.node(managers.get(0)).ring()
+        .owner(Members.node(managers.get(0)).codec().encode("hot")).id();
     for (int i = 0; i < 3; i++) {
       long held = caches.get(i).unwrap(KamaCache.class).localSize();
-      boolean isOwner = ThreeMembersTest.node(managers.get(i)).memberId().equals(owner);
-      assertThat(held).as("entries held by %s (owner %s)", ThreeMembersTest.node(managers.get(i)).memberId(), owner)
+      boolean isOwner = Members.node(managers.get(i)).memberId().equals(owner);
+      assertThat(held).as("entries held by %s (owner %s)", Members.node(managers.get(i)).memberId(), owner)
           .isEqualTo(isOwner ? 1 : 0);
     }
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kamacache.codec.WireCodec;
 import io.kamacache.jcache.KamaCache;
-import io.kamacache.jcache.KamaCacheManager;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,8 +34,7 @@ class ThreeMembersTest {
   @BeforeAll
   static void join() {
     members = new Members(etcd.endpoint());
-    managers = List.of(members.open("m1"), members.open("m2"), members.open("m3"));
-    awaitRingSize(3);
+    managers = members.openAll("m1", "m2", "m3");
   }
 
   @AfterAll
@@ -44,16 +42,8 @@ class ThreeMembersTest {
     members.close();
   }
 
-  static ClusterNode node(CacheManager manager) {
-    return manager.unwrap(KamaCacheManager.class).node();
-  }
-
-  static void awaitRingSize(int size) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!managers.stream().allMatch(m -> m.isClosed() || node(m).ring().members().size() == size)) {
-      assertThat(System.nanoTime()).as("every ring has %d members", size).isLessThan(deadline);
-      Thread.onSpinWait();
-    }
+  private static ClusterNode node(CacheManager manager) {
+    return Members.node(manager);
   }
 
   @Test
@@ -84,11 +74,7 @@ class ThreeMembersTest {
   void aCacheCreatedOnOneMemberExistsOnAll() {
     managers.get(1).createCache("defined-on-m2", new MutableConfiguration<String, String>());
     for (CacheManager manager : managers) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (manager.getCache("defined-on-m2") == null) {
-        assertThat(System.nanoTime()).isLessThan(deadline);
-        Thread.onSpinWait();
-      }
+      Members.awaitCache(manager, "defined-on-m2");
     }
     assertThat(managers.get(2).getCacheNames()).contains("defined-on-m2");
   }

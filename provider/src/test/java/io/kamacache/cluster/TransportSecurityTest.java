@@ -61,7 +61,7 @@ class TransportSecurityTest {
 
   private static void awaitMembers(CacheManager manager, int count) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (ThreeMembersTest.node(manager).ring().members().size() != count) {
+    while (Members.node(manager).ring().members().size() != count) {
       assertThat(System.nanoTime()).isLessThan(deadline);
       Thread.onSpinWait();
     }
@@ -97,7 +97,7 @@ class TransportSecurityTest {
     for (int i = 0; i < 50; i++) {
       assertThat(viaB.get("k" + i)).isEqualTo("v" + i);
     }
-    String address = ThreeMembersTest.node(a).address();
+    String address = Members.node(a).address();
 
     Path[] rogue = certificates.rogue("rogue");
     ChannelCredentials rogueCredentials = TlsChannelCredentials.newBuilder()
@@ -139,9 +139,9 @@ class TransportSecurityTest {
     awaitMembers(a, 1);
     Cache<String, String> cache = a.createCache("robust", new MutableConfiguration<String, String>());
     cache.put("k", "v");
-    channel = Grpc.newChannelBuilder(ThreeMembersTest.node(a).address(), InsecureChannelCredentials.create()).build();
+    channel = Grpc.newChannelBuilder(Members.node(a).address(), InsecureChannelCredentials.create()).build();
     PeerGrpc.PeerBlockingStub peer = PeerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-    Header header = Header.newBuilder().setCache("robust").setEpoch(ThreeMembersTest.node(a).ring().epoch()).build();
+    Header header = Header.newBuilder().setCache("robust").setEpoch(Members.node(a).ring().epoch()).build();
 
     // Bytes that are not a protobuf message at all.
     MethodDescriptor<byte[], byte[]> rawGet = PeerGrpc.getGetMethod().toBuilder(new RawBytes(), new RawBytes()).build();
