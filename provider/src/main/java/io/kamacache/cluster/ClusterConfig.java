@@ -96,7 +96,7 @@ public final class ClusterConfig {
     virtualNodes = s.integer(VIRTUAL_NODES, 128, 1, 4096);
     timeout = Duration.ofMillis(s.integer(TIMEOUT, 5000, 1, 600_000));
     maxMessageBytes = s.integer(MAX_MESSAGE, 16 * 1024 * 1024, 1024, Integer.MAX_VALUE);
-    retries = s.integer(RETRIES, 5, 0, 100);
+    retries = s.integer(RETRIES, 20, 0, 1000);
     tlsCert = s.path(TLS_CERT);
     tlsKey = s.path(TLS_KEY);
     tlsTrust = s.path(TLS_TRUST);

@@ -48,6 +48,7 @@ public final class ClusterNode implements AutoCloseable {
   private final PeerChannels channels;
   private final PeerServer server;
   private final Membership membership;
+  private final Rebalancer rebalancer = new Rebalancer(this);
   private final PrefixView definitions;
   private final String definitionsPrefix;
   private final Set<String> definedNames = ConcurrentHashMap.newKeySet();
@@ -151,6 +152,26 @@ public final class ClusterNode implements AutoCloseable {
       addresses.add(member.address());
     }
     channels.retainOnly(addresses);
+    rebalancer.onRing(ring);
+  }
+
+  Rebalancer rebalancer() {
+    return rebalancer;
+  }
+
+  /** Whether this member has moved the entries the last membership change asked it to move. */
+  public boolean rebalanced() {
+    return rebalancer.settled();
+  }
+
+  /** How many entries this member has handed to new owners since it started. */
+  public long movedEntries() {
+    return rebalancer.moved();
+  }
+
+  /** The local Group of a cache, without asking etcd. */
+  Group<Object, Object> localGroup(String name) {
+    return host.group(name);
   }
 
   public HashRing ring() {
@@ -260,8 +281,15 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  /** Routes a cache's operations to the owners of its keys. */
-  public <K, V> CacheOperations<K, V> operations(String name, Group<K, V> local, CacheStatistics statistics) {
+  /**
+   * Routes a cache's operations to the owners of its keys, and keeps {@code backups} copies of
+   * every entry this member owns ({@code KamaConfiguration.DEFAULT_BACKUPS}, -1, means one).
+   */
+  @SuppressWarnings("unchecked")
+  public <K, V> CacheOperations<K, V> operations(String name, Group<K, V> local, CacheStatistics statistics, int backups) {
+    Replicator<K> replicator = new Replicator<>(this, name, local.copies(), backups < 0 ? 1 : backups);
+    local.replicateTo(replicator);
+    rebalancer.register(name, (Replicator<Object>) (Replicator<?>) replicator);
     return new ClusteredOperations<>(this, name, local, statistics);
   }
 
@@ -271,7 +299,13 @@ public final class ClusterNode implements AutoCloseable {
     if (server != null) {
       server.serving(false);
     }
+    open = false;
+    if (ownsKeys()) {
+      // Hand everything over while still in the ring; requests meanwhile get NOT_OWNER and retry.
+      rebalancer.handOffEverything();
+    }
     membership.leave();
+    rebalancer.close();
     membership.close();
     definitions.close();
     if (server != null) {

@@ -97,6 +97,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
       }
       try {
         if (node.ownsKeys() && owner.id().equals(node.memberId())) {
+          node.rebalancer().prepare(shared(), key, keyBytes);
           return onLocal.apply(local);
         }
         return call(owner, ring, onRemote);
@@ -114,7 +115,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     node.refreshRing();
     if (attempt > 0) {
       try {
-        Thread.sleep(Math.min(200, 10L << attempt));
+        Thread.sleep(Math.min(250, 10L << Math.min(attempt, 5)));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
         throw new CacheException("interrupted while routing", interrupted);
@@ -192,6 +193,19 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
 
   private boolean isLocal(HashRing.Member owner) {
     return node.ownsKeys() && owner.id().equals(node.memberId());
+  }
+
+  @SuppressWarnings("unchecked")
+  private Group<Object, Object> shared() {
+    return (Group<Object, Object>) (Group<?, ?>) local;
+  }
+
+  /** Readies a local share of a bulk operation, as {@link #route} does for one key. */
+  private <T extends K> Set<T> prepared(List<T> share) {
+    for (T key : share) {
+      node.rebalancer().prepare(shared(), key, keyBytes(key));
+    }
+    return new LinkedHashSet<>(share);
   }
 
   private List<ByteString> keyList(Collection<?> keys) {
@@ -304,7 +318,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     Map<K, V> result = new LinkedHashMap<>();
     partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
-        result.putAll(local.getAll(new LinkedHashSet<>(share)));
+        result.putAll(local.getAll(prepared(share)));
         return;
       }
       EntriesResponse response = call(owner, node.ring(), (stub, header) ->
@@ -320,7 +334,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   @Override public void loadAll(Set<? extends K> keys, boolean replaceExisting) {
     partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
-        local.loadAll(new LinkedHashSet<>(share), replaceExisting);
+        local.loadAll(prepared(share), replaceExisting);
         return;
       }
       DoneResponse response = call(owner, node.ring(), (stub, header) -> stub.loadAll(LoadAllRequest.newBuilder()
@@ -336,6 +350,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
         part.put(key, entries.get(key));
       }
       if (isLocal(owner)) {
+        prepared(share);
         local.putAll(part);
         return;
       }
@@ -351,7 +366,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   @Override public void removeAll(Set<? extends K> keys) {
     partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
-        local.removeAll(new LinkedHashSet<>(share));
+        local.removeAll(prepared(share));
         return;
       }
       DoneResponse response = call(owner, node.ring(), (stub, header) ->
@@ -368,7 +383,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
     partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
-        results.putAll(local.invokeAll(new LinkedHashSet<>(share), processor, arguments));
+        results.putAll(local.invokeAll(prepared(share), processor, arguments));
         return;
       }
       InvokeAllResponse response = call(owner, node.ring(), (stub, header) -> stub.invokeAll(InvokeAllRequest.newBuilder()

@@ -2,9 +2,12 @@ package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
+import io.kamacache.group.Copies;
 import io.kamacache.group.Group;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.proto.v1.CacheRequest;
+import io.kamacache.proto.v1.Copy;
+import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.EntriesResponse;
 import io.kamacache.proto.v1.Entry;
@@ -82,6 +85,9 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         if (owner == null || !owner.id().equals(node.memberId())) {
           throw new Refused(RemoteErrors.notOwner(ring.epoch()));
         }
+      }
+      for (ByteString key : keys) {
+        node.rebalancer().prepare(group, decode(key), key.toByteArray());
       }
       try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
         try {
@@ -284,6 +290,70 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   public void removeEverything(CacheRequest request, StreamObserver<DoneResponse> observer) {
     handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.removeAll(), out(observer));
+  }
+
+  /** Copies are not cache operations: no ownership check, no statistics, no events. */
+  private void copies(CopyRequest request, StreamObserver<DoneResponse> observer, boolean handoff) {
+    DoneResponse.Builder response = DoneResponse.newBuilder();
+    try {
+      Group<Object, Object> group = node.group(request.getHeader().getCache());
+      if (group == null) {
+        response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
+      } else {
+        HashRing ring = node.ring();
+        for (Copy copy : request.getCopiesList()) {
+          Object key = decode(copy.getKey());
+          Object value = copy.hasValue() ? decode(copy.getValue()) : null;
+          if (handoff) {
+            // Taking a key this member does not own could lose it: the sender drops what we take,
+            // and we would hand it straight back. Only a leaving sender hands over ahead of the ring.
+            HashRing.Member owner = ring.owner(copy.getKey().toByteArray());
+            boolean mine = owner != null && owner.id().equals(node.memberId());
+            if (!mine && !request.getLeaving()) {
+              response.addRefusedKeys(copy.getKey());
+            } else if (value != null) {
+              group.copies().applyHandoff(key, value, copy.getTtlNanos());
+            }
+          } else {
+            group.copies().applyBackup(key, value, copy.getTtlNanos());
+          }
+        }
+      }
+    } catch (Throwable t) {
+      response.setError(RemoteErrors.toProto(t));
+    }
+    observer.onNext(response.build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void backup(CopyRequest request, StreamObserver<DoneResponse> observer) {
+    copies(request, observer, false);
+  }
+
+  @Override
+  public void handoff(CopyRequest request, StreamObserver<DoneResponse> observer) {
+    copies(request, observer, true);
+  }
+
+  @Override
+  public void fetch(KeysRequest request, StreamObserver<CopyRequest> observer) {
+    CopyRequest.Builder response = CopyRequest.newBuilder().setHeader(request.getHeader());
+    try {
+      Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
+      if (group != null) {
+        for (ByteString key : request.getKeysList()) {
+          Copies.Copy<Object> copy = group.copies().readOwned(decode(key));
+          if (copy != null) {
+            response.addCopies(Copy.newBuilder().setKey(key).setValue(encode(copy.value)).setTtlNanos(copy.ttlNanos));
+          }
+        }
+      }
+    } catch (Throwable t) {
+      // A fetch is a best effort: the caller falls back to a miss.
+    }
+    observer.onNext(response.build());
+    observer.onCompleted();
   }
 
   @Override

@@ -47,6 +47,9 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   private final CacheStatistics statistics;
   private final Executor executor;
   private final Lru2Store.AccessRule<Object> accessRule;
+  /** Backups this member holds for other owners are kept apart, so they never count as owned. */
+  private final Copies<K> copies;
+  private volatile Replication<K> replication;
 
   public Group(String name, GroupSettings<K, V> settings) {
     this.name = name;
@@ -58,6 +61,18 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     this.executor = settings.executor;
     this.store = new Lru2Store<>(settings.capacity, settings.ticker, this::onRemoval);
     this.accessRule = (value, current, now) -> expiry.onAccess(current, now);
+    Lru2Store<K, Object> backups = new Lru2Store<>(settings.capacity, settings.ticker, (key, value, cause) -> { });
+    this.copies = new Copies<>(store, backups, copier, () -> replication);
+  }
+
+  /** This group's entries as copies that move between members. */
+  public Copies<K> copies() {
+    return copies;
+  }
+
+  /** Keeps copies of every change elsewhere from now on. */
+  public void replicateTo(Replication<K> replication) {
+    this.replication = replication;
   }
 
   public String name() {
@@ -560,7 +575,9 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     long now = slot.now();
     if (slot.isPresent()) {
       Object old = slot.value();
-      slot.set(stored, expiry.onUpdate(slot.expiresAt(), now));
+      long expiresAt = expiry.onUpdate(slot.expiresAt(), now);
+      slot.set(stored, expiresAt);
+      replicate(key, stored, expiresAt, now);
       events.publish(EventType.UPDATED, key, stored, old);
       return true;
     }
@@ -569,6 +586,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
       return false;
     }
     slot.set(stored, expiresAt);
+    replicate(key, stored, expiresAt, now);
     events.publish(EventType.CREATED, key, stored, null);
     return true;
   }
@@ -580,8 +598,19 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     }
     Object old = slot.value();
     slot.remove();
+    Replication<K> copies = replication;
+    if (copies != null) {
+      copies.removed(key);
+    }
     events.publish(EventType.REMOVED, key, null, old);
     return old;
+  }
+
+  private void replicate(K key, Object stored, long expiresAt, long now) {
+    Replication<K> copies = replication;
+    if (copies != null) {
+      copies.written(key, stored, expiresAt, now);
+    }
   }
 
   private void accessed(Slot<Object> slot) {

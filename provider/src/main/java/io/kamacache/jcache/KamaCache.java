@@ -73,9 +73,10 @@ public final class KamaCache<K, V> implements Cache<K, V> {
         .statistics(new CacheStatistics())
         .executor(manager.provider().executor());
     this.group = new Group<>(name, settings);
-    this.operations = manager.node() == null ? group : manager.node().operations(name, group, group.statistics());
+    this.operations = manager.node() == null ? group
+        : manager.node().operations(name, group, group.statistics(), configuration.getBackups());
     this.walkable = budget -> {
-      int removed = group.store().expireStep(budget, TimeUnit.NANOSECONDS);
+      int removed = group.store().expireStep(budget, TimeUnit.NANOSECONDS) + group.copies().expireBackups(budget);
       EventDispatcher.awaitSynchronous();
       return removed;
     };

@@ -111,7 +111,7 @@ class ThreeMembersTest {
     Cache<String, Integer> first = managers.get(0).createCache("counters", new MutableConfiguration<String, Integer>());
     List<Thread> threads = new ArrayList<>();
     for (CacheManager manager : managers) {
-      Cache<String, Integer> cache = manager.getCache("counters");
+      Cache<String, Integer> cache = Members.awaitCache(manager, "counters");
       Thread thread = new Thread(() -> {
         for (int i = 0; i < 200; i++) {
           cache.invoke("hits", new Add(), 1);
