@@ -49,6 +49,7 @@ public final class ClusterNode implements AutoCloseable {
   private final PeerServer server;
   private final Membership membership;
   private final Rebalancer rebalancer = new Rebalancer(this);
+  private final ListenerRelay listeners;
   private final PrefixView definitions;
   private final String definitionsPrefix;
   private final Set<String> definedNames = ConcurrentHashMap.newKeySet();
@@ -74,7 +75,8 @@ public final class ClusterNode implements AutoCloseable {
       server = null;
     }
     this.address = advertised;
-    this.membership = new Membership(client, config, advertised, scheduler, this::onRing);
+    this.listeners = new ListenerRelay(this, client, "/" + config.prefix + "/" + config.cluster + "/listeners/");
+    this.membership = new Membership(client, config, advertised, scheduler, this::onRing, () -> listeners.reannounce());
     this.definitionsPrefix = "/" + config.prefix + "/" + config.cluster + "/caches/";
     this.definitions = new PrefixView(client, definitionsPrefix, this::onDefinitions);
   }
@@ -106,6 +108,7 @@ public final class ClusterNode implements AutoCloseable {
   public void open() {
     try {
       definitions.start(config.timeout.toMillis());
+      listeners.start(config.timeout.toMillis());
     } catch (Exception e) {
       close();
       throw new CacheException("cannot read the cache definitions of cluster '" + config.cluster + "': " + e, e);
@@ -157,6 +160,21 @@ public final class ClusterNode implements AutoCloseable {
 
   Rebalancer rebalancer() {
     return rebalancer;
+  }
+
+  long leaseId() {
+    return membership.leaseId();
+  }
+
+  /** A cache is ready here: forward its events to the members listening, and announce ours. */
+  public void cacheAdded(String name, io.kamacache.event.EventDispatcher<?, ?> events) {
+    listeners.reconcile(name);
+    listeners.localListenersChanged(name, events);
+  }
+
+  /** This member's listeners on a cache changed: tell the owners. */
+  public void listenersChanged(String name, io.kamacache.event.EventDispatcher<?, ?> events) {
+    listeners.localListenersChanged(name, events);
   }
 
   /** Whether this member has moved the entries the last membership change asked it to move. */
@@ -306,6 +324,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     membership.leave();
     rebalancer.close();
+    listeners.close();
     membership.close();
     definitions.close();
     if (server != null) {

@@ -36,9 +36,11 @@ final class Membership implements AutoCloseable {
   private final AtomicReference<HashRing> ring;
   private volatile long leaseId;
   private ScheduledFuture<?> keepAlive;
+  private final Runnable onRegistered;
 
   Membership(Client client, ClusterConfig config, String address, ScheduledExecutorService scheduler,
-      Consumer<HashRing> onRing) {
+      Consumer<HashRing> onRing, Runnable onRegistered) {
+    this.onRegistered = onRegistered;
     this.client = client;
     this.config = config;
     this.address = address;
@@ -50,23 +52,34 @@ final class Membership implements AutoCloseable {
     this.view = new PrefixView(client, members, this::rebuild);
   }
 
-  /** Registers (unless this is a client) and starts watching; returns once the ring is known. */
+  /**
+   * Takes a lease and registers (a client only takes the lease, for what it announces), then
+   * starts watching; returns once the ring is known.
+   */
   void join() throws Exception {
     long timeout = config.timeout.toMillis();
-    if (config.role == ClusterConfig.Role.MEMBER) {
-      register();
-      long period = Math.max(1, config.leaseTtl.toMillis() / 3);
-      keepAlive = scheduler.scheduleWithFixedDelay(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
-    }
+    register();
+    long period = Math.max(1, config.leaseTtl.toMillis() / 3);
+    keepAlive = scheduler.scheduleWithFixedDelay(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
     view.start(timeout);
+  }
+
+  long leaseId() {
+    return leaseId;
   }
 
   private void register() throws Exception {
     long timeout = config.timeout.toMillis();
     long lease = client.getLeaseClient().grant(config.leaseTtl.toSeconds()).get(timeout, TimeUnit.MILLISECONDS).getID();
-    client.getKVClient().put(PrefixView.bytes(memberKey), PrefixView.bytes("address=" + address),
-        PutOption.builder().withLeaseId(lease).build()).get(timeout, TimeUnit.MILLISECONDS);
+    if (config.role == ClusterConfig.Role.MEMBER) {
+      client.getKVClient().put(PrefixView.bytes(memberKey), PrefixView.bytes("address=" + address),
+          PutOption.builder().withLeaseId(lease).build()).get(timeout, TimeUnit.MILLISECONDS);
+    }
+    boolean again = leaseId != 0;
     leaseId = lease;
+    if (again) {
+      onRegistered.run();
+    }
     LOG.log(System.Logger.Level.INFO, "member {0} registered at {1} with lease {2}", config.memberId, address,
         Long.toHexString(lease));
   }
@@ -134,7 +147,7 @@ final class Membership implements AutoCloseable {
     if (keepAlive != null) {
       keepAlive.cancel(false);
     }
-    if (config.role == ClusterConfig.Role.MEMBER && leaseId != 0) {
+    if (leaseId != 0) {
       try {
         client.getLeaseClient().revoke(leaseId).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {

@@ -12,6 +12,8 @@ import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.EntriesResponse;
 import io.kamacache.proto.v1.Entry;
 import io.kamacache.proto.v1.Error;
+import io.kamacache.proto.v1.Event;
+import io.kamacache.proto.v1.EventsRequest;
 import io.kamacache.proto.v1.FlagResponse;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.InvokeAllRequest;
@@ -334,6 +336,30 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   public void handoff(CopyRequest request, StreamObserver<DoneResponse> observer) {
     copies(request, observer, true);
+  }
+
+  @Override
+  public void events(EventsRequest request, StreamObserver<DoneResponse> observer) {
+    DoneResponse.Builder response = DoneResponse.newBuilder();
+    try {
+      Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
+      if (group != null) {
+        for (Event event : request.getEventsList()) {
+          Object key = decode(event.getKey());
+          Object value = event.hasValue() ? group.copies().toStored(decode(event.getValue())) : null;
+          Object old = event.hasOldValue() ? group.copies().toStored(decode(event.getOldValue())) : null;
+          group.events().publishForwarded(javax.cache.event.EventType.valueOf(event.getType().name()), key, value, old);
+        }
+        if (request.getSynchronous()) {
+          // The owner's caller returns only after our synchronous listeners have run.
+          io.kamacache.event.EventDispatcher.awaitSynchronous();
+        }
+      }
+    } catch (Throwable t) {
+      response.setError(RemoteErrors.toProto(t));
+    }
+    observer.onNext(response.build());
+    observer.onCompleted();
   }
 
   @Override

@@ -25,7 +25,7 @@ public final class WireCodec implements Codec {
 
   /** Classes every cluster may exchange, whatever the application allows besides. */
   public static final List<String> DEFAULT_ALLOWED = List.of(
-      "java.lang.*", "java.util.*", "java.time.*", "java.math.*", "java.net.URI",
+      "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.time.*", "java.math.*", "java.net.URI",
       "javax.cache.**", "io.kamacache.**");
 
   private final JavaSerializationCodec serialization;

@@ -49,7 +49,25 @@ public final class EventDispatcher<K, V> {
         throw new IllegalArgumentException("this listener configuration is already registered");
       }
     }
-    registrations.add(new Registration<>(configuration, executor));
+    registrations.add(new Registration<>(configuration, executor, false));
+  }
+
+  /**
+   * Registers a listener that forwards this owner's events to the listeners of another member.
+   * Events that arrive from other owners are never forwarded again.
+   */
+  public synchronized void registerForwarder(CacheEntryListenerConfiguration<K, V> configuration) {
+    registrations.add(new Registration<>(configuration, executor, true));
+  }
+
+  /** Whether any listener registered on this member (not a forwarder) wants synchronous events. */
+  public boolean hasSynchronousListeners() {
+    return registrations.stream().anyMatch(r -> !r.forwarder && r.isSynchronous());
+  }
+
+  /** The number of listeners registered on this member, forwarders aside. */
+  public int localListeners() {
+    return (int) registrations.stream().filter(r -> !r.forwarder).count();
   }
 
   public synchronized void deregister(CacheEntryListenerConfiguration<K, V> configuration) {
@@ -62,10 +80,13 @@ public final class EventDispatcher<K, V> {
     }
   }
 
-  public List<CacheEntryListenerConfiguration<K, V>> configurations() {
+  /** The forwarders' configurations, to add and remove them as members come and go. */
+  public List<CacheEntryListenerConfiguration<K, V>> forwarders() {
     List<CacheEntryListenerConfiguration<K, V>> configurations = new ArrayList<>();
     for (Registration<K, V> registration : registrations) {
-      configurations.add(registration.configuration);
+      if (registration.forwarder) {
+        configurations.add(registration.configuration);
+      }
     }
     return configurations;
   }
@@ -80,12 +101,21 @@ public final class EventDispatcher<K, V> {
    * where the event type has none.
    */
   public void publish(EventType type, Object key, Object value, Object oldValue) {
+    publish(type, key, value, oldValue, true);
+  }
+
+  /** Publishes an event another owner forwarded here, to this member's own listeners only. */
+  public void publishForwarded(EventType type, Object key, Object value, Object oldValue) {
+    publish(type, key, value, oldValue, false);
+  }
+
+  private void publish(EventType type, Object key, Object value, Object oldValue, boolean forward) {
     if (registrations.isEmpty()) {
       return;
     }
     EventData data = new EventData(copier, key, value, oldValue);
     for (Registration<K, V> registration : registrations) {
-      if (!registration.wants(type)) {
+      if (!registration.wants(type) || (registration.forwarder && !forward)) {
         continue;
       }
       CompletableFuture<Void> done = registration.submit(source, type, data);

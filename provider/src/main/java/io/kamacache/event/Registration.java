@@ -25,9 +25,12 @@ final class Registration<K, V> {
   private final CacheEntryListener<? super K, ? super V> listener;
   private final CacheEntryEventFilter<? super K, ? super V> filter;
   private final SerialQueue queue;
+  /** Set for the registrations that forward events to listeners on other members. */
+  final boolean forwarder;
 
-  Registration(CacheEntryListenerConfiguration<K, V> configuration, Executor executor) {
+  Registration(CacheEntryListenerConfiguration<K, V> configuration, Executor executor, boolean forwarder) {
     this.configuration = configuration;
+    this.forwarder = forwarder;
     this.listener = configuration.getCacheEntryListenerFactory().create();
     Factory<CacheEntryEventFilter<? super K, ? super V>> filterFactory =
         configuration.getCacheEntryEventFilterFactory();

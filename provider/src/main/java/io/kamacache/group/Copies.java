@@ -20,14 +20,16 @@ public final class Copies<K> {
   public static final long NEVER = -1;
 
   private final Lru2Store<K, Object> owned;
-  private final Lru2Store<K, Object> backups;
+  private final Supplier<Lru2Store<K, Object>> newBackupStore;
+  /** Made when the first backup arrives: embedded caches never have one. */
+  private volatile Lru2Store<K, Object> backups;
   private final Copier copier;
   private final Supplier<Replication<K>> replication;
 
-  Copies(Lru2Store<K, Object> owned, Lru2Store<K, Object> backups, Copier copier,
+  Copies(Lru2Store<K, Object> owned, Supplier<Lru2Store<K, Object>> newBackupStore, Copier copier,
       Supplier<Replication<K>> replication) {
     this.owned = owned;
-    this.backups = backups;
+    this.newBackupStore = newBackupStore;
     this.copier = copier;
     this.replication = replication;
   }
@@ -53,6 +55,11 @@ public final class Copies<K> {
     return ttlNanos < 0 ? Expiry.NEVER : now + ttlNanos;
   }
 
+  /** The stored form of a value that arrived from elsewhere. */
+  public Object toStored(Object value) {
+    return copier.toStored(value);
+  }
+
   /** The caller's form of a stored value, for sending elsewhere. */
   public Object view(Object stored) {
     return stored == null ? null : copier.fromStored(stored);
@@ -61,7 +68,7 @@ public final class Copies<K> {
   /** Applies an owner's change to the backup copy held here. */
   public void applyBackup(K key, Object value, long ttlNanos) {
     Object stored = value == null ? null : copier.toStored(value);
-    backups.compute(key, (k, slot) -> {
+    backupStore().compute(key, (k, slot) -> {
       if (stored == null) {
         slot.remove();
       } else {
@@ -96,6 +103,9 @@ public final class Copies<K> {
    * died or left). A key already owned here keeps its value. Returns whether a copy was adopted.
    */
   public boolean adopt(K key) {
+    if (backups == null) {
+      return false;
+    }
     Copy<K> copy = take(backups, key);
     if (copy == null) {
       return false;
@@ -117,11 +127,13 @@ public final class Copies<K> {
   }
 
   public void dropBackup(K key) {
-    take(backups, key);
+    if (backups != null) {
+      take(backups, key);
+    }
   }
 
   public boolean hasBackup(K key) {
-    return backups.containsKey(key);
+    return backups != null && backups.containsKey(key);
   }
 
   public List<K> ownedKeys() {
@@ -129,16 +141,30 @@ public final class Copies<K> {
   }
 
   public List<K> backupKeys() {
-    return backups.keys();
+    return backups == null ? List.of() : backups.keys();
   }
 
   public long backupCount() {
-    return backups.size();
+    return backups == null ? 0 : backups.size();
+  }
+
+  private Lru2Store<K, Object> backupStore() {
+    Lru2Store<K, Object> store = backups;
+    if (store == null) {
+      synchronized (this) {
+        store = backups;
+        if (store == null) {
+          store = newBackupStore.get();
+          backups = store;
+        }
+      }
+    }
+    return store;
   }
 
   /** The TTL walker's step over the backup copies, which expire as their originals do. */
   public int expireBackups(long budgetNanos) {
-    return backups.expireStep(budgetNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    return backups == null ? 0 : backups.expireStep(budgetNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   private Copy<K> take(Lru2Store<K, Object> store, K key) {

@@ -61,8 +61,8 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     this.executor = settings.executor;
     this.store = new Lru2Store<>(settings.capacity, settings.ticker, this::onRemoval);
     this.accessRule = (value, current, now) -> expiry.onAccess(current, now);
-    Lru2Store<K, Object> backups = new Lru2Store<>(settings.capacity, settings.ticker, (key, value, cause) -> { });
-    this.copies = new Copies<>(store, backups, copier, () -> replication);
+    this.copies = new Copies<>(store,
+        () -> new Lru2Store<>(settings.capacity, settings.ticker, (key, value, cause) -> { }), copier, () -> replication);
   }
 
   /** This group's entries as copies that move between members. */
@@ -259,17 +259,17 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   public void putAll(Map<? extends K, ? extends V> entries) {
     long start = statistics.start();
     try {
-      // Convert everything first: a value that cannot be copied must leave the cache unchanged.
+      // Copy everything first: a key or value that cannot be copied must leave the cache unchanged.
       Map<K, Object> stored = new HashMap<>();
       for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-        stored.put(entry.getKey(), copier.toStored(entry.getValue()));
+        stored.put(copyKey(entry.getKey()), copier.toStored(entry.getValue()));
       }
       Integration.Partial<K> written = integration.writeAll(entries);
       long puts = 0;
       for (Map.Entry<K, Object> entry : stored.entrySet()) {
         if (!written.failed.contains(entry.getKey())) {
           Object value = entry.getValue();
-          if (store.compute(copyKey(entry.getKey()), (k, slot) -> putInSlot(k, slot, value))) {
+          if (store.compute(entry.getKey(), (k, slot) -> putInSlot(k, slot, value))) {
             puts++;
           }
         }

@@ -54,6 +54,9 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     this.name = name;
     this.manager = manager;
     this.configuration = configuration;
+    // First, so that a name JMX cannot take fails before anything is registered anywhere.
+    this.configurationName = MBeans.name(MBeans.Kind.CONFIGURATION, manager.getURI(), name);
+    this.statisticsName = MBeans.name(MBeans.Kind.STATISTICS, manager.getURI(), name);
     Copier copier = configuration.isStoreByValue()
         ? new ByValueCopier(new JavaSerializationCodec(), manager.getClassLoader())
         : Copier.BY_REFERENCE;
@@ -82,8 +85,6 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     };
     this.walker = manager.provider().walker();
     walker.register(walkable);
-    this.configurationName = MBeans.name(MBeans.Kind.CONFIGURATION, manager.getURI(), name);
-    this.statisticsName = MBeans.name(MBeans.Kind.STATISTICS, manager.getURI(), name);
     if (configuration.isManagementEnabled()) {
       enableManagement(true);
     }
@@ -98,6 +99,10 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   private static <T> T create(Factory<T> factory, Factory<? extends T> fallback) {
     return factory == null ? fallback.create() : factory.create();
+  }
+
+  io.kamacache.event.EventDispatcher<K, V> events() {
+    return group.events();
   }
 
   /** This cache's statistics on this node, whether or not they are enabled. */
@@ -253,6 +258,9 @@ public final class KamaCache<K, V> implements Cache<K, V> {
       group.events().register(listenerConfiguration);
       configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
     }
+    if (manager.node() != null) {
+      manager.node().listenersChanged(name, group.events());
+    }
   }
 
   @Override public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
@@ -261,6 +269,9 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     synchronized (configuration) {
       configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
       group.events().deregister(listenerConfiguration);
+    }
+    if (manager.node() != null) {
+      manager.node().listenersChanged(name, group.events());
     }
   }
 

@@ -71,7 +71,10 @@ public final class KamaCacheManager implements CacheManager {
       synchronized (caches) {
         if (!caches.containsKey(name)) {
           CompleteConfiguration<Object, Object> complete = (CompleteConfiguration<Object, Object>) decoded;
-          caches.put(name, new KamaCache<>(name, KamaCacheManager.this, new KamaConfiguration<>(complete), Ticker.system()));
+          KamaCache<Object, Object> cache =
+              new KamaCache<>(name, KamaCacheManager.this, new KamaConfiguration<>(complete), Ticker.system());
+          caches.put(name, cache);
+          node.cacheAdded(name, cache.events());
         }
       }
     }
@@ -137,6 +140,9 @@ public final class KamaCacheManager implements CacheManager {
       }
       KamaCache<K, V> cache = new KamaCache<>(cacheName, this, copy, ticker);
       caches.put(cacheName, cache);
+      if (node != null) {
+        node.cacheAdded(cacheName, cache.events());
+      }
       return cache;
     }
   }
@@ -145,7 +151,9 @@ public final class KamaCacheManager implements CacheManager {
    * Stores the definition in etcd, or accepts the one already there if it is the same: every
    * member typically runs the same start-up code, and all of them must end up with one cache.
    */
-  private void defineInCluster(String cacheName, KamaConfiguration<?, ?> configuration) {
+  private void defineInCluster(String cacheName, KamaConfiguration<?, ?> local) {
+    // Listeners stay where they were registered; owners forward events to them.
+    KamaConfiguration<?, ?> configuration = withoutListeners(local);
     byte[] ours;
     try {
       ours = node.codec().encode(configuration);
@@ -157,6 +165,15 @@ public final class KamaCacheManager implements CacheManager {
     if (!Arrays.equals(ours, stored) && !configuration.equals(node.decodeDefinition(stored))) {
       throw new CacheException("a cache named '" + cacheName + "' already exists in the cluster with another configuration");
     }
+  }
+
+  private static <K, V> KamaConfiguration<K, V> withoutListeners(KamaConfiguration<K, V> configuration) {
+    KamaConfiguration<K, V> copy = new KamaConfiguration<>(configuration);
+    for (javax.cache.configuration.CacheEntryListenerConfiguration<K, V> listener
+        : configuration.getCacheEntryListenerConfigurations()) {
+      copy.removeCacheEntryListenerConfiguration(listener);
+    }
+    return copy;
   }
 
   @SuppressWarnings("unchecked")

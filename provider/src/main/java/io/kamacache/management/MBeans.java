@@ -26,8 +26,8 @@ public final class MBeans {
   private MBeans() {}
 
   public static ObjectName name(Kind kind, URI managerUri, String cacheName) {
-    String text = "javax.cache:type=" + kind.type + ",CacheManager=" + sanitize(managerUri.toString())
-        + ",Cache=" + sanitize(cacheName);
+    String text = "javax.cache:type=" + kind.type + ",CacheManager=" + value(managerUri.toString())
+        + ",Cache=" + value(cacheName);
     try {
       return new ObjectName(text);
     } catch (JMException e) {
@@ -38,6 +38,15 @@ public final class MBeans {
   /** The characters JMX gives meaning to in an unquoted value become dots. */
   static String sanitize(String value) {
     return value == null ? "" : value.replaceAll("[,:=\n]", ".");
+  }
+
+  /**
+   * A key's value: sanitized as JSR-107 prescribes, and quoted only if characters remain that an
+   * unquoted value cannot hold ({@code " * ? \}), so odd cache names still get a valid name.
+   */
+  static String value(String raw) {
+    String sanitized = sanitize(raw);
+    return sanitized.matches(".*[\"*?\\\\].*") ? ObjectName.quote(sanitized) : sanitized;
   }
 
   /** Registers {@code bean}, replacing any bean already under the name. */

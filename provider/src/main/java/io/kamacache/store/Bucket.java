@@ -30,7 +30,8 @@ final class Bucket<K, V> {
   private final Node<K, V> level2 = Node.sentinel();
   private final int capacity;
   private final int level2Max;
-  private final GhostKeys ghosts;
+  /** Made at the first eviction: a cache that never fills pays nothing for it. */
+  private GhostKeys ghosts;
   private final RemovalListener<K, V> listener;
   private int level1Size;
   private int level2Size;
@@ -40,7 +41,6 @@ final class Bucket<K, V> {
   Bucket(int capacity, RemovalListener<K, V> listener) {
     this.capacity = capacity;
     this.level2Max = (int) (capacity * LEVEL2_SHARE);
-    this.ghosts = capacity == Integer.MAX_VALUE ? null : new GhostKeys(capacity);
     this.listener = listener;
   }
 
@@ -154,7 +154,10 @@ final class Bucket<K, V> {
 
   private void evict() {
     Node<K, V> victim = level1Size > 0 ? level1.prev : level2.prev;
-    if (victim.level == 1 && ghosts != null) {
+    if (victim.level == 1) {
+      if (ghosts == null) {
+        ghosts = new GhostKeys(capacity);
+      }
       ghosts.add(victim.key.hashCode());
     }
     unlink(victim);

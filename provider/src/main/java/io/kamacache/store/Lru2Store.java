@@ -45,9 +45,9 @@ public final class Lru2Store<K, V> {
     this.mask = bucketCount - 1;
     this.buckets = new Bucket[bucketCount];
     for (int i = 0; i < bucketCount; i++) {
-      int share = capacity == UNBOUNDED
-          ? Integer.MAX_VALUE
-          : (int) (capacity / bucketCount + (i < capacity % bucketCount ? 1 : 0));
+      // A share beyond what an int counts is as good as unbounded for one bucket.
+      int share = (int) Math.min(Integer.MAX_VALUE,
+          capacity == UNBOUNDED ? Integer.MAX_VALUE : capacity / bucketCount + (i < capacity % bucketCount ? 1 : 0));
       buckets[i] = new Bucket<>(share, listener);
     }
   }

@@ -100,6 +100,45 @@ class BadInputTest {
     assertUnchanged();
   }
 
+  /** A mutable key that is not Serializable, so a by-value cache cannot copy it. */
+  static final class OpaqueKey {
+    @Override public boolean equals(Object other) {
+      return other instanceof OpaqueKey;
+    }
+
+    @Override public int hashCode() {
+      return 1;
+    }
+  }
+
+  @Test
+  void putAllWithAKeyThatCannotBeCopiedChangesNothing() {
+    Cache<Object, Object> untyped = manager.createCache("untyped", new MutableConfiguration<>());
+    Map<Object, Object> batch = new LinkedHashMap<>();
+    batch.put("fine", "value");
+    batch.put(new OpaqueKey(), "value");
+    assertThatThrownBy(() -> untyped.putAll(batch)).isInstanceOf(CodecException.class);
+    assertThat(untyped.iterator().hasNext()).isFalse();
+  }
+
+  @Test
+  void cacheNamesThatJmxCannotTakeUnquotedStillWorkWithManagementOn() {
+    for (String name : new String[] {"with \"quotes\"", "star*and?question", "back\\slash", "a,b=c:d"}) {
+      Cache<String, String> odd = manager.createCache(name,
+          new MutableConfiguration<String, String>().setStatisticsEnabled(true).setManagementEnabled(true));
+      odd.put("k", "v");
+      assertThat(odd.get("k")).isEqualTo("v");
+      manager.destroyCache(name);
+    }
+  }
+
+  @Test
+  void aHugeCapacityStillStoresEntries() {
+    Cache<String, String> huge = manager.createCache("huge", new KamaConfiguration<String, String>().setCapacity(200_000_000_000L));
+    huge.put("k", "v");
+    assertThat(huge.get("k")).isEqualTo("v");
+  }
+
   @Test
   void aStoreByReferenceCacheKeepsValuesThatCannotBeSerialized() {
     Cache<String, Opaque> byReference = manager.createCache("by-reference",
