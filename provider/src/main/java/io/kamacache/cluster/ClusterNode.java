@@ -162,6 +162,14 @@ public final class ClusterNode implements AutoCloseable {
     return rebalancer;
   }
 
+  /** Keeps this member on its current ring until unfrozen; for topology tests. */
+  void freezeView(boolean frozen) {
+    membership.freezeView(frozen);
+    if (!frozen) {
+      membership.refresh();
+    }
+  }
+
   long leaseId() {
     return membership.leaseId();
   }

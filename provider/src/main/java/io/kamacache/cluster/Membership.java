@@ -115,7 +115,17 @@ final class Membership implements AutoCloseable {
     }
   }
 
+  /** Set by tests that need this member's view out of step with the others'. */
+  private volatile boolean frozen;
+
+  void freezeView(boolean frozen) {
+    this.frozen = frozen;
+  }
+
   private void rebuild(Map<String, byte[]> members, long revision) {
+    if (frozen) {
+      return;
+    }
     List<HashRing.Member> list = new ArrayList<>();
     for (Map.Entry<String, byte[]> entry : members.entrySet()) {
       String value = new String(entry.getValue(), StandardCharsets.UTF_8);

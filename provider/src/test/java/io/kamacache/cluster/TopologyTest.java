@@ -1,0 +1,136 @@
+package io.kamacache.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kamacache.codec.WireCodec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.integration.CacheLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Members whose views disagree, and membership changing under a load. */
+class TopologyTest {
+
+  @RegisterExtension
+  static final EtcdExtension etcd = new EtcdExtension();
+
+  private Members members;
+  private List<CacheManager> managers;
+
+  @BeforeEach
+  void start() {
+    members = new Members(etcd.endpoint());
+    managers = new ArrayList<>(members.openAll("t1", "t2", "t3"));
+  }
+
+  @AfterEach
+  void stop() {
+    for (CacheManager manager : managers) {
+      Members.node(manager).freezeView(false);
+    }
+    members.close();
+  }
+
+  @Test
+  void aMemberWithAStaleViewIsToldNotOwnerAndNobodyForwardsInALoop() {
+    managers.get(0).createCache("views", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    Cache<String, String> viaStale = Members.awaitCache(managers.get(2), "views");
+    Members.node(managers.get(2)).freezeView(true);
+
+    CacheManager t4 = members.open("t4", Map.of());
+    managers.add(t4);
+    Members.awaitRingSize(managers.subList(0, 2), 4);
+    Cache<String, String> viaFresh = Members.awaitCache(t4, "views");
+    // A key the new view gives to t4 and the stale view to another member (not to t3 itself,
+    // which would simply serve it: that is what a stale view means).
+    HashRing fresh = Members.node(t4).ring();
+    HashRing stale = Members.node(managers.get(2)).ring();
+    WireCodec codec = new WireCodec(List.of());
+    String moved = null;
+    for (int i = 0; moved == null; i++) {
+      byte[] bytes = codec.encode("key" + i);
+      if (fresh.owner(bytes).id().equals("t4") && !stale.owner(bytes).id().equals("t3")) {
+        moved = "key" + i;
+      }
+    }
+    String key = moved;
+
+    viaFresh.put(key, "written under the new view");
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> viaStale.get(key))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("kept changing");
+    System.out.println("stale view: gave up after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+
+    Members.node(managers.get(2)).freezeView(false);
+    Members.awaitRingSize(managers, 4);
+    assertThat(viaStale.get(key)).isEqualTo("written under the new view");
+  }
+
+  /** Holds the first load until released. */
+  public static final class HeldLoader implements CacheLoader<String, String>, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final CountDownLatch STARTED = new CountDownLatch(1);
+    static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+    @Override public String load(String key) {
+      STARTED.countDown();
+      try {
+        RELEASE.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "loaded " + key;
+    }
+
+    @Override public Map<String, String> loadAll(Iterable<? extends String> keys) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @Test
+  void aMembershipChangeDuringALoadDoesNotDeadlock() throws Exception {
+    managers.get(0).createCache("loading", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class).setReadThrough(true)
+        .setCacheLoaderFactory(FactoryBuilder.factoryOf(HeldLoader.class)));
+    Cache<String, String> cache = Members.awaitCache(managers.get(1), "loading");
+    AtomicReference<Object> result = new AtomicReference<>();
+    Thread loading = new Thread(() -> {
+      try {
+        result.set(cache.get("slow"));
+      } catch (RuntimeException e) {
+        result.set(e);
+      }
+    });
+    loading.start();
+    assertThat(HeldLoader.STARTED.await(30, TimeUnit.SECONDS)).isTrue();
+
+    CacheManager t4 = members.open("t4", Map.of());
+    managers.add(t4);
+    Members.awaitRingSize(managers, 4);
+    managers.remove(2).close();
+    Members.awaitRingSize(managers, 3);
+
+    HeldLoader.RELEASE.countDown();
+    loading.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(loading.isAlive()).as("the load finished").isFalse();
+    assertThat(result.get()).isEqualTo("loaded slow");
+    Cache<String, String> viaNew = Members.awaitCache(t4, "loading");
+    viaNew.put("after", "change");
+    assertThat(cache.get("after")).isEqualTo("change");
+  }
+}
