@@ -18,8 +18,8 @@ import java.util.UUID;
 
 /**
  * A member's cluster settings. They come from a properties file named by the CacheManager URI
- * ({@code file:}, {@code classpath:} or a path ending in {@code .properties}) or, for any other
- * URI, from {@code kamacache.properties} on the class path if there is one; environment variables
+ * ({@code file:}, {@code classpath:} or a path ending in {@code .properties}) or, for the
+ * provider's default URI, from {@code kamacache.properties} on the class path if there is one; environment variables
  * ({@code KAMACACHE_ETCD_ENDPOINTS} for {@code kamacache.etcd.endpoints}) override the file, and
  * system properties override both. Without {@code kamacache.etcd.endpoints} the manager stays
  * embedded. A bad setting fails with an error that names it.
@@ -111,12 +111,22 @@ public final class ClusterConfig {
   }
 
   /**
-   * The cluster settings for a cache manager, or null when it is embedded.
+   * The cluster settings for a cache manager, or null when it is embedded. Settings apply to the
+   * provider's default manager and to managers whose URI names a settings file; a manager with
+   * any other URI is a separate, embedded namespace, as JSR-107 expects of distinct URIs.
    *
    * @throws IllegalArgumentException naming the setting that is wrong
    */
-  public static ClusterConfig forManager(URI uri, ClassLoader classLoader) {
+  public static ClusterConfig forManager(URI uri, ClassLoader classLoader, URI defaultUri) {
+    if (!namesSettings(uri) && !uri.equals(defaultUri)) {
+      return null;
+    }
     return from(sources(uri, classLoader, System.getenv(), System.getProperties()));
+  }
+
+  static boolean namesSettings(URI uri) {
+    String text = uri.toString();
+    return "file".equals(uri.getScheme()) || text.startsWith("classpath:") || text.endsWith(".properties");
   }
 
   /** The settings in {@code properties} alone, or null when they name no etcd endpoints. */

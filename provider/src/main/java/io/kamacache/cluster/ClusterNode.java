@@ -52,7 +52,8 @@ public final class ClusterNode implements AutoCloseable {
   private final ListenerRelay listeners;
   private final PrefixView definitions;
   private final String definitionsPrefix;
-  private final Set<String> definedNames = ConcurrentHashMap.newKeySet();
+  /** The definitions this member has acted on, by name, to notice one replaced under the same name. */
+  private final Map<String, byte[]> known = new ConcurrentHashMap<>();
   private final String address;
   private volatile boolean open;
 
@@ -177,12 +178,16 @@ public final class ClusterNode implements AutoCloseable {
   /** A cache is ready here: forward its events to the members listening, and announce ours. */
   public void cacheAdded(String name, io.kamacache.event.EventDispatcher<?, ?> events) {
     listeners.reconcile(name);
-    listeners.localListenersChanged(name, events);
+    if (listeners.localListenersChanged(name, events)) {
+      refreshEverywhere();
+    }
   }
 
-  /** This member's listeners on a cache changed: tell the owners. */
+  /** This member's listeners on a cache changed: tell the owners, and wait until they know. */
   public void listenersChanged(String name, io.kamacache.event.EventDispatcher<?, ?> events) {
-    listeners.localListenersChanged(name, events);
+    if (listeners.localListenersChanged(name, events)) {
+      refreshEverywhere();
+    }
   }
 
   /** Whether this member has moved the entries the last membership change asked it to move. */
@@ -263,12 +268,13 @@ public final class ClusterNode implements AutoCloseable {
           .Then(Op.put(key, ByteSequence.from(bytes), PutOption.DEFAULT))
           .Else(Op.get(key, GetOption.DEFAULT))
           .commit().get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
-      definedNames.add(name);
+      List<KeyValue> existing = response.isSucceeded() ? List.of() : response.getGetResponses().get(0).getKvs();
+      byte[] stored = existing.isEmpty() ? bytes : existing.get(0).getValue().getBytes();
+      known.put(name, stored);
       if (response.isSucceeded()) {
-        return bytes;
+        refreshEverywhere();
       }
-      List<KeyValue> existing = response.getGetResponses().get(0).getKvs();
-      return existing.isEmpty() ? bytes : existing.get(0).getValue().getBytes();
+      return stored;
     } catch (Exception e) {
       throw new CacheException("cannot store the definition of cache '" + name + "' in etcd: " + e, e);
     }
@@ -276,9 +282,10 @@ public final class ClusterNode implements AutoCloseable {
 
   public void undefine(String name) {
     try {
-      definedNames.remove(name);
+      known.remove(name);
       client.getKVClient().delete(PrefixView.bytes(definitionsPrefix + name))
           .get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+      refreshEverywhere();
     } catch (Exception e) {
       throw new CacheException("cannot remove the definition of cache '" + name + "' from etcd: " + e, e);
     }
@@ -289,20 +296,52 @@ public final class ClusterNode implements AutoCloseable {
     return codec.decode(bytes, host.classLoader());
   }
 
-  private void onDefinitions(Map<String, byte[]> current, long revision) {
+  private synchronized void onDefinitions(Map<String, byte[]> current, long revision) {
     for (Map.Entry<String, byte[]> entry : current.entrySet()) {
-      if (definedNames.add(entry.getKey())) {
-        try {
-          host.defined(entry.getKey(), entry.getValue());
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "cannot create cache ''" + entry.getKey() + "'' defined in the cluster", e);
-        }
+      byte[] before = known.put(entry.getKey(), entry.getValue());
+      if (before != null && java.util.Arrays.equals(before, entry.getValue())) {
+        continue;
+      }
+      if (before != null) {
+        host.undefined(entry.getKey()); // destroyed and created again with another configuration
+      }
+      try {
+        host.defined(entry.getKey(), entry.getValue());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot create cache ''" + entry.getKey() + "'' defined in the cluster", e);
       }
     }
-    for (String name : Set.copyOf(definedNames)) {
+    for (String name : Set.copyOf(known.keySet())) {
       if (!current.containsKey(name)) {
-        definedNames.remove(name);
+        known.remove(name);
         host.undefined(name);
+      }
+    }
+  }
+
+  /** Re-reads definitions and listener announcements; a peer that changed them asks for it. */
+  void refreshViews() {
+    try {
+      definitions.reread(config.timeout.toMillis());
+      listeners.reread(config.timeout.toMillis());
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "re-reading the cluster's definitions failed: {0}", e.toString());
+    }
+  }
+
+  /** Makes every other member see what this one just wrote to etcd before we go on. */
+  void refreshEverywhere() {
+    HashRing ring = ring();
+    io.kamacache.proto.v1.CacheRequest request = io.kamacache.proto.v1.CacheRequest.newBuilder()
+        .setHeader(io.kamacache.proto.v1.Header.newBuilder().setEpoch(ring.epoch())).build();
+    for (HashRing.Member member : ring.members().values()) {
+      if (member.id().equals(config.memberId)) {
+        continue;
+      }
+      try {
+        stub(member).refresh(request);
+      } catch (io.grpc.StatusRuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "asking {0} to re-read the definitions failed: {1}", member, e.getStatus());
       }
     }
   }

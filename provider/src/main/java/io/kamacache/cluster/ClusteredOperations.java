@@ -418,7 +418,9 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
       } else {
         DoneResponse response = call(member, ring, (stub, header) ->
             onRemote.apply(stub, CacheRequest.newBuilder().setHeader(header).build()));
-        complete(response.getStats(), response.getError(), response.hasError());
+        // A member that has not got the cache (yet, or any more) holds nothing of it.
+        boolean absent = response.hasError() && response.getError().getCode() == Error.Code.UNKNOWN_CACHE;
+        complete(response.getStats(), response.getError(), response.hasError() && !absent);
       }
     }
   }
@@ -446,7 +448,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
       } else {
         KeysResponse response = call(member, ring, (stub, header) ->
             stub.keys(CacheRequest.newBuilder().setHeader(header).build()));
-        if (response.hasError()) {
+        if (response.hasError() && response.getError().getCode() != Error.Code.UNKNOWN_CACHE) {
           throw RemoteErrors.toException(response.getError());
         }
         for (ByteString key : response.getKeysList()) {

@@ -62,8 +62,12 @@ final class ListenerRelay implements AutoCloseable {
     view.start(timeoutMillis);
   }
 
-  /** Announces (or withdraws) this member's interest in a cache's events. */
-  void localListenersChanged(String cache, EventDispatcher<?, ?> events) {
+  void reread(long timeoutMillis) throws Exception {
+    view.reread(timeoutMillis);
+  }
+
+  /** Announces (or withdraws) this member's interest in a cache's events; returns whether it changed. */
+  boolean localListenersChanged(String cache, EventDispatcher<?, ?> events) {
     int count = events.localListeners();
     if (count == 0) {
       if (announced.remove(cache) != null) {
@@ -73,11 +77,17 @@ final class ListenerRelay implements AutoCloseable {
         } catch (Exception e) {
           LOG.log(System.Logger.Level.WARNING, "withdrawing listeners of ''{0}'' failed: {1}", cache, e.toString());
         }
+        return true;
       }
-      return;
+      return false;
     }
-    announced.put(cache, events.hasSynchronousListeners());
-    put(cache, announced.get(cache));
+    boolean synchronous = events.hasSynchronousListeners();
+    Boolean before = announced.put(cache, synchronous);
+    if (before != null && before == synchronous) {
+      return false;
+    }
+    put(cache, synchronous);
+    return true;
   }
 
   /** After a new registration (a new lease), announce everything again under it. */

@@ -363,6 +363,13 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   }
 
   @Override
+  public void refresh(CacheRequest request, StreamObserver<DoneResponse> observer) {
+    node.refreshViews();
+    observer.onNext(DoneResponse.getDefaultInstance());
+    observer.onCompleted();
+  }
+
+  @Override
   public void fetch(KeysRequest request, StreamObserver<CopyRequest> observer) {
     CopyRequest.Builder response = CopyRequest.newBuilder().setHeader(request.getHeader());
     try {

@@ -30,6 +30,11 @@ public final class KamaCacheManager implements CacheManager {
   private final ClassLoader classLoader;
   private final Properties properties;
   private final Map<String, KamaCache<?, ?>> caches = new ConcurrentHashMap<>();
+  /**
+   * The caches this manager's own callers created. In cluster mode a cache may also arrive from
+   * the cluster's definitions; creating that one again with the same configuration is not an error.
+   */
+  private final java.util.Set<String> created = ConcurrentHashMap.newKeySet();
   /** Null in embedded mode, the default. */
   private final ClusterNode node;
   private volatile boolean closed;
@@ -39,7 +44,7 @@ public final class KamaCacheManager implements CacheManager {
     this.uri = uri;
     this.classLoader = classLoader;
     this.properties = properties;
-    ClusterConfig cluster = ClusterConfig.forManager(uri, classLoader);
+    ClusterConfig cluster = ClusterConfig.forManager(uri, classLoader, provider.getDefaultURI());
     this.node = cluster == null ? null : ClusterNode.start(cluster, new Host());
     if (node != null) {
       node.open();
@@ -122,7 +127,7 @@ public final class KamaCacheManager implements CacheManager {
     Objects.requireNonNull(cacheName, "cacheName");
     Objects.requireNonNull(configuration, "configuration");
     KamaConfiguration<K, V> copy = copyOf(configuration);
-    if (caches.containsKey(cacheName)) {
+    if (caches.containsKey(cacheName) && (node == null || created.contains(cacheName))) {
       throw new CacheException("a cache named '" + cacheName + "' already exists");
     }
     if (node != null) {
@@ -130,6 +135,7 @@ public final class KamaCacheManager implements CacheManager {
       defineInCluster(cacheName, copy);
     }
     synchronized (caches) {
+      created.add(cacheName);
       if (caches.containsKey(cacheName)) {
         if (node != null) {
           @SuppressWarnings("unchecked")
@@ -229,12 +235,17 @@ public final class KamaCacheManager implements CacheManager {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
     KamaCache<?, ?> cache = caches.get(cacheName);
-    if (cache != null) {
-      cache.clear();
-      cache.close();
-    }
-    if (node != null) {
-      node.undefine(cacheName);
+    try {
+      if (cache != null) {
+        cache.clear();
+      }
+    } finally {
+      if (cache != null) {
+        cache.close();
+      }
+      if (node != null) {
+        node.undefine(cacheName);
+      }
     }
   }
 
@@ -260,7 +271,9 @@ public final class KamaCacheManager implements CacheManager {
 
   /** Called by a cache as it closes. */
   void release(KamaCache<?, ?> cache) {
-    caches.remove(cache.getName(), cache);
+    if (caches.remove(cache.getName(), cache)) {
+      created.remove(cache.getName());
+    }
   }
 
   @Override

@@ -113,9 +113,21 @@ public final class KamaCachingProvider implements CachingProvider {
     }
   }
 
+  /**
+   * Store-by-reference is supported embedded. When the default manager is clustered it is not:
+   * entries owned by other members cross the wire, so no caller can get its own object back.
+   */
   @Override
   public boolean isSupported(OptionalFeature feature) {
-    return feature == OptionalFeature.STORE_BY_REFERENCE;
+    return feature == OptionalFeature.STORE_BY_REFERENCE && !defaultManagerIsClustered();
+  }
+
+  private boolean defaultManagerIsClustered() {
+    try {
+      return io.kamacache.cluster.ClusterConfig.forManager(DEFAULT_URI, getDefaultClassLoader(), DEFAULT_URI) != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private java.util.List<KamaCacheManager> snapshot(ClassLoader only) {

@@ -75,7 +75,46 @@ public final class RemoteErrors {
 
   /** The exception the caller throws for {@code error}, with its cause chain rebuilt. */
   public static RuntimeException toException(Error error) {
-    Throwable cause = error.hasCause() ? toException(error.getCause()) : null;
+    Throwable rebuilt = toThrowable(error);
+    return rebuilt instanceof RuntimeException ? (RuntimeException) rebuilt
+        : new RemoteCacheException(error.getType(), error.getMessage(), rebuilt);
+  }
+
+  private static Throwable toThrowable(Error error) {
+    Throwable cause = error.hasCause() ? toThrowable(error.getCause()) : null;
+    if (error.getCode() == Error.Code.INTERNAL) {
+      Throwable jdk = jdkThrowable(error.getType(), error.getMessage(), cause);
+      if (jdk != null) {
+        return jdk;
+      }
+    }
+    return typed(error, cause);
+  }
+
+  /**
+   * A JDK exception or error of the named type, made through its public (String) constructor:
+   * the caller then sees what the owner threw. Only java.* types are made; nothing is deserialized.
+   */
+  private static Throwable jdkThrowable(String type, String message, Throwable cause) {
+    if (!type.startsWith("java.")) {
+      return null;
+    }
+    try {
+      Class<?> clazz = Class.forName(type, false, RemoteErrors.class.getClassLoader());
+      if (!Throwable.class.isAssignableFrom(clazz)) {
+        return null;
+      }
+      Throwable made = (Throwable) clazz.getConstructor(String.class).newInstance(message.isEmpty() ? null : message);
+      if (cause != null) {
+        made.initCause(cause);
+      }
+      return made;
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return null;
+    }
+  }
+
+  private static RuntimeException typed(Error error, Throwable cause) {
     String message = error.getMessage();
     switch (error.getCode()) {
       case LOADER:

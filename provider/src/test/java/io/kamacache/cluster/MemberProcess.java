@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A member in its own JVM, started with {@link MemberMain} on the test class path. */
-final class MemberProcess implements AutoCloseable {
+public final class MemberProcess implements AutoCloseable {
 
   private final Process process;
 
@@ -20,7 +20,7 @@ final class MemberProcess implements AutoCloseable {
     this.process = process;
   }
 
-  static MemberProcess start(URI settings) {
+  public static MemberProcess start(URI settings) {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try {
@@ -64,13 +64,13 @@ final class MemberProcess implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook runs, the lease is left to expire. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }
 
   /** SIGTERM: the member leaves gracefully. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
