@@ -120,7 +120,7 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  boolean isOpen() {
+  public boolean isOpen() {
     return open;
   }
 

@@ -47,9 +47,11 @@ final class ListenerRelay implements AutoCloseable {
   private volatile Map<String, Map<String, Boolean>> wanted = Map.of();
   /** What this member announced: cache -> synchronous?. */
   private final Map<String, Boolean> announced = new ConcurrentHashMap<>();
-  /** Forwarders installed here: cache -> member -> configuration. */
+  /** Forwarders installed here: cache -> member -> configuration, for the Group they were installed in. */
   private final Map<String, Map<String, MutableCacheEntryListenerConfiguration<Object, Object>>> installed =
       new ConcurrentHashMap<>();
+  /** The Group each cache's forwarders live in: a cache destroyed and created again starts afresh. */
+  private final Map<String, Group<Object, Object>> installedIn = new ConcurrentHashMap<>();
 
   ListenerRelay(ClusterNode node, Client client, String prefix) {
     this.node = node;
@@ -137,12 +139,16 @@ final class ListenerRelay implements AutoCloseable {
   /** Installs and removes forwarders so that exactly the announcing members get events. */
   synchronized void reconcile(String cache) {
     Group<Object, Object> group = node.localGroup(cache);
+    if (group == null || installedIn.get(cache) != group) {
+      installed.remove(cache);
+      installedIn.remove(cache);
+      if (group == null) {
+        return;
+      }
+      installedIn.put(cache, group);
+    }
     Map<String, MutableCacheEntryListenerConfiguration<Object, Object>> here =
         installed.computeIfAbsent(cache, c -> new ConcurrentHashMap<>());
-    if (group == null) {
-      here.clear();
-      return;
-    }
     Map<String, Boolean> members = wanted.getOrDefault(cache, Map.of());
     for (Map.Entry<String, MutableCacheEntryListenerConfiguration<Object, Object>> entry : Map.copyOf(here).entrySet()) {
       Boolean synchronous = members.get(entry.getKey());

@@ -350,6 +350,9 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     MBeans.unregister(configurationName);
     MBeans.unregister(statisticsName);
     group.close();
+    if (manager.node() != null && manager.node().isOpen()) {
+      manager.node().listenersChanged(name, group.events()); // withdraws what we announced
+    }
   }
 
   @Override public boolean isClosed() {

@@ -35,6 +35,8 @@ public final class KamaCacheManager implements CacheManager {
    * the cluster's definitions; creating that one again with the same configuration is not an error.
    */
   private final java.util.Set<String> created = ConcurrentHashMap.newKeySet();
+  /** Caches this manager is creating: their definition coming back from etcd must not create them first. */
+  private final java.util.Set<String> creating = ConcurrentHashMap.newKeySet();
   /** Null in embedded mode, the default. */
   private final ClusterNode node;
   private volatile boolean closed;
@@ -66,7 +68,7 @@ public final class KamaCacheManager implements CacheManager {
     @Override
     @SuppressWarnings("unchecked")
     public void defined(String name, byte[] configuration) {
-      if (closed || caches.containsKey(name)) {
+      if (closed || caches.containsKey(name) || creating.contains(name)) {
         return;
       }
       Object decoded = node.decodeDefinition(configuration);
@@ -130,10 +132,19 @@ public final class KamaCacheManager implements CacheManager {
     if (caches.containsKey(cacheName) && (node == null || created.contains(cacheName))) {
       throw new CacheException("a cache named '" + cacheName + "' already exists");
     }
-    if (node != null) {
-      // Outside the lock: the etcd round trip must not hold up the definitions watch.
-      defineInCluster(cacheName, copy);
+    creating.add(cacheName);
+    try {
+      if (node != null) {
+        // Outside the lock: the etcd round trip must not hold up the definitions watch.
+        defineInCluster(cacheName, copy);
+      }
+      return addCache(cacheName, copy, ticker);
+    } finally {
+      creating.remove(cacheName);
     }
+  }
+
+  private <K, V> KamaCache<K, V> addCache(String cacheName, KamaConfiguration<K, V> copy, Ticker ticker) {
     synchronized (caches) {
       created.add(cacheName);
       if (caches.containsKey(cacheName)) {

@@ -127,6 +127,21 @@ class ClusterListenersTest {
   }
 
   @Test
+  void aListenerDeclaredInTheConfigurationHearsEveryOwner() {
+    Recorder recorder = new Recorder();
+    Factory<CacheEntryListener<? super String, ? super String>> factory = () -> recorder;
+    managers.get(0).createCache("listened", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class)
+        .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(factory, null, true, true)));
+    Cache<String, String> viaFirst = managers.get(0).getCache("listened", String.class, String.class);
+    for (String owner : List.of("l1", "l2", "l3")) {
+      String key = keyOwnedBy(owner);
+      viaFirst.put(key, "v");
+      assertThat(heard).as("owner %s", owner).contains("CREATED " + key + " v null");
+    }
+  }
+
+  @Test
   void expiredEventsComeFromTheOwnersTtlWalker() {
     listenedOnFirst(new MutableConfiguration<String, String>().setTypes(String.class, String.class)
         .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));

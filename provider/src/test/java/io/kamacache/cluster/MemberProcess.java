@@ -43,6 +43,11 @@ public final class MemberProcess implements AutoCloseable {
         String line;
         StringBuilder seen = new StringBuilder();
         while ((line = out.readLine()) != null) {
+          if (serving.isDone()) {
+            // The member's own log, after start-up: it belongs in the test's output.
+            System.out.println("[member] " + line);
+            continue;
+          }
           seen.append(line).append('\n');
           if (line.contains(" serving at ")) {
             serving.complete(line);
