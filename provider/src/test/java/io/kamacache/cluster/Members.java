@@ -15,7 +15,7 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 
 /** Writes members' settings files and opens their cache managers; closes them all at the end. */
-final class Members implements AutoCloseable {
+public final class Members implements AutoCloseable {
 
   private final String endpoint;
   private final String cluster = "test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -79,7 +79,7 @@ final class Members implements AutoCloseable {
     return manager.unwrap(io.kamacache.jcache.KamaCacheManager.class).node();
   }
 
-  static void awaitRingSize(List<CacheManager> managers, int size) {
+  public static void awaitRingSize(List<CacheManager> managers, int size) {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     while (!managers.stream().allMatch(m -> m.isClosed() || node(m).ring().members().size() == size)) {
       if (System.nanoTime() > deadline) {

@@ -3,6 +3,7 @@ package io.kamacache.tck;
 import io.kamacache.cluster.ClusterConfig;
 import io.kamacache.cluster.EtcdProcess;
 import io.kamacache.cluster.MemberProcess;
+import io.kamacache.cluster.Members;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
 import org.junit.runner.Description;
 import org.junit.runner.Result;
 import org.junit.runner.notification.RunListener;
@@ -59,6 +62,10 @@ public final class ClusterTckListener extends RunListener {
     for (String name : settings.stringPropertyNames()) {
       System.setProperty(name, settings.getProperty(name));
     }
+    // Proves the run is clustered before any test relies on it: the default manager sees all three.
+    CacheManager probe = Caching.getCachingProvider().getCacheManager();
+    Members.awaitRingSize(List.of(probe), 3);
+    probe.close();
     System.out.println("clustered TCK: etcd at " + etcd.endpoint() + ", 2 member processes, this JVM the third member");
   }
 
