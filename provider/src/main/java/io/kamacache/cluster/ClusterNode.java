@@ -54,6 +54,9 @@ public final class ClusterNode implements AutoCloseable {
   private final String definitionsPrefix;
   /** The definitions this member has acted on, by name, to notice one replaced under the same name. */
   private final Map<String, byte[]> known = new ConcurrentHashMap<>();
+  /** The near caches of this member's caches, by cache name. */
+  private final Map<String, NearCache<Object>> nearCaches = new ConcurrentHashMap<>();
+  private final NearInvalidations invalidations = new NearInvalidations(this);
   private final String address;
   private volatile boolean open;
 
@@ -156,7 +159,21 @@ public final class ClusterNode implements AutoCloseable {
       addresses.add(member.address());
     }
     channels.retainOnly(addresses);
+    // Ownership may have moved, and a member that left cannot invalidate what it owned.
+    for (NearCache<Object> near : nearCaches.values()) {
+      near.invalidateAll();
+    }
     rebalancer.onRing(ring);
+  }
+
+  /** The near cache of a cache, or null if it has none here. */
+  NearCache<Object> nearCache(String name) {
+    return nearCaches.get(name);
+  }
+
+  /** A cache closed here: its near copies go with it. */
+  public void cacheClosed(String name) {
+    nearCaches.remove(name);
   }
 
   Rebalancer rebalancer() {
@@ -237,6 +254,11 @@ public final class ClusterNode implements AutoCloseable {
 
   PeerGrpc.PeerBlockingStub stub(HashRing.Member member) {
     return PeerGrpc.newBlockingStub(channels.channel(member.address()))
+        .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  PeerGrpc.PeerStub asyncStub(HashRing.Member member) {
+    return PeerGrpc.newStub(channels.channel(member.address()))
         .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -348,14 +370,27 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * Routes a cache's operations to the owners of its keys, and keeps {@code backups} copies of
-   * every entry this member owns ({@code KamaConfiguration.DEFAULT_BACKUPS}, -1, means one).
+   * every entry this member owns ({@code KamaConfiguration.DEFAULT_BACKUPS}, -1, means one). With a
+   * near capacity above 0, reads of remote keys are kept here and every member invalidates them.
    */
   @SuppressWarnings("unchecked")
-  public <K, V> CacheOperations<K, V> operations(String name, Group<K, V> local, CacheStatistics statistics, int backups) {
-    Replicator<K> replicator = new Replicator<>(this, name, local.copies(), backups < 0 ? 1 : backups);
+  public <K, V> CacheOperations<K, V> operations(String name, Group<K, V> local, CacheStatistics statistics, int backups,
+      long nearCapacity, long nearMaxAgeNanos) {
+    boolean near = nearCapacity > 0;
+    Replicator<K> replicator = new Replicator<>(this, name, local.copies(), backups < 0 ? 1 : backups,
+        near ? invalidations : null);
     local.replicateTo(replicator);
     rebalancer.register(name, (Replicator<Object>) (Replicator<?>) replicator);
-    return new ClusteredOperations<>(this, name, local, statistics);
+    NearCache<K> nearCache = null;
+    if (near && ownsKeys()) {
+      nearCache = new NearCache<>(nearCapacity, nearMaxAgeNanos, local.store().ticker());
+      nearCaches.put(name, (NearCache<Object>) nearCache);
+    } else if (near) {
+      // Owners send invalidations to members; a client has no server to receive them.
+      LOG.log(System.Logger.Level.INFO, "cache ''{0}'': no near cache on {1}, a client; members keep one",
+          name, config.memberId);
+    }
+    return new ClusteredOperations<>(this, name, local, statistics, nearCache);
   }
 
   /** Leaves the cluster: not serving, lease revoked (out of every ring at once), then gRPC stops. */
@@ -370,6 +405,7 @@ public final class ClusterNode implements AutoCloseable {
       rebalancer.handOffEverything();
     }
     membership.leave();
+    invalidations.close();
     rebalancer.close();
     listeners.close();
     membership.close();

@@ -52,12 +52,15 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   private final String cache;
   private final Group<K, V> local;
   private final CacheStatistics statistics;
+  /** Null when the cache keeps no near copies here. */
+  private final NearCache<K> near;
 
-  ClusteredOperations(ClusterNode node, String cache, Group<K, V> local, CacheStatistics statistics) {
+  ClusteredOperations(ClusterNode node, String cache, Group<K, V> local, CacheStatistics statistics, NearCache<K> near) {
     this.node = node;
     this.cache = cache;
     this.local = local;
     this.statistics = statistics;
+    this.near = near;
   }
 
   /** Thrown inside the router when an owner refuses a key; never reaches the caller. */
@@ -107,6 +110,37 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     }
   }
 
+  /**
+   * Routes a change of one key. Its near copy is dropped before the change leaves, so no read
+   * started earlier installs, and again once it is acknowledged, so none that answered in between
+   * survives: the caller reads its own write or something newer.
+   */
+  private <T> T change(K key, Function<Group<K, V>, T> onLocal, Remote<T> onRemote) {
+    if (near == null) {
+      return route(key, onLocal, onRemote);
+    }
+    near.invalidate(key);
+    try {
+      return route(key, onLocal, onRemote);
+    } finally {
+      near.invalidate(key);
+    }
+  }
+
+  /** Runs a change of many keys between invalidations of their near copies, as {@link #change} does. */
+  private void changeAll(Collection<? extends K> keys, Runnable operation) {
+    if (near == null) {
+      operation.run();
+      return;
+    }
+    keys.forEach(near::invalidate);
+    try {
+      operation.run();
+    } finally {
+      keys.forEach(near::invalidate);
+    }
+  }
+
   private void retryAfterNotOwner(int attempt) {
     if (attempt >= node.config().retries) {
       throw new CacheException("cache '" + cache + "': the owner of a key kept changing after "
@@ -124,7 +158,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   }
 
   private <T> T call(HashRing.Member owner, HashRing ring, Remote<T> onRemote) {
-    Header header = Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).build();
+    Header header = Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).setSender(node.memberId()).build();
     try {
       return onRemote.call(node.stub(owner), header);
     } catch (StatusRuntimeException e) {
@@ -219,8 +253,29 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   // ---- single-key operations
 
   @Override public V get(K key) {
-    return route(key, group -> group.get(key), (stub, header) ->
-        value(stub.get(KeyRequest.newBuilder().setHeader(header).setKey(bytes(key)).build())));
+    if (near == null) {
+      return route(key, group -> group.get(key), (stub, header) ->
+          value(stub.get(KeyRequest.newBuilder().setHeader(header).setKey(bytes(key)).build())));
+    }
+    byte[] copy = near.get(key);
+    if (copy != null) {
+      statistics.recordHits(1);
+      return cast(node.codec().decode(copy, node.classLoader()));
+    }
+    long stamp = near.stamp(key);
+    return route(key, group -> group.get(key), (stub, header) -> {
+      ValueResponse response = stub.get(KeyRequest.newBuilder().setHeader(header).setKey(bytes(key)).setNear(true).build());
+      V value = value(response);
+      if (response.hasValue()) {
+        near.install(key, response.getValue().toByteArray(), response.getTtlNanos(), stamp);
+      }
+      return value;
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private V cast(Object value) {
+    return (V) value;
   }
 
   @Override public V peek(K key) {
@@ -241,19 +296,19 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   }
 
   @Override public void put(K key, V value) {
-    route(key, group -> {
+    change(key, group -> {
       group.put(key, value);
       return null;
     }, (stub, header) -> value(put(stub, header, PutRequest.Mode.PUT, key, value)));
   }
 
   @Override public V getAndPut(K key, V value) {
-    return route(key, group -> group.getAndPut(key, value),
+    return change(key, group -> group.getAndPut(key, value),
         (stub, header) -> value(put(stub, header, PutRequest.Mode.GET_AND_PUT, key, value)));
   }
 
   @Override public boolean putIfAbsent(K key, V value) {
-    return route(key, group -> group.putIfAbsent(key, value),
+    return change(key, group -> group.putIfAbsent(key, value),
         (stub, header) -> flag(put(stub, header, PutRequest.Mode.PUT_IF_ABSENT, key, value)));
   }
 
@@ -262,17 +317,17 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   }
 
   @Override public boolean remove(K key) {
-    return route(key, group -> group.remove(key),
+    return change(key, group -> group.remove(key),
         (stub, header) -> flag(stub.remove(remove(header, RemoveRequest.Mode.REMOVE, key).build())));
   }
 
   @Override public boolean remove(K key, V oldValue) {
-    return route(key, group -> group.remove(key, oldValue), (stub, header) -> flag(stub.remove(
+    return change(key, group -> group.remove(key, oldValue), (stub, header) -> flag(stub.remove(
         remove(header, RemoveRequest.Mode.REMOVE_IF_EQUALS, key).setExpected(bytes(oldValue)).build())));
   }
 
   @Override public V getAndRemove(K key) {
-    return route(key, group -> group.getAndRemove(key),
+    return change(key, group -> group.getAndRemove(key),
         (stub, header) -> value(stub.remove(remove(header, RemoveRequest.Mode.GET_AND_REMOVE, key).build())));
   }
 
@@ -281,17 +336,17 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   }
 
   @Override public boolean replace(K key, V value) {
-    return route(key, group -> group.replace(key, value),
+    return change(key, group -> group.replace(key, value),
         (stub, header) -> flag(stub.replace(replace(header, ReplaceRequest.Mode.REPLACE, key, value).build())));
   }
 
   @Override public V getAndReplace(K key, V value) {
-    return route(key, group -> group.getAndReplace(key, value),
+    return change(key, group -> group.getAndReplace(key, value),
         (stub, header) -> value(stub.replace(replace(header, ReplaceRequest.Mode.GET_AND_REPLACE, key, value).build())));
   }
 
   @Override public boolean replace(K key, V oldValue, V newValue) {
-    return route(key, group -> group.replace(key, oldValue, newValue), (stub, header) -> flag(stub.replace(
+    return change(key, group -> group.replace(key, oldValue, newValue), (stub, header) -> flag(stub.replace(
         replace(header, ReplaceRequest.Mode.REPLACE_IF_EQUALS, key, newValue).setExpected(bytes(oldValue)).build())));
   }
 
@@ -300,7 +355,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
     ByteString encoded = processorBytes(processor);
     List<ByteString> args = keyList(List.of(arguments));
-    return route(key, group -> group.invoke(key, processor, arguments), (stub, header) -> (T) value(stub.invoke(
+    return change(key, group -> group.invoke(key, processor, arguments), (stub, header) -> (T) value(stub.invoke(
         InvokeRequest.newBuilder().setHeader(header).setKey(bytes(key)).setProcessor(encoded).addAllArguments(args).build())));
   }
 
@@ -332,7 +387,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   }
 
   @Override public void loadAll(Set<? extends K> keys, boolean replaceExisting) {
-    partition(keys, (owner, share) -> {
+    changeAll(keys, () -> partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
         local.loadAll(prepared(share), replaceExisting);
         return;
@@ -340,11 +395,11 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
       DoneResponse response = call(owner, node.ring(), (stub, header) -> stub.loadAll(LoadAllRequest.newBuilder()
           .setHeader(header).addAllKeys(keyList(share)).setReplaceExisting(replaceExisting).build()));
       complete(response.getStats(), response.getError(), response.hasError());
-    });
+    }));
   }
 
   @Override public void putAll(Map<? extends K, ? extends V> entries) {
-    partition(entries.keySet(), (owner, share) -> {
+    changeAll(entries.keySet(), () -> partition(entries.keySet(), (owner, share) -> {
       Map<K, V> part = new LinkedHashMap<>();
       for (K key : share) {
         part.put(key, entries.get(key));
@@ -360,11 +415,11 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
       }
       DoneResponse response = call(owner, node.ring(), (stub, header) -> stub.putAll(request.setHeader(header).build()));
       complete(response.getStats(), response.getError(), response.hasError());
-    });
+    }));
   }
 
   @Override public void removeAll(Set<? extends K> keys) {
-    partition(keys, (owner, share) -> {
+    changeAll(keys, () -> partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
         local.removeAll(prepared(share));
         return;
@@ -372,7 +427,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
       DoneResponse response = call(owner, node.ring(), (stub, header) ->
           stub.removeAll(KeysRequest.newBuilder().setHeader(header).addAllKeys(keyList(share)).build()));
       complete(response.getStats(), response.getError(), response.hasError());
-    });
+    }));
   }
 
   @Override
@@ -381,7 +436,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     ByteString encoded = processorBytes(processor);
     List<ByteString> args = keyList(List.of(arguments));
     Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
-    partition(keys, (owner, share) -> {
+    changeAll(keys, () -> partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
         results.putAll(local.invokeAll(prepared(share), processor, arguments));
         return;
@@ -403,24 +458,64 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
           results.put(key, () -> value);
         }
       }
-    });
+    }));
     return results;
   }
 
   // ---- whole-cache operations: every member acts on what it holds
 
+  /**
+   * Runs {@code each} once on every member of the ring. A member that answers NOT_OWNER is joining
+   * or leaving: the view is read again and the members not yet done are tried again, a bounded
+   * number of times; one that has left the ring meanwhile is done.
+   */
+  private void onEveryMember(java.util.function.BiConsumer<HashRing.Member, HashRing> each) {
+    Set<String> done = new java.util.HashSet<>();
+    for (int attempt = 0; ; attempt++) {
+      HashRing ring = node.ring();
+      boolean refused = false;
+      for (HashRing.Member member : ring.members().values()) {
+        if (done.contains(member.id())) {
+          continue;
+        }
+        try {
+          each.accept(member, ring);
+          done.add(member.id());
+        } catch (NotOwner e) {
+          refused = true;
+        }
+      }
+      if (!refused) {
+        return;
+      }
+      retryAfterNotOwner(attempt);
+    }
+  }
+
+  /** Throws the owner's error, unless it only says the member has no such cache (so holds nothing). */
+  private void completeWhole(Stats stats, Error error, boolean hasError) {
+    boolean absent = hasError && error.getCode() == Error.Code.UNKNOWN_CACHE;
+    complete(stats, error, hasError && !absent);
+  }
+
   private void everyMember(Function<Group<K, V>, Void> onLocal,
       java.util.function.BiFunction<PeerGrpc.PeerBlockingStub, CacheRequest, DoneResponse> onRemote) {
-    HashRing ring = node.ring();
-    for (HashRing.Member member : ring.members().values()) {
-      if (isLocal(member)) {
-        onLocal.apply(local);
-      } else {
-        DoneResponse response = call(member, ring, (stub, header) ->
-            onRemote.apply(stub, CacheRequest.newBuilder().setHeader(header).build()));
-        // A member that has not got the cache (yet, or any more) holds nothing of it.
-        boolean absent = response.hasError() && response.getError().getCode() == Error.Code.UNKNOWN_CACHE;
-        complete(response.getStats(), response.getError(), response.hasError() && !absent);
+    if (near != null) {
+      near.invalidateAll();
+    }
+    try {
+      onEveryMember((member, ring) -> {
+        if (isLocal(member)) {
+          onLocal.apply(local);
+        } else {
+          DoneResponse response = call(member, ring, (stub, header) ->
+              onRemote.apply(stub, CacheRequest.newBuilder().setHeader(header).build()));
+          completeWhole(response.getStats(), response.getError(), response.hasError());
+        }
+      });
+    } finally {
+      if (near != null) {
+        near.invalidateAll();
       }
     }
   }
@@ -441,21 +536,18 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
 
   @Override public Collection<K> keys() {
     Set<K> keys = new LinkedHashSet<>();
-    HashRing ring = node.ring();
-    for (HashRing.Member member : ring.members().values()) {
+    onEveryMember((member, ring) -> {
       if (isLocal(member)) {
         keys.addAll(local.keys());
-      } else {
-        KeysResponse response = call(member, ring, (stub, header) ->
-            stub.keys(CacheRequest.newBuilder().setHeader(header).build()));
-        if (response.hasError() && response.getError().getCode() != Error.Code.UNKNOWN_CACHE) {
-          throw RemoteErrors.toException(response.getError());
-        }
-        for (ByteString key : response.getKeysList()) {
-          keys.add(decode(key));
-        }
+        return;
       }
-    }
+      KeysResponse response = call(member, ring, (stub, header) ->
+          stub.keys(CacheRequest.newBuilder().setHeader(header).build()));
+      completeWhole(null, response.getError(), response.hasError());
+      for (ByteString key : response.getKeysList()) {
+        keys.add(decode(key));
+      }
+    });
     return keys;
   }
 }

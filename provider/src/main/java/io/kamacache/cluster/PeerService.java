@@ -82,19 +82,24 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         throw new Refused(RemoteErrors.unknownCache(header.getCache()));
       }
       HashRing ring = node.ring();
-      for (ByteString key : keys) {
-        HashRing.Member owner = ring.owner(key.toByteArray());
-        if (owner == null || !owner.id().equals(node.memberId())) {
-          throw new Refused(RemoteErrors.notOwner(ring.epoch()));
-        }
+      if (!ownsAll(ring, keys) && header.getEpoch() > ring.epoch()) {
+        // The caller has seen a newer membership than we have: catch up before refusing, or it
+        // would retry against our stale view until our watch caught up on its own.
+        node.refreshRing();
+        ring = node.ring();
+      }
+      if (!ownsAll(ring, keys)) {
+        throw new Refused(RemoteErrors.notOwner(ring.epoch()));
       }
       for (ByteString key : keys) {
         node.rebalancer().prepare(group, decode(key), key.toByteArray());
       }
       try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
+        NearInvalidations.ORIGIN.set(header.getSender());
         try {
           operation.run(group, response);
         } finally {
+          NearInvalidations.ORIGIN.remove();
           setField(response, "stats", Stats.newBuilder().setHits(capture.hits()).setMisses(capture.misses())
               .setPuts(capture.puts()).setRemovals(capture.removals()).build());
         }
@@ -106,6 +111,16 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     }
     observer.onNext(response.build());
     observer.onCompleted();
+  }
+
+  private boolean ownsAll(HashRing ring, List<ByteString> keys) {
+    for (ByteString key : keys) {
+      HashRing.Member owner = ring.owner(key.toByteArray());
+      if (owner == null || !owner.id().equals(node.memberId())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void setField(com.google.protobuf.Message.Builder builder, String name, Object value) {
@@ -138,7 +153,13 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   public void get(KeyRequest request, StreamObserver<ValueResponse> observer) {
     handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
       Object key = decode(request.getKey());
-      value(response, request.getPeek() ? group.peek(key) : group.get(key));
+      Object value = request.getPeek() ? group.peek(key) : group.get(key);
+      value(response, value);
+      if (request.getNear() && value != null) {
+        // The near copy must end when the entry does; read after the get, which may move it.
+        Copies.Copy<Object> entry = group.copies().readOwned(key);
+        response.setTtlNanos(entry == null ? 0 : entry.ttlNanos);
+      }
     }, out(observer));
   }
 
@@ -286,7 +307,33 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void clear(CacheRequest request, StreamObserver<DoneResponse> observer) {
+    // A clear changes no entry one by one, so no owner invalidates: every member drops its copies.
+    invalidateNear(request.getHeader().getCache());
     handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.clear(), out(observer));
+  }
+
+  private void invalidateNear(String cache) {
+    NearCache<Object> near = node.nearCache(cache);
+    if (near != null) {
+      near.invalidateAll();
+    }
+  }
+
+  @Override
+  public void invalidate(KeysRequest request, StreamObserver<DoneResponse> observer) {
+    DoneResponse.Builder response = DoneResponse.newBuilder();
+    try {
+      NearCache<Object> near = node.nearCache(request.getHeader().getCache());
+      if (near != null) {
+        for (ByteString key : request.getKeysList()) {
+          near.invalidate(decode(key));
+        }
+      }
+    } catch (Throwable t) {
+      response.setError(RemoteErrors.toProto(t));
+    }
+    observer.onNext(response.build());
+    observer.onCompleted();
   }
 
   @Override

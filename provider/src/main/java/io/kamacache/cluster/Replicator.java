@@ -14,7 +14,8 @@ import java.util.List;
  * Keeps a key's backups current: called by the owner's Group under the key's lock after every
  * change, it sends the new state to the key's backup members and waits for them, so a write is on
  * its backups before the owner acknowledges it. A backup that cannot be reached is skipped (it is
- * about to leave the ring, and the next ring change re-replicates).
+ * about to leave the ring, and the next ring change re-replicates). It also queues the key's
+ * invalidation for the other members' near caches, when the cache has one.
  */
 final class Replicator<K> implements Replication<K> {
 
@@ -24,12 +25,15 @@ final class Replicator<K> implements Replication<K> {
   private final String cache;
   private final Copies<K> copies;
   private final int backups;
+  /** Null unless the cache has a near cache, whose copies on other members a change makes stale. */
+  private final NearInvalidations invalidations;
 
-  Replicator(ClusterNode node, String cache, Copies<K> copies, int backups) {
+  Replicator(ClusterNode node, String cache, Copies<K> copies, int backups, NearInvalidations invalidations) {
     this.node = node;
     this.cache = cache;
     this.copies = copies;
     this.backups = backups;
+    this.invalidations = invalidations;
   }
 
   int backups() {
@@ -47,10 +51,16 @@ final class Replicator<K> implements Replication<K> {
   }
 
   private void send(K key, Object value, long ttlNanos) {
-    if (backups == 0) {
+    if (backups == 0 && invalidations == null) {
       return;
     }
     byte[] keyBytes = node.codec().encode(key);
+    if (invalidations != null) {
+      invalidations.changed(cache, keyBytes);
+    }
+    if (backups == 0) {
+      return;
+    }
     HashRing ring = node.ring();
     List<HashRing.Member> targets = ring.backups(keyBytes, backups);
     if (targets.isEmpty()) {

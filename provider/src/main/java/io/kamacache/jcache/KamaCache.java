@@ -77,7 +77,8 @@ public final class KamaCache<K, V> implements Cache<K, V> {
         .executor(manager.provider().executor());
     this.group = new Group<>(name, settings);
     this.operations = manager.node() == null ? group
-        : manager.node().operations(name, group, group.statistics(), configuration.getBackups());
+        : manager.node().operations(name, group, group.statistics(), configuration.getBackups(),
+            configuration.getNearCacheCapacity(), configuration.getNearCacheMaxAge().toNanos());
     this.walkable = budget -> {
       int removed = group.store().expireStep(budget, TimeUnit.NANOSECONDS) + group.copies().expireBackups(budget);
       EventDispatcher.awaitSynchronous();
@@ -350,8 +351,11 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     MBeans.unregister(configurationName);
     MBeans.unregister(statisticsName);
     group.close();
-    if (manager.node() != null && manager.node().isOpen()) {
-      manager.node().listenersChanged(name, group.events()); // withdraws what we announced
+    if (manager.node() != null) {
+      manager.node().cacheClosed(name);
+      if (manager.node().isOpen()) {
+        manager.node().listenersChanged(name, group.events()); // withdraws what we announced
+      }
     }
   }
 
