@@ -1,0 +1,245 @@
+package io.kamacache.benchmarks.embedded;
+
+import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
+import com.hazelcast.config.CacheConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.kamacache.jcache.KamaConfiguration;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.spi.CachingProvider;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.ExpiryPolicyBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.ehcache.jsr107.Eh107Configuration;
+
+/**
+ * Makes the cache a scenario asks for on each provider. Bounds and expiry are set with each
+ * vendor's own API, the way its users would; the default profile is a plain
+ * {@link MutableConfiguration} everywhere, which is what code written only against JSR-107 gets.
+ */
+final class Providers {
+
+  static final String KAMACACHE = "kamacache";
+  static final String CAFFEINE = "caffeine";
+  static final String EHCACHE = "ehcache";
+  static final String HAZELCAST = "hazelcast";
+  static final String CHM = "chm";
+
+  private static final Duration TEN_MINUTES = new Duration(TimeUnit.MINUTES, 10);
+
+  private Providers() {}
+
+  /** What a scenario needs of its cache. */
+  record Spec(long capacity, boolean byReference, boolean expiry, boolean plain) {
+    static Spec bounded(long capacity) {
+      return new Spec(capacity, true, false, false);
+    }
+
+    static Spec expiring(long capacity) {
+      return new Spec(capacity, true, true, false);
+    }
+
+    /** A plain MutableConfiguration: store-by-value, no bound set. */
+    static Spec defaults() {
+      return new Spec(0, false, false, true);
+    }
+  }
+
+  static <V> CacheUnderTest<V> create(String provider, Spec spec, Class<V> valueType) {
+    switch (provider) {
+      case CHM:
+        return new MapCache<>();
+      case KAMACACHE:
+        return jcache("io.kamacache.jcache.KamaCachingProvider", null, spec.plain()
+            ? plain(valueType) : kama(spec, valueType));
+      case CAFFEINE:
+        return jcache("com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider", null, spec.plain()
+            ? plain(valueType) : caffeine(spec, valueType));
+      case EHCACHE:
+        return jcache("org.ehcache.jsr107.EhcacheCachingProvider", null, spec.plain()
+            ? plain(valueType) : ehcache(spec, valueType));
+      case HAZELCAST:
+        return hazelcast(spec, valueType);
+      default:
+        throw new IllegalArgumentException("unknown provider '" + provider + "'; known: "
+            + String.join(", ", KAMACACHE, CAFFEINE, EHCACHE, HAZELCAST, CHM));
+    }
+  }
+
+  private static <V> MutableConfiguration<Integer, V> plain(Class<V> valueType) {
+    return new MutableConfiguration<Integer, V>().setTypes(Integer.class, valueType);
+  }
+
+  private static Factory<ExpiryPolicy> tenMinutes() {
+    return CreatedExpiryPolicy.factoryOf(TEN_MINUTES);
+  }
+
+  private static <V> Configuration<Integer, V> kama(Spec spec, Class<V> valueType) {
+    KamaConfiguration<Integer, V> configuration = new KamaConfiguration<Integer, V>().setCapacity(spec.capacity());
+    configuration.setTypes(Integer.class, valueType).setStoreByValue(!spec.byReference());
+    if (spec.expiry()) {
+      configuration.setExpiryPolicyFactory(tenMinutes());
+    }
+    return configuration;
+  }
+
+  private static <V> Configuration<Integer, V> caffeine(Spec spec, Class<V> valueType) {
+    CaffeineConfiguration<Integer, V> configuration = new CaffeineConfiguration<>();
+    configuration.setTypes(Integer.class, valueType);
+    configuration.setStoreByValue(!spec.byReference());
+    configuration.setMaximumSize(OptionalLong.of(spec.capacity()));
+    if (spec.expiry()) {
+      configuration.setExpiryPolicyFactory(tenMinutes());
+    }
+    return configuration;
+  }
+
+  private static <V> Configuration<Integer, V> ehcache(Spec spec, Class<V> valueType) {
+    // Ehcache's native configuration keeps heap entries by reference.
+    CacheConfigurationBuilder<Integer, V> builder = CacheConfigurationBuilder
+        .newCacheConfigurationBuilder(Integer.class, valueType, ResourcePoolsBuilder.heap(spec.capacity()));
+    if (spec.expiry()) {
+      builder = builder.withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(java.time.Duration.ofMinutes(10)));
+    }
+    return Eh107Configuration.fromEhcacheCacheConfiguration(builder.build());
+  }
+
+  private static <V> CacheUnderTest<V> jcache(String providerClass, java.util.Properties properties,
+      Configuration<Integer, V> configuration) {
+    CachingProvider provider = Caching.getCachingProvider(providerClass);
+    CacheManager manager = properties == null ? provider.getCacheManager()
+        : provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(), properties);
+    String name = "bench-" + UUID.randomUUID();
+    Cache<Integer, V> cache = manager.createCache(name, configuration);
+    return new JCache<>(cache, () -> {
+      manager.destroyCache(name);
+      manager.close();
+    });
+  }
+
+  /** An embedded member bound to 127.0.0.1 that never looks for others. */
+  static HazelcastInstance hazelcastMember(String clusterName) {
+    Config config = new Config();
+    config.setClusterName(clusterName);
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.logging.type", "none");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(5701).setPortAutoIncrement(true);
+    network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    return Hazelcast.newHazelcastInstance(config);
+  }
+
+  private static <V> CacheUnderTest<V> hazelcast(Spec spec, Class<V> valueType) {
+    HazelcastInstance member = hazelcastMember("bench-" + UUID.randomUUID());
+    Configuration<Integer, V> configuration;
+    if (spec.plain()) {
+      configuration = plain(valueType);
+    } else {
+      CacheConfig<Integer, V> hz = new CacheConfig<>();
+      hz.setTypes(Integer.class, valueType);
+      // OBJECT keeps entries deserialized, the closest Hazelcast has to store-by-reference.
+      hz.setInMemoryFormat(InMemoryFormat.OBJECT);
+      hz.setEvictionConfig(new EvictionConfig().setSize((int) Math.min(Integer.MAX_VALUE, spec.capacity()))
+          .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setEvictionPolicy(EvictionPolicy.LRU));
+      if (spec.expiry()) {
+        hz.setExpiryPolicyFactory(tenMinutes());
+      }
+      configuration = hz;
+    }
+    CacheUnderTest<V> cache = jcache("com.hazelcast.cache.HazelcastCachingProvider",
+        com.hazelcast.cache.HazelcastCachingProvider.propertiesByInstanceItself(member), configuration);
+    return new CacheUnderTest<>() {
+      @Override public V get(Integer key) {
+        return cache.get(key);
+      }
+
+      @Override public void put(Integer key, V value) {
+        cache.put(key, value);
+      }
+
+      @Override public long size() {
+        return cache.size();
+      }
+
+      @Override public void close() {
+        cache.close();
+        member.shutdown();
+      }
+    };
+  }
+
+  private static final class JCache<V> implements CacheUnderTest<V> {
+    private final Cache<Integer, V> cache;
+    private final Runnable onClose;
+
+    JCache(Cache<Integer, V> cache, Runnable onClose) {
+      this.cache = cache;
+      this.onClose = onClose;
+    }
+
+    @Override public V get(Integer key) {
+      return cache.get(key);
+    }
+
+    @Override public void put(Integer key, V value) {
+      cache.put(key, value);
+    }
+
+    @Override public long size() {
+      long count = 0;
+      for (Cache.Entry<Integer, V> ignored : cache) {
+        count++;
+      }
+      return count;
+    }
+
+    @Override public void close() {
+      onClose.run();
+    }
+  }
+
+  /** The floor: no JCache rules, no bound, no copies. */
+  private static final class MapCache<V> implements CacheUnderTest<V> {
+    private final ConcurrentHashMap<Integer, V> map = new ConcurrentHashMap<>();
+
+    @Override public V get(Integer key) {
+      return map.get(key);
+    }
+
+    @Override public void put(Integer key, V value) {
+      map.put(key, value);
+    }
+
+    @Override public long size() {
+      return map.size();
+    }
+
+    @Override public void close() {
+      map.clear();
+    }
+  }
+}
