@@ -49,7 +49,7 @@ public final class ClusterConfig {
   public static final String TLS_KEY = "kamacache.tls.key";
   public static final String TLS_TRUST = "kamacache.tls.trust";
   public static final String TLS_CLIENT_AUTH = "kamacache.tls.client-auth";
-  public static final String SERIALIZATION_ALLOW = "kamacache.serialization.allow";
+  public static final String SERIALIZATION_ALLOW = io.kamacache.codec.WireCodec.ALLOW_SETTING;
 
   private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, CLUSTER, PREFIX,
       MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
