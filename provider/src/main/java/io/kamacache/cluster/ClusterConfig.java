@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -22,7 +24,8 @@ import java.util.UUID;
  * provider's default URI, from {@code kamacache.properties} on the class path if there is one; environment variables
  * ({@code KAMACACHE_ETCD_ENDPOINTS} for {@code kamacache.etcd.endpoints}) override the file, and
  * system properties override both. Without {@code kamacache.etcd.endpoints} the manager stays
- * embedded. A bad setting fails with an error that names it.
+ * embedded. A bad setting fails with an error that names it, and so does an unknown one: a
+ * misspelt {@code kamacache.etcd.endpoint} would otherwise leave the manager silently embedded.
  */
 public final class ClusterConfig {
 
@@ -46,11 +49,25 @@ public final class ClusterConfig {
   public static final String TLS_KEY = "kamacache.tls.key";
   public static final String TLS_TRUST = "kamacache.tls.trust";
   public static final String TLS_CLIENT_AUTH = "kamacache.tls.client-auth";
-  public static final String SERIALIZATION_ALLOW = "kamacache.serialization.allow";
+  public static final String SERIALIZATION_ALLOW = io.kamacache.codec.WireCodec.ALLOW_SETTING;
 
   private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, CLUSTER, PREFIX,
       MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
       TIMEOUT, MAX_MESSAGE, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW);
+
+  /**
+   * The second part of every known name ({@code etcd}, {@code tls}, ...). A system property or
+   * environment variable in one of these is meant for us; others, like the build's own
+   * {@code kamacache.tck.cluster}, may belong to someone else and are left alone unless they are
+   * a near miss of a known name.
+   */
+  private static final Set<String> SECTIONS = sections();
+
+  /** Edits that still make an unknown name a likely misspelling of a known one. */
+  private static final int NEAR_MISS = 3;
+
+  /** A KamaCache setting that is not a cluster setting: the provider reads it as a system property. */
+  private static final String WALKER = io.kamacache.jcache.KamaCachingProvider.WALKER_INTERVAL_PROPERTY;
 
   /** Whether this member owns keys and serves peers, or only routes its own calls. */
   public enum Role { MEMBER, CLIENT }
@@ -93,7 +110,8 @@ public final class ClusterConfig {
     advertiseHost = s.string(ADVERTISE_HOST, bindHost);
     advertisePort = s.integer(ADVERTISE_PORT, 0, 0, 65535);
     leaseTtl = Duration.ofSeconds(s.integer(LEASE_TTL, 10, 2, 3600));
-    virtualNodes = s.integer(VIRTUAL_NODES, 128, 1, 4096);
+    // Fewer positions per member leave the members' shares of the keys noticeably uneven.
+    virtualNodes = s.integer(VIRTUAL_NODES, 128, 128, 4096);
     timeout = Duration.ofMillis(s.integer(TIMEOUT, 5000, 1, 600_000));
     maxMessageBytes = s.integer(MAX_MESSAGE, 16 * 1024 * 1024, 1024, Integer.MAX_VALUE);
     retries = s.integer(RETRIES, 20, 0, 1000);
@@ -137,9 +155,13 @@ public final class ClusterConfig {
 
   static Properties sources(URI uri, ClassLoader classLoader, Map<String, String> env, Properties system) {
     Properties merged = new Properties();
-    merged.putAll(file(uri, classLoader));
+    Properties fromFile = file(uri, classLoader);
+    rejectUnknown(fromFile, uri);
+    rejectUnknown(env);
+    rejectUnknown(system);
+    merged.putAll(fromFile);
     for (String key : KNOWN) {
-      String fromEnv = env.get(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+      String fromEnv = env.get(envName(key));
       if (fromEnv != null) {
         merged.setProperty(key, fromEnv);
       }
@@ -149,6 +171,107 @@ public final class ClusterConfig {
       }
     }
     return merged;
+  }
+
+  static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  private static Set<String> sections() {
+    Set<String> sections = new TreeSet<>();
+    for (String key : KNOWN) {
+      sections.add(key.split("\\.")[1]);
+    }
+    return Collections.unmodifiableSet(sections);
+  }
+
+  /** A settings file holds only our settings, so every unknown {@code kamacache.} name in it is a mistake. */
+  private static void rejectUnknown(Properties file, URI uri) {
+    for (String key : new TreeSet<>(file.stringPropertyNames())) {
+      if (!key.startsWith("kamacache.") || KNOWN.contains(key)) {
+        continue;
+      }
+      if (key.equals(WALKER)) {
+        throw new IllegalArgumentException(key + " in " + uri + ": this setting is read only as a system property"
+            + " (-D" + key + "=...), not from a settings file");
+      }
+      throw new IllegalArgumentException(unknown(key + " in " + uri, closest(key, KNOWN)));
+    }
+  }
+
+  private static void rejectUnknown(Properties system) {
+    for (String key : new TreeSet<>(system.stringPropertyNames())) {
+      if (key.startsWith("kamacache.") && !KNOWN.contains(key) && !key.equals(WALKER)
+          && meantForUs(key, key.split("\\.", 3), KNOWN)) {
+        throw new IllegalArgumentException(unknown("system property " + key, closest(key, KNOWN)));
+      }
+    }
+  }
+
+  /** Names are compared in their environment form, since {@code _} stands for both {@code .} and {@code -}. */
+  private static void rejectUnknown(Map<String, String> env) {
+    List<String> known = new ArrayList<>();
+    for (String key : KNOWN) {
+      known.add(envName(key));
+    }
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (!name.startsWith("KAMACACHE_") || known.contains(name)) {
+        continue;
+      }
+      String[] parts = name.toLowerCase(Locale.ROOT).split("_", 3);
+      if (meantForUs(name, parts, known)) {
+        String closest = closest(name, known);
+        throw new IllegalArgumentException(unknown("environment variable " + name,
+            closest == null ? null : closest + " (" + KNOWN.get(known.indexOf(closest)) + ")"));
+      }
+    }
+  }
+
+  private static boolean meantForUs(String name, String[] parts, List<String> known) {
+    if (parts.length > 1 && SECTIONS.contains(parts[1])) {
+      return true;
+    }
+    String closest = closest(name, known);
+    return closest != null && distance(name, closest) <= NEAR_MISS;
+  }
+
+  private static String unknown(String what, String suggestion) {
+    return what + " is not a KamaCache setting; "
+        + (suggestion == null ? "the known ones are " + KNOWN : "did you mean " + suggestion + "?");
+  }
+
+  /** The known name fewest edits away, if it is close enough to be worth suggesting. */
+  private static String closest(String name, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int d = distance(name, candidate);
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return bestDistance <= Math.max(NEAR_MISS, name.length() / 3) ? best : null;
+  }
+
+  /** Levenshtein distance. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private static Properties file(URI uri, ClassLoader classLoader) {

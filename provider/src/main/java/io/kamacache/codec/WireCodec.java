@@ -28,6 +28,9 @@ public final class WireCodec implements Codec {
       "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.time.*", "java.math.*", "java.net.URI",
       "javax.cache.**", "io.kamacache.**");
 
+  /** The cluster setting that extends {@link #DEFAULT_ALLOWED}. */
+  public static final String ALLOW_SETTING = "kamacache.serialization.allow";
+
   private final JavaSerializationCodec serialization;
   private final String filterPattern;
 
@@ -42,13 +45,13 @@ public final class WireCodec implements Codec {
     }
     for (String allow : allowed) {
       if (allow.isBlank() || allow.contains(";") || allow.startsWith("!")) {
-        throw new IllegalArgumentException("kamacache.serialization.allow: not a class-name pattern: '" + allow + "'");
+        throw new IllegalArgumentException(ALLOW_SETTING + ": not a class-name pattern: '" + allow + "'");
       }
       pattern.append(allow.trim()).append(';');
     }
     pattern.append("!*");
     this.filterPattern = pattern.toString();
-    this.serialization = new JavaSerializationCodec(ObjectInputFilter.Config.createFilter(filterPattern));
+    this.serialization = new JavaSerializationCodec(ObjectInputFilter.Config.createFilter(filterPattern), ALLOW_SETTING);
   }
 
   String filterPattern() {

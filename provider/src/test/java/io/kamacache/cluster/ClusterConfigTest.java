@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,5 +77,114 @@ class ClusterConfigTest {
         .hasMessageContaining("absent.properties");
     assertThatThrownBy(() -> ClusterConfig.sources(URI.create("classpath:absent.properties"), getClass().getClassLoader(),
         Map.of(), new Properties())).hasMessageContaining("class path");
+  }
+
+  private static Properties system(String key, String value) {
+    Properties system = new Properties();
+    system.setProperty(key, value);
+    return system;
+  }
+
+  @Test
+  void anUnknownSettingInTheFileIsNamedWithTheClosestKnownOne() throws IOException {
+    // Misspelt endpoints would otherwise leave the manager silently embedded.
+    URI uri = file("kamacache.etcd.endpoint=http://127.0.0.1:1\n");
+    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of(), new Properties()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kamacache.etcd.endpoint in " + uri)
+        .hasMessageContaining("did you mean " + ClusterConfig.ENDPOINTS + "?");
+    URI farOff = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\nkamacache.sharding.mode=fast\n");
+    assertThatThrownBy(() -> ClusterConfig.sources(farOff, null, Map.of(), new Properties()))
+        .hasMessageContaining("kamacache.sharding.mode").hasMessageContaining("the known ones are")
+        .hasMessageNotContaining("did you mean");
+  }
+
+  @Test
+  void theWalkerIntervalInTheFileIsAnErrorSayingItIsASystemProperty() throws IOException {
+    URI uri = file("kamacache.ttl-walker.interval-ms=100\n");
+    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of(), new Properties()))
+        .hasMessageContaining("kamacache.ttl-walker.interval-ms").hasMessageContaining("system property");
+  }
+
+  @Test
+  void settingsFileKeysOutsideOurNamespaceAreLeftAlone() throws IOException {
+    ClusterConfig config = ClusterConfig.from(ClusterConfig.sources(
+        file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\nlogging.level=debug\n"), null, Map.of(), new Properties()));
+    assertThat(config).isNotNull();
+  }
+
+  @Test
+  void anUnknownSystemPropertyInAClusterSectionOrNearAKnownNameIsNamed() throws IOException {
+    URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
+    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of(), system("kamacache.tls.certificate", "x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("system property kamacache.tls.certificate");
+    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of(), system("kamacache.etc.endpoints", "x")))
+        .hasMessageContaining("system property kamacache.etc.endpoints")
+        .hasMessageContaining("did you mean " + ClusterConfig.ENDPOINTS + "?");
+  }
+
+  @Test
+  void otherKamaCacheSystemPropertiesAreNotClusterSettings() throws IOException {
+    // The provider's own walker setting, and the build's switch for the clustered TCK run.
+    Properties system = system(io.kamacache.jcache.KamaCachingProvider.WALKER_INTERVAL_PROPERTY, "0");
+    system.setProperty("kamacache.tck.cluster", "true");
+    system.setProperty("kamacache.demo.member", "a");
+    URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
+    assertThat(ClusterConfig.from(ClusterConfig.sources(uri, null, Map.of(), system))).isNotNull();
+  }
+
+  @Test
+  void anUnknownEnvironmentVariableIsNamedWithTheKnownOneItMissed() throws IOException {
+    URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
+    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of("KAMACACHE_ETCD_ENDPOINT", "x"), new Properties()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("environment variable KAMACACHE_ETCD_ENDPOINT")
+        .hasMessageContaining("did you mean KAMACACHE_ETCD_ENDPOINTS (" + ClusterConfig.ENDPOINTS + ")?");
+    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of("KAMACACHE_RING_VNODES", "200"), new Properties()))
+        .hasMessageContaining("KAMACACHE_RING_VNODES");
+  }
+
+  @Test
+  void environmentVariablesThatAreNotClearlySettingsAreLeftAlone() throws IOException {
+    URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
+    Map<String, String> env = Map.of("KAMACACHE_HOME", "/opt/kamacache", "KAMACACHE_OPTS", "-Xmx1g",
+        "KAMACACHE_LEASE_TTL_SECONDS", "20");
+    assertThat(ClusterConfig.from(ClusterConfig.sources(uri, null, env, new Properties())).leaseTtl)
+        .isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void virtualNodesBelow128AreAnErrorNamingTheSetting() throws IOException {
+    String base = ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n";
+    assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(file(base + ClusterConfig.VIRTUAL_NODES + "=127\n"),
+        null, Map.of(), new Properties())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(ClusterConfig.VIRTUAL_NODES).hasMessageContaining("128");
+    assertThat(ClusterConfig.from(ClusterConfig.sources(file(base + ClusterConfig.VIRTUAL_NODES + "=128\n"),
+        null, Map.of(), new Properties())).virtualNodes).isEqualTo(128);
+  }
+
+  @Test
+  void aClasspathUriReadsThatResource() {
+    ClusterConfig config = ClusterConfig.from(ClusterConfig.sources(
+        URI.create("classpath:kamacache-classpath-settings-test.properties"), getClass().getClassLoader(),
+        Map.of(), new Properties()));
+    assertThat(config.cluster).isEqualTo("from-class-path");
+    assertThat(config.virtualNodes).isEqualTo(256);
+    assertThat(config.endpoints).containsExactly(URI.create("http://127.0.0.1:1"));
+  }
+
+  @Test
+  void theDefaultUriReadsKamacachePropertiesFromTheManagersClassLoader() throws IOException {
+    // A loader of its own, so the test class path keeps no kamacache.properties for other tests.
+    Path root = Files.createDirectories(dir.resolve("class-path"));
+    Files.writeString(root.resolve("kamacache.properties"),
+        ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n" + ClusterConfig.CLUSTER + "=from-default-resource\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, null)) {
+      ClusterConfig config = ClusterConfig.from(ClusterConfig.sources(URI.create("io.kamacache.default"), loader,
+          Map.of(), new Properties()));
+      assertThat(config.cluster).isEqualTo("from-default-resource");
+    }
   }
 }

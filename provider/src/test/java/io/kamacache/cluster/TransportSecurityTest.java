@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** mTLS between members, and requests that are malformed, disallowed or too large. */
+/** mTLS and one-way TLS between members, and requests that are malformed, disallowed or too large. */
 class TransportSecurityTest {
 
   @RegisterExtension
@@ -116,6 +116,49 @@ class TransportSecurityTest {
     ChannelCredentials trusted = TlsChannelCredentials.newBuilder()
         .trustManager(certificates.caCert.toFile()).keyManager(good[0].toFile(), good[1].toFile()).build();
     assertThat(health(trusted, address)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Test
+  void oneWayTlsWorksWithoutClientCertificatesAndRefusesPlaintextAndUntrustedServers() throws Exception {
+    try (Certificates certificates = Certificates.create()) {
+      withOneWayTls(certificates);
+    }
+  }
+
+  private void withOneWayTls(Certificates certificates) throws Exception {
+    Map<String, String> settingsA = oneWay(certificates, certificates.signed("one-way-a"));
+    CacheManager a = members.open("one-way-a", settingsA);
+    CacheManager b = members.open("one-way-b", oneWay(certificates, certificates.signed("one-way-b")));
+    awaitMembers(a, 2);
+    awaitMembers(b, 2);
+    Cache<String, String> cache = a.createCache("one-way", new MutableConfiguration<String, String>());
+    for (int i = 0; i < 50; i++) {
+      cache.put("k" + i, "v" + i);
+    }
+    Cache<String, String> viaB = Members.awaitCache(b, "one-way");
+    for (int i = 0; i < 50; i++) {
+      assertThat(viaB.get("k" + i)).isEqualTo("v" + i);
+    }
+    String address = Members.node(a).address();
+
+    // Trusting the CA is all a client needs: the member does not ask for a certificate.
+    ChannelCredentials trustOnly = TlsChannelCredentials.newBuilder().trustManager(certificates.caCert.toFile()).build();
+    assertThat(health(trustOnly, address)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    channel.shutdownNow();
+
+    assertThatThrownBy(() -> health(InsecureChannelCredentials.create(), address)).isInstanceOf(StatusRuntimeException.class);
+    channel.shutdownNow();
+
+    // A client that does not trust the member's CA refuses the member.
+    Path[] rogue = certificates.rogue("one-way-rogue");
+    ChannelCredentials trustsOtherCa = TlsChannelCredentials.newBuilder().trustManager(rogue[0].toFile()).build();
+    assertThatThrownBy(() -> health(trustsOtherCa, address)).isInstanceOf(StatusRuntimeException.class);
+  }
+
+  /** The member's own certificate, and the CA its channels trust; client-auth stays off. */
+  private static Map<String, String> oneWay(Certificates certificates, Path[] own) {
+    return Map.of(ClusterConfig.TLS_CERT, own[0].toString(), ClusterConfig.TLS_KEY, own[1].toString(),
+        ClusterConfig.TLS_TRUST, certificates.caCert.toString());
   }
 
   /** Sends raw bytes where a request belongs. */
