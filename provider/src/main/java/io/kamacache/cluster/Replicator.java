@@ -78,12 +78,16 @@ final class Replicator<K> implements Replication<K> {
         continue;
       }
       try {
-        DoneResponse response = node.stub(target).backup(request);
+        // Not under the caller's deadline: the owner has applied the write, so its backup must
+        // land even if the caller stops waiting.
+        DoneResponse response = io.grpc.Context.current().fork().call(() -> node.stub(target).backup(request));
         if (response.hasError()) {
           LOG.log(System.Logger.Level.WARNING, "backup on {0} refused: {1}", target, response.getError().getMessage());
         }
       } catch (StatusRuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "backup on {0} failed: {1}", target, e.getStatus());
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "backup on {0} failed: {1}", target, e.toString());
       }
     }
   }

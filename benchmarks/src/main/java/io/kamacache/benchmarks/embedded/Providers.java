@@ -170,7 +170,8 @@ final class Providers {
       }
       configuration = hz;
     }
-    CacheUnderTest<V> cache = jcache("com.hazelcast.cache.HazelcastCachingProvider",
+    // The member-side provider: the generic one would look for a client instance.
+    CacheUnderTest<V> cache = jcache("com.hazelcast.cache.impl.HazelcastServerCachingProvider",
         com.hazelcast.cache.HazelcastCachingProvider.propertiesByInstanceItself(member), configuration);
     return new CacheUnderTest<>() {
       @Override public V get(Integer key) {
