@@ -42,6 +42,10 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   private final String name;
   private final KamaCacheManager manager;
   private final KamaConfiguration<K, V> configuration;
+  /** How long close waits for loadAll calls still running. */
+  private static final long LOAD_WAIT_SECONDS = 30;
+  private final java.util.Set<java.util.concurrent.CompletableFuture<Void>> loading =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Group<K, V> group;
   private final CacheOperations<K, V> operations;
   private final TtlWalker walker;
@@ -146,19 +150,47 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   @Override public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
     requireOpen();
     checkKeys(keys);
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    loading.add(done);
     manager.provider().executor().execute(() -> {
+      Exception failure = null;
       try {
         operations.loadAll(keys, replaceExistingValues);
       } catch (Exception e) {
-        if (listener != null) {
-          listener.onException(e);
-        }
+        failure = e;
+      } finally {
+        // Before the listener runs: a listener may close the cache, which waits for this load.
+        loading.remove(done);
+        done.complete(null);
+      }
+      if (listener == null) {
         return;
       }
-      if (listener != null) {
+      if (failure != null) {
+        listener.onException(failure);
+      } else {
         listener.onCompletion();
       }
     });
+  }
+
+  /**
+   * Lets loads still running finish before the loader closes: a load that outlived its cache
+   * would call a closed loader, or one on an owner that has already let it go.
+   */
+  private void awaitLoads() {
+    java.util.concurrent.CompletableFuture<?>[] pending = loading.toArray(new java.util.concurrent.CompletableFuture<?>[0]);
+    if (pending.length == 0) {
+      return;
+    }
+    try {
+      java.util.concurrent.CompletableFuture.allOf(pending).get(LOAD_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      System.getLogger(KamaCache.class.getName()).log(System.Logger.Level.WARNING,
+          "cache ''{0}'' closed with loadAll calls still running", name);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- writes
@@ -346,6 +378,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
       }
       closed = true;
     }
+    awaitLoads();
     manager.release(this);
     walker.unregister(walkable);
     MBeans.unregister(configurationName);
