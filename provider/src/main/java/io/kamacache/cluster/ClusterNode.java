@@ -72,7 +72,7 @@ public final class ClusterNode implements AutoCloseable {
     String advertised = null;
     if (config.role == ClusterConfig.Role.MEMBER) {
       server = new PeerServer(config.bindHost, config.bindPort, tls, config.maxMessageBytes,
-          new PeerService(this), handlers).start();
+          new PeerService(this, handlers), handlers).start();
       int port = config.advertisePort != 0 ? config.advertisePort : server.port();
       advertised = config.advertiseHost + ":" + port;
     } else {

@@ -26,7 +26,9 @@ public final class MemberMain {
         : Path.of(args[0]).toAbsolutePath().toUri();
     CacheManager manager;
     try {
-      manager = Caching.getCachingProvider().getCacheManager(settings, MemberMain.class.getClassLoader());
+      // By name: the member's class path may hold other JCache providers too.
+      manager = Caching.getCachingProvider(io.kamacache.jcache.KamaCachingProvider.class.getName())
+          .getCacheManager(settings, MemberMain.class.getClassLoader());
     } catch (RuntimeException e) {
       System.err.println("kamacache member: cannot start: " + e.getMessage());
       System.exit(1);

@@ -50,9 +50,37 @@ import javax.cache.processor.EntryProcessorResult;
 final class PeerService extends PeerGrpc.PeerImplBase {
 
   private final ClusterNode node;
+  private final java.util.concurrent.Executor handlers;
 
-  PeerService(ClusterNode node) {
+  /**
+   * The server calls us on its transport threads. Reads that can only run JSR-107's own code stay
+   * there, which saves a thread hop per call; everything that may block (loaders, writers,
+   * listeners, backups, etcd) moves to {@code handlers}.
+   */
+  PeerService(ClusterNode node, java.util.concurrent.Executor handlers) {
     this.node = node;
+    this.handlers = handlers;
+  }
+
+  private void dispatch(boolean inline, Runnable work) {
+    if (inline) {
+      work.run();
+    } else {
+      handlers.execute(work);
+    }
+  }
+
+  /** Whether a read of {@code key} cannot block: see {@link Group#readsWithoutBlocking()}. */
+  private boolean inlineRead(Header header, ByteString key) {
+    if (!node.isOpen() || node.rebalancer().fetching()) {
+      return false;
+    }
+    Group<Object, Object> group = node.localGroup(header.getCache());
+    if (group == null || !group.readsWithoutBlocking()) {
+      return false;
+    }
+    HashRing.Member owner = node.ring().owner(key.toByteArray());
+    return owner != null && owner.id().equals(node.memberId());
   }
 
   /** An operation on the cache's Group, filling in the response. */
@@ -151,84 +179,96 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void get(KeyRequest request, StreamObserver<ValueResponse> observer) {
-    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
-      Object key = decode(request.getKey());
-      Object value = request.getPeek() ? group.peek(key) : group.get(key);
-      value(response, value);
-      if (request.getNear() && value != null) {
-        // The near copy must end when the entry does; read after the get, which may move it.
-        Copies.Copy<Object> entry = group.copies().readOwned(key);
-        response.setTtlNanos(entry == null ? 0 : entry.ttlNanos);
-      }
-    }, out(observer));
+    dispatch(inlineRead(request.getHeader(), request.getKey()), () -> {
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+        Object key = decode(request.getKey());
+        Object value = request.getPeek() ? group.peek(key) : group.get(key);
+        value(response, value);
+        if (request.getNear() && value != null) {
+          // The near copy must end when the entry does; read after the get, which may move it.
+          Copies.Copy<Object> entry = group.copies().readOwned(key);
+          response.setTtlNanos(entry == null ? 0 : entry.ttlNanos);
+        }
+      }, out(observer));
+    });
   }
 
   @Override
   public void containsKey(KeyRequest request, StreamObserver<FlagResponse> observer) {
-    handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
-        (group, response) -> response.setFlag(group.containsKey(decode(request.getKey()))), out(observer));
+    dispatch(inlineRead(request.getHeader(), request.getKey()), () -> {
+      handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
+          (group, response) -> response.setFlag(group.containsKey(decode(request.getKey()))), out(observer));
+    });
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<ValueResponse> observer) {
-    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
-      Object key = decode(request.getKey());
-      Object value = decode(request.getValue());
-      switch (request.getMode()) {
-        case GET_AND_PUT:
-          value(response, group.getAndPut(key, value));
-          break;
-        case PUT_IF_ABSENT:
-          response.setFlag(group.putIfAbsent(key, value));
-          break;
-        default:
-          group.put(key, value);
-      }
-    }, out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+        Object key = decode(request.getKey());
+        Object value = decode(request.getValue());
+        switch (request.getMode()) {
+          case GET_AND_PUT:
+            value(response, group.getAndPut(key, value));
+            break;
+          case PUT_IF_ABSENT:
+            response.setFlag(group.putIfAbsent(key, value));
+            break;
+          default:
+            group.put(key, value);
+        }
+      }, out(observer));
+    });
   }
 
   @Override
   public void remove(RemoveRequest request, StreamObserver<ValueResponse> observer) {
-    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
-      Object key = decode(request.getKey());
-      switch (request.getMode()) {
-        case REMOVE_IF_EQUALS:
-          response.setFlag(group.remove(key, decode(request.getExpected())));
-          break;
-        case GET_AND_REMOVE:
-          value(response, group.getAndRemove(key));
-          break;
-        default:
-          response.setFlag(group.remove(key));
-      }
-    }, out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+        Object key = decode(request.getKey());
+        switch (request.getMode()) {
+          case REMOVE_IF_EQUALS:
+            response.setFlag(group.remove(key, decode(request.getExpected())));
+            break;
+          case GET_AND_REMOVE:
+            value(response, group.getAndRemove(key));
+            break;
+          default:
+            response.setFlag(group.remove(key));
+        }
+      }, out(observer));
+    });
   }
 
   @Override
   public void replace(ReplaceRequest request, StreamObserver<ValueResponse> observer) {
-    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
-      Object key = decode(request.getKey());
-      Object value = decode(request.getValue());
-      switch (request.getMode()) {
-        case REPLACE_IF_EQUALS:
-          response.setFlag(group.replace(key, decode(request.getExpected()), value));
-          break;
-        case GET_AND_REPLACE:
-          value(response, group.getAndReplace(key, value));
-          break;
-        default:
-          response.setFlag(group.replace(key, value));
-      }
-    }, out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+        Object key = decode(request.getKey());
+        Object value = decode(request.getValue());
+        switch (request.getMode()) {
+          case REPLACE_IF_EQUALS:
+            response.setFlag(group.replace(key, decode(request.getExpected()), value));
+            break;
+          case GET_AND_REPLACE:
+            value(response, group.getAndReplace(key, value));
+            break;
+          default:
+            response.setFlag(group.replace(key, value));
+        }
+      }, out(observer));
+    });
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public void invoke(InvokeRequest request, StreamObserver<ValueResponse> observer) {
-    handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
-      EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
-      value(response, group.invoke(decode(request.getKey()), processor, arguments(request.getArgumentsList())));
-    }, out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+        EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
+        value(response, group.invoke(decode(request.getKey()), processor, arguments(request.getArgumentsList())));
+      }, out(observer));
+    });
   }
 
   private Object[] arguments(List<ByteString> encoded) {
@@ -249,32 +289,38 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void getAll(KeysRequest request, StreamObserver<EntriesResponse> observer) {
-    handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, response) -> {
-      for (Map.Entry<Object, Object> entry : group.getAll(keys(request.getKeysList())).entrySet()) {
-        response.addEntries(Entry.newBuilder().setKey(encode(entry.getKey())).setValue(encode(entry.getValue())));
-      }
-    }, out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, response) -> {
+        for (Map.Entry<Object, Object> entry : group.getAll(keys(request.getKeysList())).entrySet()) {
+          response.addEntries(Entry.newBuilder().setKey(encode(entry.getKey())).setValue(encode(entry.getValue())));
+        }
+      }, out(observer));
+    });
   }
 
   @Override
   public void putAll(PutAllRequest request, StreamObserver<DoneResponse> observer) {
-    List<ByteString> keys = new ArrayList<>();
-    for (Entry entry : request.getEntriesList()) {
-      keys.add(entry.getKey());
-    }
-    handle(request.getHeader(), keys, DoneResponse.newBuilder(), (group, response) -> {
-      Map<Object, Object> entries = new LinkedHashMap<>();
+    dispatch(false, () -> {
+      List<ByteString> keys = new ArrayList<>();
       for (Entry entry : request.getEntriesList()) {
-        entries.put(decode(entry.getKey()), decode(entry.getValue()));
+        keys.add(entry.getKey());
       }
-      group.putAll(entries);
-    }, out(observer));
+      handle(request.getHeader(), keys, DoneResponse.newBuilder(), (group, response) -> {
+        Map<Object, Object> entries = new LinkedHashMap<>();
+        for (Entry entry : request.getEntriesList()) {
+          entries.put(decode(entry.getKey()), decode(entry.getValue()));
+        }
+        group.putAll(entries);
+      }, out(observer));
+    });
   }
 
   @Override
   public void removeAll(KeysRequest request, StreamObserver<DoneResponse> observer) {
-    handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
-        (group, response) -> group.removeAll(keys(request.getKeysList())), out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
+          (group, response) -> group.removeAll(keys(request.getKeysList())), out(observer));
+    });
   }
 
   @Override
@@ -301,15 +347,19 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void loadAll(LoadAllRequest request, StreamObserver<DoneResponse> observer) {
-    handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
-        (group, response) -> group.loadAll(keys(request.getKeysList()), request.getReplaceExisting()), out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
+          (group, response) -> group.loadAll(keys(request.getKeysList()), request.getReplaceExisting()), out(observer));
+    });
   }
 
   @Override
   public void clear(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    // A clear changes no entry one by one, so no owner invalidates: every member drops its copies.
-    invalidateNear(request.getHeader().getCache());
-    handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.clear(), out(observer));
+    dispatch(false, () -> {
+      // A clear changes no entry one by one, so no owner invalidates: every member drops its copies.
+      invalidateNear(request.getHeader().getCache());
+      handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.clear(), out(observer));
+    });
   }
 
   private void invalidateNear(String cache) {
@@ -321,24 +371,28 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void invalidate(KeysRequest request, StreamObserver<DoneResponse> observer) {
-    DoneResponse.Builder response = DoneResponse.newBuilder();
-    try {
-      NearCache<Object> near = node.nearCache(request.getHeader().getCache());
-      if (near != null) {
-        for (ByteString key : request.getKeysList()) {
-          near.invalidate(decode(key));
+    dispatch(false, () -> {
+      DoneResponse.Builder response = DoneResponse.newBuilder();
+      try {
+        NearCache<Object> near = node.nearCache(request.getHeader().getCache());
+        if (near != null) {
+          for (ByteString key : request.getKeysList()) {
+            near.invalidate(decode(key));
+          }
         }
+      } catch (Throwable t) {
+        response.setError(RemoteErrors.toProto(t));
       }
-    } catch (Throwable t) {
-      response.setError(RemoteErrors.toProto(t));
-    }
-    observer.onNext(response.build());
-    observer.onCompleted();
+      observer.onNext(response.build());
+      observer.onCompleted();
+    });
   }
 
   @Override
   public void removeEverything(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.removeAll(), out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.removeAll(), out(observer));
+    });
   }
 
   /** Copies are not cache operations: no ownership check, no statistics, no events. */
@@ -377,71 +431,83 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void backup(CopyRequest request, StreamObserver<DoneResponse> observer) {
-    copies(request, observer, false);
+    dispatch(false, () -> {
+      copies(request, observer, false);
+    });
   }
 
   @Override
   public void handoff(CopyRequest request, StreamObserver<DoneResponse> observer) {
-    copies(request, observer, true);
+    dispatch(false, () -> {
+      copies(request, observer, true);
+    });
   }
 
   @Override
   public void events(EventsRequest request, StreamObserver<DoneResponse> observer) {
-    DoneResponse.Builder response = DoneResponse.newBuilder();
-    try {
-      Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
-      if (group != null) {
-        for (Event event : request.getEventsList()) {
-          Object key = decode(event.getKey());
-          Object value = event.hasValue() ? group.copies().toStored(decode(event.getValue())) : null;
-          Object old = event.hasOldValue() ? group.copies().toStored(decode(event.getOldValue())) : null;
-          group.events().publishForwarded(javax.cache.event.EventType.valueOf(event.getType().name()), key, value, old);
+    dispatch(false, () -> {
+      DoneResponse.Builder response = DoneResponse.newBuilder();
+      try {
+        Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
+        if (group != null) {
+          for (Event event : request.getEventsList()) {
+            Object key = decode(event.getKey());
+            Object value = event.hasValue() ? group.copies().toStored(decode(event.getValue())) : null;
+            Object old = event.hasOldValue() ? group.copies().toStored(decode(event.getOldValue())) : null;
+            group.events().publishForwarded(javax.cache.event.EventType.valueOf(event.getType().name()), key, value, old);
+          }
+          if (request.getSynchronous()) {
+            // The owner's caller returns only after our synchronous listeners have run.
+            io.kamacache.event.EventDispatcher.awaitSynchronous();
+          }
         }
-        if (request.getSynchronous()) {
-          // The owner's caller returns only after our synchronous listeners have run.
-          io.kamacache.event.EventDispatcher.awaitSynchronous();
-        }
+      } catch (Throwable t) {
+        response.setError(RemoteErrors.toProto(t));
       }
-    } catch (Throwable t) {
-      response.setError(RemoteErrors.toProto(t));
-    }
-    observer.onNext(response.build());
-    observer.onCompleted();
+      observer.onNext(response.build());
+      observer.onCompleted();
+    });
   }
 
   @Override
   public void refresh(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    node.refreshViews();
-    observer.onNext(DoneResponse.getDefaultInstance());
-    observer.onCompleted();
+    dispatch(false, () -> {
+      node.refreshViews();
+      observer.onNext(DoneResponse.getDefaultInstance());
+      observer.onCompleted();
+    });
   }
 
   @Override
   public void fetch(KeysRequest request, StreamObserver<CopyRequest> observer) {
-    CopyRequest.Builder response = CopyRequest.newBuilder().setHeader(request.getHeader());
-    try {
-      Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
-      if (group != null) {
-        for (ByteString key : request.getKeysList()) {
-          Copies.Copy<Object> copy = group.copies().readOwned(decode(key));
-          if (copy != null) {
-            response.addCopies(Copy.newBuilder().setKey(key).setValue(encode(copy.value)).setTtlNanos(copy.ttlNanos));
+    dispatch(false, () -> {
+      CopyRequest.Builder response = CopyRequest.newBuilder().setHeader(request.getHeader());
+      try {
+        Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
+        if (group != null) {
+          for (ByteString key : request.getKeysList()) {
+            Copies.Copy<Object> copy = group.copies().readOwned(decode(key));
+            if (copy != null) {
+              response.addCopies(Copy.newBuilder().setKey(key).setValue(encode(copy.value)).setTtlNanos(copy.ttlNanos));
+            }
           }
         }
+      } catch (Throwable t) {
+        // A fetch is a best effort: the caller falls back to a miss.
       }
-    } catch (Throwable t) {
-      // A fetch is a best effort: the caller falls back to a miss.
-    }
-    observer.onNext(response.build());
-    observer.onCompleted();
+      observer.onNext(response.build());
+      observer.onCompleted();
+    });
   }
 
   @Override
   public void keys(CacheRequest request, StreamObserver<KeysResponse> observer) {
-    handle(request.getHeader(), List.of(), KeysResponse.newBuilder(), (group, response) -> {
-      for (Object key : group.keys()) {
-        response.addKeys(encode(key));
-      }
-    }, out(observer));
+    dispatch(false, () -> {
+      handle(request.getHeader(), List.of(), KeysResponse.newBuilder(), (group, response) -> {
+        for (Object key : group.keys()) {
+          response.addKeys(encode(key));
+        }
+      }, out(observer));
+    });
   }
 }

@@ -108,6 +108,11 @@ final class Rebalancer implements AutoCloseable {
   }
 
   /** Makes sure a key about to be served here holds its data: adopts a backup, or asks the previous owner. */
+  /** Whether a miss may still ask a key's former owner, a blocking call; see {@link #prepare}. */
+  boolean fetching() {
+    return former != null && System.nanoTime() - changedAt <= FETCH_WINDOW_NANOS;
+  }
+
   void prepare(Group<Object, Object> group, Object key, byte[] keyBytes) {
     Copies<Object> copies = group.copies();
     if (copies.hasBackup(key) && copies.adopt(key)) {

@@ -21,6 +21,14 @@ final class ExpiryRules {
     return policy;
   }
 
+  /** JSR-107's own policies only compute durations; anyone else's may do anything. */
+  static boolean isBuiltIn(ExpiryPolicy policy) {
+    Class<?> type = policy.getClass();
+    return type == javax.cache.expiry.EternalExpiryPolicy.class || type == javax.cache.expiry.CreatedExpiryPolicy.class
+        || type == javax.cache.expiry.AccessedExpiryPolicy.class || type == javax.cache.expiry.ModifiedExpiryPolicy.class
+        || type == javax.cache.expiry.TouchedExpiryPolicy.class;
+  }
+
   /** The expiry time of a new entry; at or before {@code now} means it must not be stored. */
   long onCreation(long now) {
     Duration duration;

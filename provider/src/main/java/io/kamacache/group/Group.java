@@ -79,6 +79,15 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     return name;
   }
 
+  /**
+   * Whether a read runs only KamaCache's own code: no loader to call, nobody listening (an
+   * expired entry's event could reach a listener), and an expiry policy of JSR-107's own, which
+   * computes without blocking. Such a read can be answered on a transport thread.
+   */
+  public boolean readsWithoutBlocking() {
+    return !integration.readsThrough() && events.isEmpty() && ExpiryRules.isBuiltIn(expiry.policy());
+  }
+
   public CacheStatistics statistics() {
     return statistics;
   }

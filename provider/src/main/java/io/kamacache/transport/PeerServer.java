@@ -42,13 +42,13 @@ public final class PeerServer implements AutoCloseable {
   public PeerServer(String host, int port, Tls tls, int maxMessageBytes, BindableService peer,
       ExecutorService executor) {
     ServerCredentials credentials = credentials(tls);
-    // Handlers may block (loaders, writers, synchronous listeners), so they run on a pool rather
-    // than on the transport's own threads.
+    // Calls arrive on the transport's threads: the peer service moves whatever may block
+    // (loaders, writers, listeners, backups) to its own pool, and answers plain reads in place.
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
         .addService(peer)
         .addService(health.getHealthService())
         .maxInboundMessageSize(maxMessageBytes)
-        .executor(executor)
+        .directExecutor()
         .build();
     health.setStatus("", ServingStatus.NOT_SERVING);
   }

@@ -1,0 +1,89 @@
+package io.kamacache.benchmarks.remote;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Remote gets and puts through a four-member topology on loopback: latency percentiles from one
+ * caller, and throughput with 8 and 32 calls in flight. Warm-up is long because JIT warm-up
+ * doubles remote latency for the first several thousand calls.
+ */
+@Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 10)
+@Measurement(iterations = 5, time = 5)
+public class RemoteBenchmark {
+
+  @State(Scope.Benchmark)
+  public static class Cluster {
+    @Param({Topology.KAMACACHE, Topology.HAZELCAST, Topology.GRPC_ECHO})
+    public String system;
+
+    Topology topology;
+
+    @Setup(Level.Trial)
+    public void start() throws Exception {
+      topology = Topology.start(system);
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws Exception {
+      topology.close();
+    }
+  }
+
+  @State(Scope.Thread)
+  public static class Cursor {
+    int index = ThreadLocalRandom.current().nextInt(1 << 20);
+
+    Integer next(Topology topology) {
+      Integer[] keys = topology.remoteKeys;
+      return keys[(index++ & Integer.MAX_VALUE) % keys.length];
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  @Threads(1)
+  public String remoteGetLatency(Cluster cluster, Cursor cursor) {
+    return cluster.topology.get(cursor.next(cluster.topology));
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  @Threads(1)
+  public void remotePutLatency(Cluster cluster, Cursor cursor) {
+    cluster.topology.put(cursor.next(cluster.topology), Topology.VALUE);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(8)
+  public String remoteGetThroughput8InFlight(Cluster cluster, Cursor cursor) {
+    return cluster.topology.get(cursor.next(cluster.topology));
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(32)
+  public String remoteGetThroughput32InFlight(Cluster cluster, Cursor cursor) {
+    return cluster.topology.get(cursor.next(cluster.topology));
+  }
+}

@@ -1,0 +1,259 @@
+package io.kamacache.benchmarks.remote;
+
+import com.hazelcast.cache.impl.HazelcastServerCachingProvider;
+import com.hazelcast.core.HazelcastInstance;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.kamacache.cluster.ClusterConfig;
+import io.kamacache.cluster.EtcdProcess;
+import io.kamacache.cluster.HashRing;
+import io.kamacache.cluster.MemberProcess;
+import io.kamacache.codec.WireCodec;
+import io.kamacache.jcache.KamaCacheManager;
+import io.kamacache.jcache.KamaCachingProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+
+/**
+ * Three member JVMs on loopback and this JVM as a fourth member, for KamaCache and for Hazelcast
+ * alike; or one echo server JVM for the raw gRPC floor. The keys measured are owned by other
+ * members, so every operation crosses the network.
+ */
+abstract class Topology implements AutoCloseable {
+
+  static final String KAMACACHE = "kamacache";
+  static final String HAZELCAST = "hazelcast";
+  static final String GRPC_ECHO = "grpc-echo";
+  static final int KEYS = 10_000;
+  static final String VALUE = "v".repeat(100);
+
+  /** The keys this JVM does not own, boxed once. */
+  Integer[] remoteKeys;
+
+  abstract String get(Integer key);
+
+  abstract void put(Integer key, String value);
+
+  static Topology start(String system) throws Exception {
+    switch (system) {
+      case KAMACACHE:
+        return new KamaTopology();
+      case HAZELCAST:
+        return new HazelcastTopology();
+      case GRPC_ECHO:
+        return new EchoTopology();
+      default:
+        throw new IllegalArgumentException("unknown system '" + system + "'");
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static Process java(String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  /** Waits for a line containing {@code marker} and returns it; the rest of the output is dropped. */
+  static String awaitLine(Process process, String marker) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    for (String line; (line = out.readLine()) != null; ) {
+      seen.append(line).append('\n');
+      if (line.contains(marker)) {
+        Thread drain = new Thread(() -> {
+          try {
+            while (out.readLine() != null) {
+              // keep the pipe from filling up
+            }
+          } catch (IOException ignored) {
+            // the process is gone
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return line;
+      }
+    }
+    throw new IllegalStateException("process exited before '" + marker + "':\n" + seen);
+  }
+
+  static void stop(List<Process> processes) throws InterruptedException {
+    for (Process process : processes) {
+      process.destroy();
+    }
+    for (Process process : processes) {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private static final class KamaTopology extends Topology {
+    private final EtcdProcess etcd = EtcdProcess.start();
+    private final List<MemberProcess> members = new ArrayList<>();
+    private final Path dir = Files.createTempDirectory("kamacache-bench");
+    private final CacheManager manager;
+    private final Cache<Integer, String> cache;
+
+    KamaTopology() throws Exception {
+      String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+      for (int i = 1; i <= 3; i++) {
+        members.add(MemberProcess.start(settings(cluster, "member-" + i).toUri()));
+      }
+      manager = Caching.getCachingProvider(KamaCachingProvider.class.getName())
+          .getCacheManager(settings(cluster, "bench").toUri(), getClass().getClassLoader());
+      HashRing ring;
+      do {
+        ring = manager.unwrap(KamaCacheManager.class).node().ring();
+      } while (ring.members().size() < 4);
+      cache = manager.createCache("remote", new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class));
+      WireCodec codec = new WireCodec(List.of());
+      List<Integer> remote = new ArrayList<>();
+      for (int key = 0; key < KEYS; key++) {
+        cache.put(key, VALUE);
+        if (!ring.owner(codec.encode(key)).id().equals("bench")) {
+          remote.add(key);
+        }
+      }
+      remoteKeys = remote.toArray(new Integer[0]);
+    }
+
+    private Path settings(String cluster, String id) throws IOException {
+      Properties properties = new Properties();
+      properties.setProperty(ClusterConfig.ENDPOINTS, etcd.endpoint());
+      properties.setProperty(ClusterConfig.CLUSTER, cluster);
+      properties.setProperty(ClusterConfig.MEMBER_ID, id);
+      properties.setProperty(ClusterConfig.BIND_HOST, "127.0.0.1");
+      Path file = dir.resolve(id + ".properties");
+      try (Writer writer = Files.newBufferedWriter(file)) {
+        properties.store(writer, "benchmark member");
+      }
+      return file;
+    }
+
+    @Override String get(Integer key) {
+      return cache.get(key);
+    }
+
+    @Override void put(Integer key, String value) {
+      cache.put(key, value);
+    }
+
+    @Override public void close() throws Exception {
+      manager.close();
+      for (MemberProcess member : members) {
+        member.stop();
+      }
+      etcd.close();
+      try (var files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static final class HazelcastTopology extends Topology {
+    private final List<Process> members = new ArrayList<>();
+    private final HazelcastInstance instance;
+    private final CacheManager manager;
+    private final Cache<Integer, String> cache;
+
+    HazelcastTopology() throws Exception {
+      String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+      List<Integer> ports = List.of(freePort(), freePort(), freePort(), freePort());
+      String all = ports.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
+      for (int i = 0; i < 3; i++) {
+        Process member = java(HazelcastMemberMain.class.getName(), cluster, String.valueOf(ports.get(i)), all);
+        members.add(member);
+        awaitLine(member, "serving at");
+      }
+      instance = HazelcastMemberMain.start(cluster, ports.get(3), ports);
+      while (instance.getCluster().getMembers().size() < 4) {
+        Thread.sleep(50);
+      }
+      manager = Caching.getCachingProvider(HazelcastServerCachingProvider.class.getName())
+          .getCacheManager(null, null, com.hazelcast.cache.HazelcastCachingProvider.propertiesByInstanceItself(instance));
+      cache = manager.createCache("remote", new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class));
+      List<Integer> remote = new ArrayList<>();
+      for (int key = 0; key < KEYS; key++) {
+        cache.put(key, VALUE);
+        if (!instance.getPartitionService().getPartition(key).getOwner().localMember()) {
+          remote.add(key);
+        }
+      }
+      remoteKeys = remote.toArray(new Integer[0]);
+    }
+
+    @Override String get(Integer key) {
+      return cache.get(key);
+    }
+
+    @Override void put(Integer key, String value) {
+      cache.put(key, value);
+    }
+
+    @Override public void close() throws Exception {
+      manager.close();
+      instance.shutdown();
+      stop(members);
+    }
+  }
+
+  /** The same call shape with nothing behind it: what gRPC alone costs on this machine. */
+  private static final class EchoTopology extends Topology {
+    private final Process server;
+    private final ManagedChannel channel;
+    private final byte[] payload = VALUE.getBytes(StandardCharsets.UTF_8);
+
+    EchoTopology() throws Exception {
+      server = java(EchoServerMain.class.getName());
+      String line = awaitLine(server, "serving at");
+      int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      remoteKeys = new Integer[KEYS];
+      for (int key = 0; key < KEYS; key++) {
+        remoteKeys[key] = key;
+      }
+    }
+
+    @Override String get(Integer key) {
+      return ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, io.grpc.CallOptions.DEFAULT, payload).length
+          == payload.length ? VALUE : null;
+    }
+
+    @Override void put(Integer key, String value) {
+      ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, io.grpc.CallOptions.DEFAULT, payload);
+    }
+
+    @Override public void close() throws Exception {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      stop(List.of(server));
+    }
+  }
+}
