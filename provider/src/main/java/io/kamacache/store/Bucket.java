@@ -21,8 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Bucket<K, V> {
 
-  /** Level 2's share of the bucket. */
-  static final double LEVEL2_SHARE = 0.5;
+  /**
+   * Level 2's share of the bucket. Measured with benchmarks' HitRatioSimulator: 0.7 beats 0.5 on
+   * every cache2k trace on average and on Zipf, scan and mixed traces, since level 1 still borrows
+   * level 2's unused space and the ghost keys catch what a smaller level 1 evicts too early. 0.8
+   * gains little more, and 0.9 falls further below LRU on small orm-busy caches.
+   */
+  static final double LEVEL2_SHARE = 0.7;
 
   final ReentrantLock lock = new ReentrantLock();
   final Map<K, Node<K, V>> map = new HashMap<>();
