@@ -33,7 +33,10 @@ final class Bucket<K, V> {
   final Map<K, Node<K, V>> map = new HashMap<>();
   private final Node<K, V> level1 = Node.sentinel();
   private final Node<K, V> level2 = Node.sentinel();
+  /** This bucket's even share of the store's capacity: it sizes level 2 and the ghost list. */
   private final int capacity;
+  /** The store's entry count against its bound, or null when unbounded; see {@link #insert}. */
+  private final Population population;
   private final int level2Max;
   /** Made at the first eviction: a cache that never fills pays nothing for it. */
   private GhostKeys ghosts;
@@ -43,8 +46,31 @@ final class Bucket<K, V> {
   /** Entries with a finite expiry time; read without the lock by the walker as a hint. */
   volatile int expiring;
 
-  Bucket(int capacity, RemovalListener<K, V> listener) {
+  /**
+   * The bound is the store's, not the bucket's: keys never spread evenly over buckets, and a
+   * bucket that filled its share while others had room would evict below the capacity the user
+   * asked for. A bucket evicts its own least valuable entry when the store as a whole is full.
+   */
+  static final class Population {
+    final long capacity;
+    /** Entries present plus inserts under way; only ever changed under some bucket's lock. */
+    final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+    /** Evicts from any bucket but the one given, whose lock the caller holds. */
+    final java.util.function.Consumer<Bucket<?, ?>> evictElsewhere;
+
+    Population(long capacity, java.util.function.Consumer<Bucket<?, ?>> evictElsewhere) {
+      this.capacity = capacity;
+      this.evictElsewhere = evictElsewhere;
+    }
+
+    boolean over() {
+      return count.get() > capacity;
+    }
+  }
+
+  Bucket(int capacity, Population population, RemovalListener<K, V> listener) {
     this.capacity = capacity;
+    this.population = population;
     this.level2Max = (int) (capacity * LEVEL2_SHARE);
     this.listener = listener;
   }
@@ -76,8 +102,13 @@ final class Bucket<K, V> {
       linkFirst(level1, node, (byte) 1);
       level1Size++;
     }
-    if (size() > capacity) {
-      evict();
+    if (population != null && population.count.incrementAndGet() > population.capacity) {
+      // As before the bound was shared: a new entry alone in level 1 may be the one to go.
+      if (size() > 1) {
+        evict();
+      } else {
+        population.evictElsewhere.accept(this);
+      }
     }
     return node;
   }
@@ -112,6 +143,9 @@ final class Bucket<K, V> {
       expiring--;
     }
     node.level = 0;
+    if (population != null) {
+      population.count.decrementAndGet();
+    }
   }
 
   int removeExpired(long now) {
@@ -132,6 +166,9 @@ final class Bucket<K, V> {
   }
 
   void clear() {
+    if (population != null) {
+      population.count.addAndGet(-map.size());
+    }
     map.clear();
     level1.next = level1;
     level1.prev = level1;
@@ -155,6 +192,15 @@ final class Bucket<K, V> {
       linkFirst(level1, demoted, (byte) 1);
       level1Size++;
     }
+  }
+
+  /** Evicts one entry if there is one; for a store over its bound whose inserting bucket had none to spare. */
+  boolean evictOne() {
+    if (size() == 0) {
+      return false;
+    }
+    evict();
+    return true;
   }
 
   private void evict() {
@@ -196,7 +242,6 @@ final class Bucket<K, V> {
     check(count1 == level1Size, "level 1 size");
     check(count2 == level2Size, "level 2 size");
     check(count1 + count2 == map.size(), "one index entry per listed node");
-    check(map.size() <= capacity, "bound");
     check(level2Size <= level2Max, "level 2 bound");
     check(expiringCount == expiring, "expiring count");
   }

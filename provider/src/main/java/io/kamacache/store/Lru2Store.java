@@ -9,9 +9,11 @@ import java.util.concurrent.TimeUnit;
  * A bounded map with the LRU-2 policy and a per-entry expiry time.
  *
  * <p>Keys are spread over {@code 2^k} independently locked {@link Bucket buckets}, so readers of
- * different buckets never contend. The capacity is split exactly between the buckets, which makes
- * the global bound exact without any shared counter. Every operation on one key runs under its
- * bucket's lock, which is what gives the group its per-key atomicity.
+ * different buckets never contend. The bound is the store's: one shared count of entries, which
+ * only inserts and removals touch (never a read), lets any bucket fill while the store has room,
+ * and the inserting bucket evicts its own least valuable entry when the store is full. Every
+ * operation on one key runs under its bucket's lock, which is what gives the group its per-key
+ * atomicity.
  */
 public final class Lru2Store<K, V> {
 
@@ -26,7 +28,9 @@ public final class Lru2Store<K, V> {
   private final int mask;
   private final long capacity;
   private final Ticker ticker;
+  private final Bucket.Population population;
   private int walkCursor;
+  private final java.util.concurrent.atomic.AtomicInteger evictCursor = new java.util.concurrent.atomic.AtomicInteger();
 
   public Lru2Store(long capacity, Ticker ticker, RemovalListener<K, V> listener) {
     this(capacity, bucketsFor(capacity), ticker, listener);
@@ -44,11 +48,12 @@ public final class Lru2Store<K, V> {
     this.ticker = Objects.requireNonNull(ticker);
     this.mask = bucketCount - 1;
     this.buckets = new Bucket[bucketCount];
+    this.population = capacity == UNBOUNDED ? null : new Bucket.Population(capacity, this::evictElsewhere);
     for (int i = 0; i < bucketCount; i++) {
       // A share beyond what an int counts is as good as unbounded for one bucket.
       int share = (int) Math.min(Integer.MAX_VALUE,
           capacity == UNBOUNDED ? Integer.MAX_VALUE : capacity / bucketCount + (i < capacity % bucketCount ? 1 : 0));
-      buckets[i] = new Bucket<>(share, listener);
+      buckets[i] = new Bucket<>(share, population, listener);
     }
   }
 
@@ -95,6 +100,53 @@ public final class Lru2Store<K, V> {
   }
 
   /**
+   * Makes room for an insert into {@code full}, whose lock the caller holds and whose only entry
+   * is the new one: evicts from another bucket. It only ever tries other locks, so two buckets
+   * doing this at once cannot deadlock; it waits while the others are busy or still inserting.
+   */
+  private void evictElsewhere(Bucket<?, ?> full) {
+    while (population.over()) {
+      for (int tried = 0; tried < buckets.length; tried++) {
+        Bucket<K, V> bucket = buckets[evictCursor.getAndIncrement() & mask];
+        if (bucket != full && bucket.lock.tryLock()) {
+          try {
+            if (bucket.evictOne()) {
+              return;
+            }
+          } finally {
+            bucket.lock.unlock();
+          }
+        }
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Runs {@code action} with every bucket locked: a moment at which no insert is under way. It
+   * only tries each lock and starts again if one is busy, since an insert may be waiting, holding
+   * its own bucket, for another bucket to evict from.
+   */
+  private <R> R withAllLocked(java.util.function.Supplier<R> action) {
+    while (true) {
+      int locked = 0;
+      try {
+        while (locked < buckets.length && buckets[locked].lock.tryLock()) {
+          locked++;
+        }
+        if (locked == buckets.length) {
+          return action.get();
+        }
+      } finally {
+        for (int i = locked - 1; i >= 0; i--) {
+          buckets[i].lock.unlock();
+        }
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
    * The read path, kept free of allocation: returns the live value and records the access, or
    * null. {@code onAccess} may move the expiry time; it runs under the bucket's lock.
    */
@@ -131,16 +183,14 @@ public final class Lru2Store<K, V> {
 
   /** The number of entries, counting expired ones the walker has not reached yet. */
   public long size() {
-    long size = 0;
-    for (Bucket<K, V> bucket : buckets) {
-      bucket.lock.lock();
-      try {
+    // One consistent moment: summed bucket by bucket, an entry moving between buckets could count twice.
+    return withAllLocked(() -> {
+      long size = 0;
+      for (Bucket<K, V> bucket : buckets) {
         size += bucket.size();
-      } finally {
-        bucket.lock.unlock();
       }
-    }
-    return size;
+      return size;
+    });
   }
 
   /** A snapshot of the keys, bucket by bucket; entries may change while the caller walks it. */
@@ -201,8 +251,19 @@ public final class Lru2Store<K, V> {
     return removed;
   }
 
-  /** Checks the structural invariants of every bucket; for tests. */
+  /** Checks the structural invariants of every bucket and the bound; for tests. */
   void checkInvariants() {
+    withAllLocked(() -> {
+      long counted = 0;
+      for (Bucket<K, V> bucket : buckets) {
+        counted += bucket.map.size();
+      }
+      if (counted > capacity || (population != null && counted != population.count.get())) {
+        throw new AssertionError("store holds " + counted + " entries, counts "
+            + (population == null ? "none" : population.count.get()) + ", bound " + capacity);
+      }
+      return null;
+    });
     for (Bucket<K, V> bucket : buckets) {
       bucket.lock.lock();
       try {

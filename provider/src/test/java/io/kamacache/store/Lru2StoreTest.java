@@ -221,4 +221,85 @@ class Lru2StoreTest {
       assertThat(count).isBetween(800, 1200);
     }
   }
+
+  @Test
+  void aStoreHoldsItsWholeCapacityHoweverUnevenlyKeysSpreadOverBuckets() {
+    long capacity = 1 << 16;
+    java.util.concurrent.atomic.AtomicInteger evicted = new java.util.concurrent.atomic.AtomicInteger();
+    Lru2Store<Integer, Integer> store = new Lru2Store<>(capacity, ticker, (k, v, c) -> evicted.incrementAndGet());
+    for (int key = 0; key < capacity; key++) {
+      int k = key;
+      store.compute(k, (kk, slot) -> {
+        slot.set(k, Expiry.NEVER);
+        return null;
+      });
+    }
+    assertThat(evicted).hasValue(0);
+    assertThat(store.size()).isEqualTo(capacity);
+    store.compute(-1, (k, slot) -> {
+      slot.set(-1, Expiry.NEVER);
+      return null;
+    });
+    assertThat(evicted).hasValue(1);
+    assertThat(store.size()).isEqualTo(capacity);
+    store.checkInvariants();
+  }
+
+  @Test
+  void keysThatAllLandInOneBucketStillFillTheStore() {
+    int capacity = 1024; // several buckets
+    Lru2Store<Integer, Integer> store = new Lru2Store<>(capacity, ticker, (k, v, c) -> { });
+    int mask = Lru2Store.bucketsFor(capacity) - 1;
+    assertThat(mask).isPositive();
+    List<Integer> sameBucket = new ArrayList<>();
+    for (int key = 0; sameBucket.size() < capacity + 10; key++) {
+      if ((Lru2Store.spread(Integer.hashCode(key)) & mask) == 0) {
+        sameBucket.add(key);
+      }
+    }
+    for (int key : sameBucket.subList(0, capacity)) {
+      store.compute(key, (k, slot) -> {
+        slot.set(k, Expiry.NEVER);
+        return null;
+      });
+    }
+    assertThat(store.size()).isEqualTo(capacity);
+    for (int key : sameBucket.subList(capacity, capacity + 10)) {
+      store.compute(key, (k, slot) -> {
+        slot.set(k, Expiry.NEVER);
+        return null;
+      });
+      assertThat(store.size()).isEqualTo(capacity);
+    }
+    store.checkInvariants();
+  }
+
+  @Test
+  void aNewKeyAloneInItsBucketMakesRoomInAnother() {
+    Lru2Store<Integer, Integer> store = new Lru2Store<>(1024, ticker, (k, v, c) -> { });
+    int mask = Lru2Store.bucketsFor(1024) - 1;
+    List<Integer> bucketZero = new ArrayList<>();
+    Integer other = null;
+    for (int key = 0; bucketZero.size() < 1024 || other == null; key++) {
+      if ((Lru2Store.spread(Integer.hashCode(key)) & mask) == 0) {
+        bucketZero.add(key);
+      } else if (other == null) {
+        other = key;
+      }
+    }
+    for (int key : bucketZero.subList(0, 1024)) {
+      store.compute(key, (k, slot) -> {
+        slot.set(k, Expiry.NEVER);
+        return null;
+      });
+    }
+    int lone = other;
+    store.compute(lone, (k, slot) -> {
+      slot.set(k, Expiry.NEVER);
+      return null;
+    });
+    assertThat(store.containsKey(lone)).as("the new key is kept").isTrue();
+    assertThat(store.size()).isEqualTo(1024);
+    store.checkInvariants();
+  }
 }
