@@ -1,0 +1,239 @@
+package io.kamacache.benchmarks.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the benchmark output into the tables and charts of docs/performance.md, and checks each
+ * of issue 5's targets against the numbers of the same run.
+ *
+ * <pre>java -cp benchmarks.jar io.kamacache.benchmarks.report.Report benchmarks/results docs/images</pre>
+ */
+public final class Report {
+
+  private static final List<String> PROVIDERS = List.of("kamacache", "caffeine", "ehcache", "hazelcast", "chm");
+  private static final List<String> PEERS = List.of("caffeine", "ehcache", "hazelcast");
+  private static final List<String> SCENARIOS = List.of("getHit", "getHitTwoThreads", "getPut75to25",
+      "putAtCapacity", "getHitWithExpiry", "defaultProfileGet", "defaultProfilePut");
+  private static final List<String> SYSTEMS = List.of("kamacache", "hazelcast", "grpc-echo");
+
+  private final StringBuilder out = new StringBuilder();
+
+  private Report() {}
+
+  public static void main(String[] args) throws IOException {
+    Path results = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
+    Path images = Path.of(args.length > 1 ? args[1] : "docs/images");
+    Report report = new Report();
+    List<String> targets = new ArrayList<>();
+    if (Files.exists(results.resolve("embedded.json"))) {
+      report.embedded(new JmhResults(results.resolve("embedded.json")), images, targets);
+    }
+    if (Files.exists(results.resolve("remote.json"))) {
+      report.remote(new JmhResults(results.resolve("remote.json")), images, targets);
+    }
+    if (Files.exists(results.resolve("hit-ratio.csv"))) {
+      report.hitRatio(Files.readAllLines(results.resolve("hit-ratio.csv")), images, targets);
+    }
+    if (Files.exists(results.resolve("bounds.csv"))) {
+      report.bounds(Files.readAllLines(results.resolve("bounds.csv")));
+    }
+    report.line("## Targets").line("").line("| measure | target | measured | met |").line("|---|---|---|---|");
+    targets.forEach(report::line);
+    Files.writeString(results.resolve("report.md"), report.out);
+    System.out.print(report.out);
+  }
+
+  private Report line(String text) {
+    out.append(text).append('\n');
+    return this;
+  }
+
+  private static String fmt(double value) {
+    if (Double.isNaN(value)) {
+      return "—";
+    }
+    return String.format(Locale.ROOT, value >= 100 ? "%,.0f" : value >= 1 ? "%.2f" : "%.4f", value);
+  }
+
+  private static double bestPeer(JmhResults results, String benchmark) {
+    double best = Double.NaN;
+    for (String peer : PEERS) {
+      double score = results.median(benchmark, peer);
+      if (!Double.isNaN(score) && (Double.isNaN(best) || score > best)) {
+        best = score;
+      }
+    }
+    return best;
+  }
+
+  private static String target(String measure, String goal, String measured, boolean met) {
+    return "| " + measure + " | " + goal + " | " + measured + " | " + (met ? "yes" : "**no**") + " |";
+  }
+
+  private void embedded(JmhResults results, Path images, List<String> targets) throws IOException {
+    line("## Embedded, through javax.cache (ops/µs, median of forks; higher is better)").line("");
+    line("| scenario | " + String.join(" | ", PROVIDERS) + " | KamaCache ÷ best peer |");
+    line("|---|" + "---:|".repeat(PROVIDERS.size() + 1));
+    double[][] chart = new double[SCENARIOS.size()][PROVIDERS.size()];
+    for (int s = 0; s < SCENARIOS.size(); s++) {
+      String scenario = SCENARIOS.get(s);
+      StringBuilder row = new StringBuilder("| " + scenario + " |");
+      for (int p = 0; p < PROVIDERS.size(); p++) {
+        chart[s][p] = results.median(scenario, PROVIDERS.get(p));
+        row.append(' ').append(fmt(chart[s][p])).append(" |");
+      }
+      double ratio = results.median(scenario, "kamacache") / bestPeer(results, scenario);
+      line(row.append(' ').append(fmt(ratio)).append("× |").toString());
+    }
+    line("").line("Allocation per operation (bytes, JMH's gc profiler):").line("");
+    line("| scenario | " + String.join(" | ", PROVIDERS) + " |").line("|---|" + "---:|".repeat(PROVIDERS.size()));
+    for (String scenario : SCENARIOS) {
+      StringBuilder row = new StringBuilder("| " + scenario + " |");
+      for (String provider : PROVIDERS) {
+        JmhResults.Result result = results.find(scenario, provider);
+        row.append(' ').append(result == null ? "—" : fmt(result.allocationPerOp())).append(" |");
+      }
+      line(row.toString());
+    }
+    line("");
+    new BarChart("Embedded throughput through javax.cache", "operations per microsecond", SCENARIOS, PROVIDERS, chart, true)
+        .write(images.resolve("embedded-throughput.png"));
+
+    double getHit = results.median("getHit", "kamacache");
+    double getRatio = getHit / bestPeer(results, "getHit");
+    targets.add(target("bounded get-hit, by-reference", "≥ best peer", fmt(getRatio) + "×", getRatio >= 1));
+    double byValue = results.median("defaultProfileGet", "kamacache") / bestPeer(results, "defaultProfileGet");
+    targets.add(target("default by-value get", "≥ 10× best peer", fmt(byValue) + "×", byValue >= 10));
+    double expiryCost = 1 - results.median("getHitWithExpiry", "kamacache") / getHit;
+    targets.add(target("cost of expiry", "≤ 10% of get throughput",
+        String.format(Locale.ROOT, "%.1f%%", expiryCost * 100), expiryCost <= 0.10));
+    double put = results.median("putAtCapacity", "kamacache") / bestPeer(results, "putAtCapacity");
+    targets.add(target("put at capacity", "≥ best peer", fmt(put) + "×", put >= 1));
+    JmhResults.Result hit = results.find("getHit", "kamacache");
+    double allocation = hit == null ? Double.NaN : hit.allocationPerOp();
+    targets.add(target("embedded by-reference get-hit", "no allocation", fmt(allocation) + " B/op", allocation < 1));
+  }
+
+  private void remote(JmhResults results, Path images, List<String> targets) throws IOException {
+    line("## Distributed: three member JVMs and the benchmark JVM as a fourth, loopback").line("");
+    line("| system | get p50 µs | get p99 µs | get p99.9 µs | put p50 µs | put p99 µs | put p99.9 µs | gets/s, 8 in flight | gets/s, 32 in flight |");
+    line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    double[][] latency = new double[3][SYSTEMS.size()];
+    double[][] throughput = new double[2][SYSTEMS.size()];
+    for (int i = 0; i < SYSTEMS.size(); i++) {
+      String system = SYSTEMS.get(i);
+      JmhResults.Result get = results.find("remoteGetLatency", system);
+      JmhResults.Result put = results.find("remotePutLatency", system);
+      double eight = results.median("remoteGetThroughput8InFlight", system);
+      double thirtyTwo = results.median("remoteGetThroughput32InFlight", system);
+      List<String> cells = new ArrayList<>();
+      for (JmhResults.Result result : java.util.Arrays.asList(get, put)) {
+        for (String p : List.of("p50", "p99", "p99.9")) {
+          cells.add(result == null ? "—" : fmt(result.percentileMedians().get(p)));
+        }
+      }
+      line("| " + system + " | " + String.join(" | ", cells) + " | " + fmt(eight) + " | " + fmt(thirtyTwo) + " |");
+      if (get != null) {
+        latency[0][i] = get.percentileMedians().get("p50");
+        latency[1][i] = get.percentileMedians().get("p99");
+        latency[2][i] = get.percentileMedians().get("p99.9");
+      }
+      throughput[0][i] = eight;
+      throughput[1][i] = thirtyTwo;
+    }
+    line("");
+    new BarChart("Remote get latency (lower is better)", "microseconds", List.of("p50", "p99", "p99.9"), SYSTEMS,
+        latency, true).write(images.resolve("remote-latency.png"));
+    new BarChart("Remote get throughput", "gets per second", List.of("8 in flight", "32 in flight"), SYSTEMS,
+        throughput, false).write(images.resolve("remote-throughput.png"));
+    JmhResults.Result ours = results.find("remoteGetLatency", "kamacache");
+    JmhResults.Result theirs = results.find("remoteGetLatency", "hazelcast");
+    if (ours != null && theirs != null) {
+      double p50 = ours.percentileMedians().get("p50");
+      double hz = theirs.percentileMedians().get("p50");
+      targets.add(target("remote get p50", "≤ Hazelcast's", fmt(p50) + " µs vs " + fmt(hz) + " µs", p50 <= hz));
+    }
+    double ratio = results.median("remoteGetThroughput32InFlight", "kamacache")
+        / results.median("remoteGetThroughput32InFlight", "hazelcast");
+    targets.add(target("remote get throughput, 32 in flight", "≥ 1.2× Hazelcast's", fmt(ratio) + "×", ratio >= 1.2));
+  }
+
+  private void hitRatio(List<String> csv, Path images, List<String> targets) throws IOException {
+    // trace -> size -> policy -> ratio
+    Map<String, Map<Integer, Map<String, Double>>> table = new LinkedHashMap<>();
+    List<String> policies = new ArrayList<>();
+    for (String row : csv.subList(1, csv.size())) {
+      String[] cells = row.split(",");
+      if (cells.length < 4) {
+        continue;
+      }
+      if (!policies.contains(cells[2])) {
+        policies.add(cells[2]);
+      }
+      table.computeIfAbsent(cells[0], t -> new LinkedHashMap<>())
+          .computeIfAbsent(Integer.valueOf(cells[1]), s -> new LinkedHashMap<>())
+          .put(cells[2], Double.valueOf(cells[3]));
+    }
+    line("## Hit ratio (%, average over the cache sizes of each trace)").line("");
+    line("| trace | " + String.join(" | ", policies) + " | worst LRU-2 − LRU |").line("|---|" + "---:|".repeat(policies.size() + 1));
+    List<String> traces = new ArrayList<>(table.keySet());
+    double[][] chart = new double[traces.size()][policies.size()];
+    double worst = Double.MAX_VALUE;
+    double gapSum = 0;
+    int sizes = 0;
+    String lru = policies.stream().filter(p -> p.equalsIgnoreCase("LRU")).findFirst().orElse(policies.get(0));
+    String lru2 = policies.stream().filter(p -> p.equalsIgnoreCase("LRU-2")).findFirst().orElse(policies.get(1));
+    String tiny = policies.stream().filter(p -> p.toLowerCase(Locale.ROOT).contains("tinylfu")).findFirst()
+        .orElse(policies.get(policies.size() - 1));
+    for (int t = 0; t < traces.size(); t++) {
+      Map<Integer, Map<String, Double>> bySize = table.get(traces.get(t));
+      double traceWorst = Double.MAX_VALUE;
+      for (Map<String, Double> ratios : bySize.values()) {
+        double delta = ratios.get(lru2) - ratios.get(lru);
+        traceWorst = Math.min(traceWorst, delta);
+        gapSum += ratios.get(lru2) - ratios.get(tiny);
+        sizes++;
+      }
+      worst = Math.min(worst, traceWorst);
+      StringBuilder row = new StringBuilder("| " + traces.get(t) + " |");
+      for (int p = 0; p < policies.size(); p++) {
+        String policy = policies.get(p);
+        chart[t][p] = 100 * bySize.values().stream().mapToDouble(m -> m.get(policy)).average().orElse(Double.NaN);
+        row.append(' ').append(String.format(Locale.ROOT, "%.2f", chart[t][p])).append(" |");
+      }
+      line(row.append(String.format(Locale.ROOT, " %+.2f |", traceWorst * 100)).toString());
+    }
+    line("");
+    new BarChart("Hit ratio by trace (average over cache sizes)", "percent of accesses", traces, policies, chart, false)
+        .write(images.resolve("hit-ratio.png"));
+    targets.add(target("LRU-2 hit ratio vs LRU", "≥ LRU on every trace and size",
+        String.format(Locale.ROOT, "worst %+.2f points", worst * 100), worst >= 0));
+    double gap = gapSum / sizes * 100;
+    targets.add(target("LRU-2 hit ratio vs W-TinyLFU", "within 3 points on average",
+        String.format(Locale.ROOT, "%+.2f points", gap), gap >= -3));
+  }
+
+  private void bounds(List<String> lines) {
+    Map<String, long[]> worst = new LinkedHashMap<>();
+    for (String line : lines) {
+      String[] cells = line.split(",");
+      if (cells.length == 4) {
+        long size = Long.parseLong(cells[1]);
+        worst.merge(cells[0], new long[] {size, Long.parseLong(cells[2])},
+            (a, b) -> a[0] >= b[0] ? a : b);
+      }
+    }
+    line("## Does the bound hold after each iteration of put-at-capacity?").line("");
+    line("| provider | largest size seen | bound | held |").line("|---|---:|---:|---|");
+    worst.forEach((provider, sizeAndBound) -> line("| " + provider + " | " + sizeAndBound[0] + " | " + sizeAndBound[1]
+        + " | " + (sizeAndBound[0] <= sizeAndBound[1] ? "yes" : "**no**") + " |"));
+    line("");
+  }
+}
