@@ -40,6 +40,22 @@ final class ExpiryRules {
     return duration == null ? Expiry.NEVER : toTime(duration, now);
   }
 
+  /**
+   * The store's rule for reads. JSR-107's eternal, created and modified policies never change an
+   * expiry time on access, which nobody can observe, so for them the policy is not asked and a
+   * read of an entry that never expires skips the clock. Any other policy is asked on every
+   * access, as the spec says.
+   */
+  io.kamacache.store.Lru2Store.AccessRule<Object> accessRule() {
+    Class<?> type = policy.getClass();
+    boolean never = type == javax.cache.expiry.EternalExpiryPolicy.class
+        || type == javax.cache.expiry.CreatedExpiryPolicy.class || type == javax.cache.expiry.ModifiedExpiryPolicy.class;
+    if (never) {
+      return io.kamacache.store.Lru2Store.AccessRule.unchanged();
+    }
+    return (value, current, now) -> onAccess(current, now);
+  }
+
   long onAccess(long current, long now) {
     Duration duration;
     try {

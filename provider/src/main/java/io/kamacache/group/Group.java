@@ -60,7 +60,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     this.statistics = settings.statistics;
     this.executor = settings.executor;
     this.store = new Lru2Store<>(settings.capacity, settings.ticker, this::onRemoval);
-    this.accessRule = (value, current, now) -> expiry.onAccess(current, now);
+    this.accessRule = expiry.accessRule();
     this.copies = new Copies<>(store,
         () -> new Lru2Store<>(settings.capacity, settings.ticker, (key, value, cause) -> { }), copier, () -> replication);
   }

@@ -83,11 +83,16 @@ final class Bucket<K, V> {
   Node<K, V> liveNode(Object key, long now) {
     Node<K, V> node = map.get(key);
     if (node != null && Expiry.isExpired(node.expiresAt, now)) {
-      unlink(node);
-      listener.onRemoval(node.key, node.value, RemovalCause.EXPIRED);
+      expire(node);
       return null;
     }
     return node;
+  }
+
+  /** Removes an expired node and reports it. */
+  void expire(Node<K, V> node) {
+    unlink(node);
+    listener.onRemoval(node.key, node.value, RemovalCause.EXPIRED);
   }
 
   Node<K, V> insert(K key, V value, long expiresAt) {
