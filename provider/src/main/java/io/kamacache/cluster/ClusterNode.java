@@ -57,6 +57,8 @@ public final class ClusterNode implements AutoCloseable {
   /** The near caches of this member's caches, by cache name. */
   private final Map<String, NearCache<Object>> nearCaches = new ConcurrentHashMap<>();
   private final NearInvalidations invalidations = new NearInvalidations(this);
+  /** Keys this member has answered in batches of gets; for tests. */
+  final java.util.concurrent.atomic.LongAdder batchedGets = new java.util.concurrent.atomic.LongAdder();
   private final String address;
   private volatile boolean open;
 

@@ -26,6 +26,7 @@ import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.Stats;
 import io.kamacache.proto.v1.ValueResponse;
+import io.kamacache.proto.v1.ValuesResponse;
 import io.kamacache.transport.RemoteErrors;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -54,6 +55,9 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   private final CacheStatistics statistics;
   /** Null when the cache keeps no near copies here. */
   private final NearCache<K> near;
+  /** Coalesced gets, by owner address. */
+  private final java.util.concurrent.ConcurrentHashMap<String, GetBatcher> batchers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   ClusteredOperations(ClusterNode node, String cache, Group<K, V> local, CacheStatistics statistics, NearCache<K> near) {
     this.node = node;
@@ -264,7 +268,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
 
   @Override public V get(K key) {
     if (near == null) {
-      return route(key, group -> group.get(key), (stub, header) ->
+      return local.readsWithoutBlocking() ? batchedGet(key) : route(key, group -> group.get(key), (stub, header) ->
           value(stub.get(KeyRequest.newBuilder().setHeader(header).setKey(bytes(key)).build())));
     }
     byte[] copy = near.get(key);
@@ -281,6 +285,41 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
       }
       return value;
     });
+  }
+
+  /**
+   * A get that shares its round trip with other callers' gets to the same owner when one is
+   * already in flight (see {@link GetBatcher}). Only for caches whose reads never block on the
+   * owner, so one slow key cannot hold up the others in its batch.
+   */
+  private V batchedGet(K key) {
+    byte[] keyBytes = keyBytes(key);
+    ByteString encoded = ByteString.copyFrom(keyBytes);
+    for (int attempt = 0; ; attempt++) {
+      HashRing ring = node.ring();
+      HashRing.Member owner = ring.owner(keyBytes);
+      if (owner == null) {
+        throw new CacheException("cache '" + cache + "': the cluster has no members to own keys");
+      }
+      try {
+        if (isLocal(owner)) {
+          node.rebalancer().prepare(shared(), key, keyBytes);
+          return local.get(key);
+        }
+        ValueResponse[] alone = new ValueResponse[1];
+        ValuesResponse.Result batched = batchers.computeIfAbsent(owner.address(), a -> new GetBatcher(node, owner, cache))
+            .get(encoded, () -> alone[0] = call(owner, ring, (stub, header) ->
+                stub.get(KeyRequest.newBuilder().setHeader(header).setKey(encoded).build())));
+        if (batched == null) {
+          return value(alone[0]);
+        }
+        complete(Stats.newBuilder().setHits(batched.getHit() ? 1 : 0).setMisses(batched.getHit() ? 0 : 1).build(),
+            batched.getError(), batched.hasError());
+        return batched.hasValue() ? decode(batched.getValue()) : null;
+      } catch (NotOwner e) {
+        retryAfterNotOwner(attempt);
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

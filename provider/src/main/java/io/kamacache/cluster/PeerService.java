@@ -30,6 +30,7 @@ import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.Stats;
 import io.kamacache.proto.v1.ValueResponse;
+import io.kamacache.proto.v1.ValuesResponse;
 import io.kamacache.transport.RemoteErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -188,6 +189,33 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           // The near copy must end when the entry does; read after the get, which may move it.
           Copies.Copy<Object> entry = group.copies().readOwned(key);
           response.setTtlNanos(entry == null ? 0 : entry.ttlNanos);
+        }
+      }, out(observer));
+    });
+  }
+
+  @Override
+  public void getMany(KeysRequest request, StreamObserver<ValuesResponse> observer) {
+    boolean inline = true;
+    for (ByteString key : request.getKeysList()) {
+      inline &= inlineRead(request.getHeader(), key);
+    }
+    dispatch(inline, () -> {
+      handle(request.getHeader(), request.getKeysList(), ValuesResponse.newBuilder(), (group, response) -> {
+        node.batchedGets.add(request.getKeysCount());
+        for (ByteString key : request.getKeysList()) {
+          ValuesResponse.Result.Builder result = ValuesResponse.Result.newBuilder();
+          // Each key is its own get, with its own statistics and its own error.
+          try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
+            Object value = group.get(decode(key));
+            if (value != null) {
+              result.setValue(encode(value));
+            }
+            result.setHit(capture.hits() > 0);
+          } catch (Throwable t) {
+            result.setError(RemoteErrors.toProto(t));
+          }
+          response.addResults(result);
         }
       }, out(observer));
     });
