@@ -2,14 +2,10 @@ package io.kamacache.benchmarks.embedded;
 
 import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
 import com.hazelcast.config.CacheConfig;
-import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
-import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MaxSizePolicy;
-import com.hazelcast.config.NetworkConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.kamacache.jcache.KamaConfiguration;
 import java.util.OptionalLong;
@@ -136,25 +132,15 @@ final class Providers {
     });
   }
 
-  /** An embedded member bound to 127.0.0.1 that never looks for others. */
-  static HazelcastInstance hazelcastMember(String clusterName) {
-    Config config = new Config();
-    config.setClusterName(clusterName);
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.socket.bind.any", "false");
-    config.setProperty("hazelcast.logging.type", "none");
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(5701).setPortAutoIncrement(true);
-    network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    JoinConfig join = network.getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    return Hazelcast.newHazelcastInstance(config);
-  }
-
   private static <V> CacheUnderTest<V> hazelcast(Spec spec, Class<V> valueType) {
-    HazelcastInstance member = hazelcastMember("bench-" + UUID.randomUUID());
+    // An embedded member bound to 127.0.0.1 that never looks for others.
+    HazelcastInstance member;
+    try {
+      member = io.kamacache.benchmarks.remote.HazelcastMemberMain.start("bench-" + UUID.randomUUID(),
+          io.kamacache.benchmarks.remote.Topology.freePort(), java.util.List.of());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     Configuration<Integer, V> configuration;
     if (spec.plain()) {
       configuration = plain(valueType);

@@ -17,7 +17,8 @@ public final class HazelcastMemberMain {
 
   private HazelcastMemberMain() {}
 
-  static HazelcastInstance start(String cluster, int port, List<Integer> members) {
+  /** A member on {@code port} that joins {@code members} by TCP-IP, or nobody if there are none. */
+  public static HazelcastInstance start(String cluster, int port, List<Integer> members) {
     Config config = new Config();
     config.setClusterName(cluster);
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -29,7 +30,7 @@ public final class HazelcastMemberMain {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true);
+    join.getTcpIpConfig().setEnabled(!members.isEmpty());
     for (int member : members) {
       join.getTcpIpConfig().addMember("127.0.0.1:" + member);
     }

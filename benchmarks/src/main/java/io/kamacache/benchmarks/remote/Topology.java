@@ -36,7 +36,7 @@ import javax.cache.configuration.MutableConfiguration;
  * alike; or one echo server JVM for the raw gRPC floor. The keys measured are owned by other
  * members, so every operation crosses the network.
  */
-abstract class Topology implements AutoCloseable {
+public abstract class Topology implements AutoCloseable {
 
   static final String KAMACACHE = "kamacache";
   static final String HAZELCAST = "hazelcast";
@@ -64,7 +64,8 @@ abstract class Topology implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  /** A free port on 127.0.0.1. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
