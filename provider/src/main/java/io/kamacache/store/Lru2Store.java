@@ -169,6 +169,7 @@ public final class Lru2Store<K, V> {
         return null;
       }
       bucket.touch(node);
+      bucket.recordHit();
       long next = onAccess.expiresAt(node.value, node.expiresAt, now);
       if (next != node.expiresAt) {
         bucket.setExpiresAt(node, next);

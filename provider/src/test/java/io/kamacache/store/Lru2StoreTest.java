@@ -87,6 +87,25 @@ class Lru2StoreTest {
   }
 
   @Test
+  void aLoopLongerThanTheCacheKeepsPartOfItInLevelTwo() {
+    // Plain LRU, and a level 2 that admits every returning key, hit nothing on such a loop.
+    Lru2Store<String, String> store = singleBucket(100);
+    int hits = 0;
+    for (int round = 0; round < 20; round++) {
+      for (int key = 0; key < 150; key++) {
+        String name = "k" + key;
+        if (get(store, name) != null) {
+          hits++;
+        } else {
+          put(store, name, name);
+        }
+      }
+      store.checkInvariants();
+    }
+    assertThat(hits).isGreaterThan(19 * 150 / 3);
+  }
+
+  @Test
   void theBoundIsExactAcrossBuckets() {
     Lru2Store<Integer, Integer> store = new Lru2Store<>(1000, 8, ticker, (k, v, c) -> { });
     for (int i = 0; i < 100_000; i++) {
