@@ -354,23 +354,25 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   @SuppressWarnings("unchecked")
   public void invokeAll(InvokeAllRequest request, StreamObserver<InvokeAllResponse> observer) {
-    handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, response) -> {
-      EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
-      Map<Object, EntryProcessorResult<Object>> results =
-          group.invokeAll(keys(request.getKeysList()), processor, arguments(request.getArgumentsList()));
-      for (Map.Entry<Object, EntryProcessorResult<Object>> entry : results.entrySet()) {
-        InvokeAllResponse.Result.Builder result = InvokeAllResponse.Result.newBuilder().setKey(encode(entry.getKey()));
-        try {
-          Object value = entry.getValue().get();
-          if (value != null) {
-            result.setValue(encode(value));
+    dispatch(false, () -> {
+      handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, response) -> {
+        EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
+        Map<Object, EntryProcessorResult<Object>> results =
+            group.invokeAll(keys(request.getKeysList()), processor, arguments(request.getArgumentsList()));
+        for (Map.Entry<Object, EntryProcessorResult<Object>> entry : results.entrySet()) {
+          InvokeAllResponse.Result.Builder result = InvokeAllResponse.Result.newBuilder().setKey(encode(entry.getKey()));
+          try {
+            Object value = entry.getValue().get();
+            if (value != null) {
+              result.setValue(encode(value));
+            }
+          } catch (RuntimeException e) {
+            result.setError(RemoteErrors.toProto(e));
           }
-        } catch (RuntimeException e) {
-          result.setError(RemoteErrors.toProto(e));
+          response.addResults(result);
         }
-        response.addResults(result);
-      }
-    }, out(observer));
+      }, out(observer));
+    });
   }
 
   @Override
