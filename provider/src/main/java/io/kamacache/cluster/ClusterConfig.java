@@ -32,6 +32,11 @@ public final class ClusterConfig {
   public static final String ENDPOINTS = "kamacache.etcd.endpoints";
   public static final String ETCD_USER = "kamacache.etcd.user";
   public static final String ETCD_PASSWORD = "kamacache.etcd.password";
+  /** The CA that signed etcd's certificate, for https endpoints. */
+  public static final String ETCD_TLS_TRUST = "kamacache.etcd.tls.trust";
+  /** This member's client certificate and PKCS#8 key, for an etcd that asks for one. */
+  public static final String ETCD_TLS_CERT = "kamacache.etcd.tls.cert";
+  public static final String ETCD_TLS_KEY = "kamacache.etcd.tls.key";
   public static final String CLUSTER = "kamacache.cluster.name";
   public static final String PREFIX = "kamacache.cluster.prefix";
   public static final String MEMBER_ID = "kamacache.member.id";
@@ -51,7 +56,8 @@ public final class ClusterConfig {
   public static final String TLS_CLIENT_AUTH = "kamacache.tls.client-auth";
   public static final String SERIALIZATION_ALLOW = io.kamacache.codec.WireCodec.ALLOW_SETTING;
 
-  private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, CLUSTER, PREFIX,
+  private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, ETCD_TLS_TRUST,
+      ETCD_TLS_CERT, ETCD_TLS_KEY, CLUSTER, PREFIX,
       MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
       TIMEOUT, MAX_MESSAGE, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW);
 
@@ -88,6 +94,9 @@ public final class ClusterConfig {
   final Duration timeout;
   final int maxMessageBytes;
   final int retries;
+  final Path etcdTlsTrust;
+  final Path etcdTlsCert;
+  final Path etcdTlsKey;
   final Path tlsCert;
   final Path tlsKey;
   final Path tlsTrust;
@@ -100,6 +109,17 @@ public final class ClusterConfig {
     etcdPassword = s.string(ETCD_PASSWORD, null);
     if ((etcdUser == null) != (etcdPassword == null)) {
       throw new IllegalArgumentException(ETCD_USER + " and " + ETCD_PASSWORD + " must be set together");
+    }
+    etcdTlsTrust = s.path(ETCD_TLS_TRUST);
+    etcdTlsCert = s.path(ETCD_TLS_CERT);
+    etcdTlsKey = s.path(ETCD_TLS_KEY);
+    if ((etcdTlsCert == null) != (etcdTlsKey == null)) {
+      throw new IllegalArgumentException(ETCD_TLS_CERT + " and " + ETCD_TLS_KEY + " must be set together");
+    }
+    boolean https = endpoints.stream().anyMatch(uri -> "https".equalsIgnoreCase(uri.getScheme()));
+    if ((etcdTlsTrust != null || etcdTlsCert != null) && !https) {
+      throw new IllegalArgumentException(ETCD_TLS_TRUST + " and " + ETCD_TLS_CERT + " need https:// endpoints in "
+          + ENDPOINTS + ", which has " + endpoints);
     }
     cluster = s.name(CLUSTER, "default");
     prefix = s.name(PREFIX, "kamacache");

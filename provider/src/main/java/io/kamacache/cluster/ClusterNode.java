@@ -137,6 +137,21 @@ public final class ClusterNode implements AutoCloseable {
     ClientBuilder builder = Client.builder()
         .endpoints(config.endpoints.toArray(new java.net.URI[0]))
         .connectTimeout(config.timeout);
+    if (config.etcdTlsTrust != null || config.etcdTlsCert != null) {
+      try {
+        builder.sslContext(ssl -> {
+          if (config.etcdTlsTrust != null) {
+            ssl.trustManager(config.etcdTlsTrust.toFile());
+          }
+          if (config.etcdTlsCert != null) {
+            ssl.keyManager(config.etcdTlsCert.toFile(), config.etcdTlsKey.toFile());
+          }
+        });
+      } catch (javax.net.ssl.SSLException | RuntimeException e) {
+        throw new CacheException("cannot use the etcd TLS files (" + ClusterConfig.ETCD_TLS_TRUST + ", "
+            + ClusterConfig.ETCD_TLS_CERT + ", " + ClusterConfig.ETCD_TLS_KEY + "): " + e.getMessage(), e);
+      }
+    }
     if (config.etcdUser != null) {
       builder.user(ByteSequence.from(config.etcdUser, StandardCharsets.UTF_8))
           .password(ByteSequence.from(config.etcdPassword, StandardCharsets.UTF_8));

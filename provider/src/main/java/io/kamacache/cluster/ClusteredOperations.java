@@ -313,7 +313,9 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
         if (batched == null) {
           return value(alone[0]);
         }
-        complete(Stats.newBuilder().setHits(batched.getHit() ? 1 : 0).setMisses(batched.getHit() ? 0 : 1).build(),
+        // A get that failed, or was refused with the rest of its batch, counts nothing here.
+        complete(batched.hasError() ? null
+            : Stats.newBuilder().setHits(batched.getHit() ? 1 : 0).setMisses(batched.getHit() ? 0 : 1).build(),
             batched.getError(), batched.hasError());
         return batched.hasValue() ? decode(batched.getValue()) : null;
       } catch (NotOwner e) {

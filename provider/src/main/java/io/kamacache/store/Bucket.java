@@ -1,6 +1,5 @@
 package io.kamacache.store;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -41,7 +40,8 @@ final class Bucket<K, V> {
   static final int SAMPLE_FACTOR = 10;
 
   final ReentrantLock lock = new ReentrantLock();
-  final Map<K, Node<K, V>> map = new HashMap<>();
+  /** Changed only under {@link #lock}; read without it on the lock-free hit path. */
+  final Map<K, Node<K, V>> map = new java.util.concurrent.ConcurrentHashMap<>();
   private final Node<K, V> level1 = Node.sentinel();
   private final Node<K, V> level2 = Node.sentinel();
   /** This bucket's even share of the store's capacity: it sizes level 2 and the ghost list. */
@@ -200,6 +200,27 @@ final class Bucket<K, V> {
     level2Max = (int) (capacity * (LEVEL2_SHARE - SHRINK * Math.max(0, climbPosition - ADMIT_STEPS)));
     while (level2Size > level2Max) {
       demoteOne();
+    }
+  }
+
+  /**
+   * Records a lock-free hit if nobody holds the lock, and skips it otherwise. A node already the
+   * most recent of level 2 needs no move, and the lock is not even tried for it: that is where
+   * the hottest keys sit.
+   */
+  void touchIfFree(Node<K, V> node) {
+    if (node.level == 2 && level2.next == node && sketch == null) {
+      return;
+    }
+    if (lock.tryLock()) {
+      try {
+        if (node.level != 0) { // still indexed: it may have gone between the lookup and the lock
+          touch(node);
+          recordHit();
+        }
+      } finally {
+        lock.unlock();
+      }
     }
   }
 

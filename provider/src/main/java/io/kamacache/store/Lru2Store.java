@@ -148,20 +148,31 @@ public final class Lru2Store<K, V> {
 
   /**
    * The read path, kept free of allocation: returns the live value and records the access, or
-   * null. {@code onAccess} may move the expiry time; it runs under the bucket's lock.
+   * null. {@code onAccess} may move the expiry time; it runs under the bucket's lock. A hit on an
+   * entry that never expires, with a rule that never moves expiry times, takes no lock to find its
+   * value: it records the access only if the bucket's lock is free at that moment, so readers of
+   * one hot key never queue behind each other. Under contention some accesses go unrecorded,
+   * which only makes the LRU order a little less exact.
    */
   public V get(K key, AccessRule<V> onAccess) {
     Bucket<K, V> bucket = bucketOf(key);
+    if (!onAccess.readsClock()) {
+      // The index is read without the lock; only the LRU bookkeeping needs it.
+      Node<K, V> node = bucket.map.get(key);
+      if (node == null) {
+        return null;
+      }
+      if (node.expiresAt == Expiry.NEVER) {
+        V value = node.value;
+        bucket.touchIfFree(node);
+        return value;
+      }
+    }
     bucket.lock.lock();
     try {
       Node<K, V> node = bucket.map.get(key);
       if (node == null) {
         return null;
-      }
-      if (node.expiresAt == Expiry.NEVER && !onAccess.readsClock()) {
-        // Nothing to check and nothing to move: the clock read is most of a hit's cost.
-        bucket.touch(node);
-        return node.value;
       }
       long now = ticker.nanos();
       if (Expiry.isExpired(node.expiresAt, now)) {

@@ -3,8 +3,9 @@ package io.kamacache.store;
 /** An entry, linked into exactly one of its bucket's two levels. */
 final class Node<K, V> {
   final K key;
-  V value;
-  long expiresAt;
+  /** Volatile, with {@link #expiresAt}: a lock-free hit reads them while a writer holds the lock. */
+  volatile V value;
+  volatile long expiresAt;
   /** 1 or 2; 0 for a list's sentinel. */
   byte level;
   Node<K, V> prev;

@@ -53,6 +53,9 @@ class ClusterConfigTest {
   @Test
   void everyBadSettingIsNamedInItsError() throws IOException {
     String base = "kamacache.etcd.endpoints=http://127.0.0.1:1\n";
+    // Readable files, so that what fails is the plain-http endpoint or the missing key, not the path.
+    java.nio.file.Files.writeString(dir.resolve("ca.crt"), "not read here");
+    java.nio.file.Files.writeString(dir.resolve("member.crt"), "not read here");
     Map<String, String> bad = Map.of(
         "kamacache.lease.ttl-seconds=1\n", ClusterConfig.LEASE_TTL,
         "kamacache.ring.virtual-nodes=lots\n", ClusterConfig.VIRTUAL_NODES,
@@ -61,7 +64,9 @@ class ClusterConfigTest {
         "kamacache.tls.client-auth=true\n", ClusterConfig.TLS_CLIENT_AUTH,
         "kamacache.etcd.user=me\n", ClusterConfig.ETCD_USER,
         "kamacache.bind.port=70000\n", ClusterConfig.BIND_PORT,
-        "kamacache.tls.client-auth=maybe\n", ClusterConfig.TLS_CLIENT_AUTH);
+        "kamacache.tls.client-auth=maybe\n", ClusterConfig.TLS_CLIENT_AUTH,
+        "kamacache.etcd.tls.trust=" + dir.resolve("ca.crt") + "\n", ClusterConfig.ETCD_TLS_TRUST,
+        "kamacache.etcd.tls.cert=" + dir.resolve("member.crt") + "\n", ClusterConfig.ETCD_TLS_CERT);
     for (Map.Entry<String, String> entry : bad.entrySet()) {
       URI uri = file(base + entry.getKey());
       assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(uri, null, Map.of(), new Properties())))

@@ -27,6 +27,8 @@ public final class EtcdProcess implements AutoCloseable {
   private final int clientPort;
   private final int peerPort;
   private Process process;
+  /** {cert, key, CA} when etcd serves clients over TLS and asks for their certificates. */
+  private Path[] tls;
 
   private EtcdProcess(String binary, Path dataDir, int clientPort, int peerPort) {
     this.binary = binary;
@@ -38,6 +40,18 @@ public final class EtcdProcess implements AutoCloseable {
   public static EtcdProcess start() {
     try {
       EtcdProcess etcd = new EtcdProcess(binary(), Files.createTempDirectory("kamacache-etcd"), freePort(), freePort());
+      etcd.startProcess();
+      return etcd;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An etcd that serves clients only over TLS and refuses clients without a certificate the CA signed. */
+  public static EtcdProcess startTls(Path cert, Path key, Path ca) {
+    try {
+      EtcdProcess etcd = new EtcdProcess(binary(), Files.createTempDirectory("kamacache-etcd"), freePort(), freePort());
+      etcd.tls = new Path[] {cert, key, ca};
       etcd.startProcess();
       return etcd;
     } catch (IOException e) {
@@ -67,19 +81,24 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + clientPort;
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
   }
 
   public synchronized void startProcess() throws IOException {
-    String client = "http://127.0.0.1:" + clientPort;
+    String client = endpoint();
     String peer = "http://127.0.0.1:" + peerPort;
-    process = new ProcessBuilder(List.of(binary,
+    List<String> command = new java.util.ArrayList<>(List.of(binary,
         "--name", "n1",
         "--data-dir", dataDir.resolve("data").toString(),
         "--logger=zap", "--log-outputs=stderr",
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "n1=" + peer, "--initial-cluster-state", "new"))
+        "--initial-cluster", "n1=" + peer, "--initial-cluster-state", "new"));
+    if (tls != null) {
+      command.addAll(List.of("--cert-file", tls[0].toString(), "--key-file", tls[1].toString(),
+          "--trusted-ca-file", tls[2].toString(), "--client-cert-auth"));
+    }
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
         .start();
@@ -87,6 +106,10 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   private void awaitHealthy() throws IOException {
+    if (tls != null) {
+      awaitListening();
+      return;
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health")).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -113,6 +136,28 @@ public final class EtcdProcess implements AutoCloseable {
       }
     }
     throw new IllegalStateException("etcd did not become healthy in 30 s; see " + dataDir.resolve("etcd.log"));
+  }
+
+  /** For a TLS etcd, whose health endpoint wants a client certificate: waits until it accepts connections. */
+  private void awaitListening() throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("etcd exited with " + process.exitValue() + "; see " + dataDir.resolve("etcd.log"));
+      }
+      try (java.net.Socket socket = new java.net.Socket(InetAddress.getByName("127.0.0.1"), clientPort)) {
+        return;
+      } catch (IOException e) {
+        // not listening yet
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("etcd did not listen in 30 s; see " + dataDir.resolve("etcd.log"));
   }
 
   /** Stops etcd, keeping its data, as an outage would. */
