@@ -98,10 +98,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     byte[] keyBytes = keyBytes(key);
     for (int attempt = 0; ; attempt++) {
       HashRing ring = node.ring();
-      HashRing.Member owner = ring.owner(keyBytes);
-      if (owner == null) {
-        throw new CacheException("cache '" + cache + "': the cluster has no members to own keys");
-      }
+      HashRing.Member owner = ownerOf(ring, keyBytes);
       try {
         if (node.ownsKeys() && owner.id().equals(node.memberId())) {
           node.rebalancer().prepare(shared(), key, keyBytes);
@@ -143,6 +140,14 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     } finally {
       keys.forEach(near::invalidate);
     }
+  }
+
+  private HashRing.Member ownerOf(HashRing ring, byte[] keyBytes) {
+    HashRing.Member owner = ring.owner(keyBytes);
+    if (owner == null) {
+      throw new CacheException("cache '" + cache + "': the cluster has no members to own keys");
+    }
+    return owner;
   }
 
   private void retryAfterNotOwner(int attempt) {
@@ -210,10 +215,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
       HashRing ring = node.ring();
       Map<HashRing.Member, List<T>> byOwner = new LinkedHashMap<>();
       for (T key : pending) {
-        HashRing.Member owner = ring.owner(keyBytes(key));
-        if (owner == null) {
-          throw new CacheException("cache '" + cache + "': the cluster has no members to own keys");
-        }
+        HashRing.Member owner = ownerOf(ring, keyBytes(key));
         byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
       }
       List<T> refused = new ArrayList<>();
@@ -297,10 +299,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     ByteString encoded = ByteString.copyFrom(keyBytes);
     for (int attempt = 0; ; attempt++) {
       HashRing ring = node.ring();
-      HashRing.Member owner = ring.owner(keyBytes);
-      if (owner == null) {
-        throw new CacheException("cache '" + cache + "': the cluster has no members to own keys");
-      }
+      HashRing.Member owner = ownerOf(ring, keyBytes);
       try {
         if (isLocal(owner)) {
           node.rebalancer().prepare(shared(), key, keyBytes);
