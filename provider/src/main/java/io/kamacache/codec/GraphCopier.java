@@ -64,11 +64,6 @@ final class GraphCopier {
     return new Walk().copy(root);
   }
 
-  /** Whether {@code type} is copied here rather than by serialization, ignoring what it refers to. */
-  static boolean handles(Class<?> type) {
-    return PLANS.get(type).kind != Kind.UNSUPPORTED;
-  }
-
   private enum Kind { SHARE, PRIMITIVE_ARRAY, OBJECT_ARRAY, FIELDS, ARRAY_LIST, LINKED_LIST, ARRAY_DEQUE,
     HASH_MAP, HASH_SET, TREE_MAP, TREE_SET, DATE, NOT_SERIALIZABLE, UNSUPPORTED }
 

@@ -1,8 +1,15 @@
 package io.kamacache.group;
 
 import io.kamacache.store.Expiry;
+import io.kamacache.store.Lru2Store;
+import java.util.Set;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
+import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.expiry.TouchedExpiryPolicy;
 
 /**
  * Turns an {@link ExpiryPolicy}'s durations into absolute expiry times with the spec's rules:
@@ -11,22 +18,41 @@ import javax.cache.expiry.ExpiryPolicy;
  */
 final class ExpiryRules {
 
+  /** JSR-107's own policies only compute durations; anyone else's may do anything, even block. */
+  private static final Set<Class<?>> BUILT_IN = Set.of(EternalExpiryPolicy.class, CreatedExpiryPolicy.class,
+      AccessedExpiryPolicy.class, ModifiedExpiryPolicy.class, TouchedExpiryPolicy.class);
+  /** The built-in policies whose getExpiryForAccess is always null. */
+  private static final Set<Class<?>> NEVER_ON_ACCESS = Set.of(EternalExpiryPolicy.class, CreatedExpiryPolicy.class,
+      ModifiedExpiryPolicy.class);
+
   private final ExpiryPolicy policy;
+  private final boolean builtIn;
+  private final Lru2Store.AccessRule<Object> accessRule;
 
   ExpiryRules(ExpiryPolicy policy) {
     this.policy = policy;
+    this.builtIn = BUILT_IN.contains(policy.getClass());
+    this.accessRule = NEVER_ON_ACCESS.contains(policy.getClass()) ? Lru2Store.AccessRule.unchanged()
+        : (value, current, now) -> onAccess(current, now);
   }
 
   ExpiryPolicy policy() {
     return policy;
   }
 
-  /** JSR-107's own policies only compute durations; anyone else's may do anything. */
-  static boolean isBuiltIn(ExpiryPolicy policy) {
-    Class<?> type = policy.getClass();
-    return type == javax.cache.expiry.EternalExpiryPolicy.class || type == javax.cache.expiry.CreatedExpiryPolicy.class
-        || type == javax.cache.expiry.AccessedExpiryPolicy.class || type == javax.cache.expiry.ModifiedExpiryPolicy.class
-        || type == javax.cache.expiry.TouchedExpiryPolicy.class;
+  /** Whether the policy is one of JSR-107's own, which never block. */
+  boolean isBuiltIn() {
+    return builtIn;
+  }
+
+  /**
+   * The store's rule for reads. JSR-107's eternal, created and modified policies never change an
+   * expiry time on access, which nobody can observe, so for them the policy is not asked and a
+   * read of an entry that never expires skips the clock. Any other policy is asked on every
+   * access, as the spec says.
+   */
+  Lru2Store.AccessRule<Object> accessRule() {
+    return accessRule;
   }
 
   /** The expiry time of a new entry; at or before {@code now} means it must not be stored. */
@@ -38,22 +64,6 @@ final class ExpiryRules {
       duration = Duration.ETERNAL;
     }
     return duration == null ? Expiry.NEVER : toTime(duration, now);
-  }
-
-  /**
-   * The store's rule for reads. JSR-107's eternal, created and modified policies never change an
-   * expiry time on access, which nobody can observe, so for them the policy is not asked and a
-   * read of an entry that never expires skips the clock. Any other policy is asked on every
-   * access, as the spec says.
-   */
-  io.kamacache.store.Lru2Store.AccessRule<Object> accessRule() {
-    Class<?> type = policy.getClass();
-    boolean never = type == javax.cache.expiry.EternalExpiryPolicy.class
-        || type == javax.cache.expiry.CreatedExpiryPolicy.class || type == javax.cache.expiry.ModifiedExpiryPolicy.class;
-    if (never) {
-      return io.kamacache.store.Lru2Store.AccessRule.unchanged();
-    }
-    return (value, current, now) -> onAccess(current, now);
   }
 
   long onAccess(long current, long now) {

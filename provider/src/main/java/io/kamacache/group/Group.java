@@ -85,7 +85,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
    * computes without blocking. Such a read can be answered on a transport thread.
    */
   public boolean readsWithoutBlocking() {
-    return !integration.readsThrough() && events.isEmpty() && ExpiryRules.isBuiltIn(expiry.policy());
+    return !integration.readsThrough() && events.isEmpty() && expiry.isBuiltIn();
   }
 
   public CacheStatistics statistics() {

@@ -1,5 +1,9 @@
 package io.kamacache.jcache;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import io.kamacache.codec.ByValueCopier;
 import io.kamacache.codec.Copier;
 import io.kamacache.codec.JavaSerializationCodec;
@@ -44,8 +48,8 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   private final KamaConfiguration<K, V> configuration;
   /** How long close waits for loadAll calls still running. */
   private static final long LOAD_WAIT_SECONDS = 30;
-  private final java.util.Set<java.util.concurrent.CompletableFuture<Void>> loading =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<Void>> loading =
+      ConcurrentHashMap.newKeySet();
   private final Group<K, V> group;
   private final CacheOperations<K, V> operations;
   private final TtlWalker walker;
@@ -150,7 +154,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   @Override public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
     requireOpen();
     checkKeys(keys);
-    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
     loading.add(done);
     manager.provider().executor().execute(() -> {
       Exception failure = null;
@@ -179,13 +183,13 @@ public final class KamaCache<K, V> implements Cache<K, V> {
    * would call a closed loader, or one on an owner that has already let it go.
    */
   private void awaitLoads() {
-    java.util.concurrent.CompletableFuture<?>[] pending = loading.toArray(new java.util.concurrent.CompletableFuture<?>[0]);
+    CompletableFuture<?>[] pending = loading.toArray(new CompletableFuture<?>[0]);
     if (pending.length == 0) {
       return;
     }
     try {
-      java.util.concurrent.CompletableFuture.allOf(pending).get(LOAD_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      CompletableFuture.allOf(pending).get(LOAD_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
       System.getLogger(KamaCache.class.getName()).log(System.Logger.Level.WARNING,
           "cache ''{0}'' closed with loadAll calls still running", name);
     } catch (InterruptedException e) {

@@ -51,6 +51,18 @@ public abstract class Topology implements AutoCloseable {
 
   abstract void put(Integer key, String value);
 
+  /** Puts every key and keeps, as the keys to measure, those another member owns. */
+  void fill(Cache<Integer, String> cache, java.util.function.IntPredicate ownedElsewhere) {
+    List<Integer> remote = new ArrayList<>();
+    for (int key = 0; key < KEYS; key++) {
+      cache.put(key, VALUE);
+      if (ownedElsewhere.test(key)) {
+        remote.add(key);
+      }
+    }
+    remoteKeys = remote.toArray(new Integer[0]);
+  }
+
   static Topology start(String system) throws Exception {
     switch (system) {
       case KAMACACHE:
@@ -133,14 +145,8 @@ public abstract class Topology implements AutoCloseable {
       } while (ring.members().size() < 4);
       cache = manager.createCache("remote", new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class));
       WireCodec codec = new WireCodec(List.of());
-      List<Integer> remote = new ArrayList<>();
-      for (int key = 0; key < KEYS; key++) {
-        cache.put(key, VALUE);
-        if (!ring.owner(codec.encode(key)).id().equals("bench")) {
-          remote.add(key);
-        }
-      }
-      remoteKeys = remote.toArray(new Integer[0]);
+      HashRing settled = ring;
+      fill(cache, key -> !settled.owner(codec.encode(key)).id().equals("bench"));
     }
 
     private Path settings(String cluster, String id) throws IOException {
@@ -201,14 +207,7 @@ public abstract class Topology implements AutoCloseable {
       manager = Caching.getCachingProvider(HazelcastServerCachingProvider.class.getName())
           .getCacheManager(null, null, com.hazelcast.cache.HazelcastCachingProvider.propertiesByInstanceItself(instance));
       cache = manager.createCache("remote", new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class));
-      List<Integer> remote = new ArrayList<>();
-      for (int key = 0; key < KEYS; key++) {
-        cache.put(key, VALUE);
-        if (!instance.getPartitionService().getPartition(key).getOwner().localMember()) {
-          remote.add(key);
-        }
-      }
-      remoteKeys = remote.toArray(new Integer[0]);
+      fill(cache, key -> !instance.getPartitionService().getPartition(key).getOwner().localMember());
     }
 
     @Override String get(Integer key) {
