@@ -291,7 +291,9 @@ public final class ClusterNode implements AutoCloseable {
 
   Group<Object, Object> group(String name) {
     Group<Object, Object> group = host.group(name);
-    if (group == null) {
+    // Before open() the manager is still being built and cannot create caches yet; the first
+    // read of the definitions, in open(), creates them all.
+    if (group == null && open) {
       // The definition may have been written after our watch last spoke: read it once more.
       try {
         definitions.reread(config.timeout.toMillis());
@@ -357,6 +359,7 @@ public final class ClusterNode implements AutoCloseable {
       try {
         host.defined(entry.getKey(), entry.getValue());
       } catch (RuntimeException e) {
+        known.remove(entry.getKey()); // so that the next read tries again
         LOG.log(System.Logger.Level.WARNING, "cannot create cache ''" + entry.getKey() + "'' defined in the cluster", e);
       }
     }
