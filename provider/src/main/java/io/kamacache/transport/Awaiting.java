@@ -6,7 +6,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Waits for a unary call's answer as a blocking stub would, but spins for a short while before
@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * with three member JVMs on 2 cores).
  *
  * <p>Spinning takes a CPU that transport threads, here and in other processes, may need. So a
- * caller spins only for a kind of call whose recent answers came within the spin, and only a few
+ * caller spins only for a kind of call most of whose recent answers came within the spin (a
+ * share, not an average time, so that a few slow outliers do not stop it), and only a few
  * callers spin at once: a quarter of the processors, at least one. Under load answers slow down
  * past the spin and nobody spins; a put whose owner waits for its backup never spins either,
  * though the owner's wait for the backup does.
@@ -25,10 +26,15 @@ public final class Awaiting {
 
   private static final int MAX_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
   private static final AtomicInteger SPINNERS = new AtomicInteger();
+  /** Full marks for {@link #withinSpin}: every recent answer came within the spin. */
+  private static final int ALL = 1 << 10;
 
   private final long spinNanos;
-  /** Per kind of call, a moving average of how long its answers took, in nanoseconds. */
-  private final AtomicLongArray typical;
+  /**
+   * Per kind of call, a moving share (out of {@link #ALL}) of recent answers that came within the
+   * spin; it starts full, so the first calls spin.
+   */
+  private final AtomicIntegerArray withinSpin;
 
   /**
    * @param spin how long a caller may spin before it parks; zero never spins
@@ -39,19 +45,22 @@ public final class Awaiting {
       throw new IllegalArgumentException("spin must not be negative, was " + spin);
     }
     this.spinNanos = unit.toNanos(spin);
-    this.typical = new AtomicLongArray(kinds);
+    this.withinSpin = new AtomicIntegerArray(kinds);
+    for (int kind = 0; kind < kinds; kind++) {
+      withinSpin.set(kind, ALL);
+    }
   }
 
   /** The call's answer; its failure as the {@link StatusRuntimeException} a blocking stub throws. */
   public <T> T await(ListenableFuture<T> future, int kind) {
     long start = System.nanoTime();
     try {
-      return awaitAnswer(future, typical.get(kind) < spinNanos);
+      return awaitAnswer(future, withinSpin.get(kind) >= ALL / 2);
     } finally {
-      long took = System.nanoTime() - start;
-      long average = typical.get(kind);
-      // Racy on purpose: a lost update only delays the average by one sample.
-      typical.lazySet(kind, average + (took - average) / 8);
+      int sample = System.nanoTime() - start < spinNanos ? ALL : 0;
+      int share = withinSpin.get(kind);
+      // Racy on purpose: a lost update only delays the share by one sample.
+      withinSpin.lazySet(kind, share + ((sample - share) >> 4));
     }
   }
 
