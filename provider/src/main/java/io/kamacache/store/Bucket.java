@@ -29,15 +29,14 @@ final class Bucket<K, V> {
   /** Ghosts remembered per entry: a key evicted twice a bucket ago can still come back to level 2. */
   static final int GHOST_FACTOR = 2;
   /**
-   * The climber's positions: 0 to {@link #ADMIT_STEPS} is how many of every {@code ADMIT_STEPS}
-   * re-entries the gate refuses are let in anyway; past that, level 2 shrinks by
-   * {@link #SHRINK} of the bucket per step, for workloads where recency is all that matters.
+   * The {@link Climber}'s positions: 0 to {@link #ADMIT_STEPS} is how many of every
+   * {@code ADMIT_STEPS} re-entries the gate refuses are let in anyway; past that, level 2 shrinks
+   * by {@link #SHRINK} of the bucket per step, down to a fifth of it, for workloads where recency
+   * is nearly all that matters (orm-busy at 763 entries does best there).
    */
   static final int ADMIT_STEPS = 8;
-  static final int SHRINK_STEPS = 6;
+  static final int SHRINK_STEPS = 12;
   static final double SHRINK = 0.05;
-  /** Accesses per climber sample, per entry of the bucket, as in Caffeine's climber. */
-  static final int SAMPLE_FACTOR = 10;
   /**
    * How many marked nodes one demotion may send round again before it takes the least recent
    * regardless: readers may mark nodes while it runs, and it must end.
@@ -58,17 +57,22 @@ final class Bucket<K, V> {
   private GhostKeys ghosts;
   /** Made with the ghosts: how often keys were used lately, including keys no longer held. */
   private FrequencySketch sketch;
+  /** Shared by the store's buckets; this bucket runs where it says, see {@link #climb}. */
+  private final Climber climber;
+  /** This bucket's index in the store, which tells the climber which half it is in. */
+  private final int index;
   /**
-   * The climber's position, see {@link #ADMIT_STEPS}. It starts with the gate shut, since a loop
+   * Where this bucket runs, see {@link #ADMIT_STEPS}. It starts with the gate shut, since a loop
    * is over in a few samples and only a shut gate keeps any of it.
    */
-  private int climbPosition;
-  private int climbDirection = 1;
+  private double climbPosition;
+  /** The climber's sample that {@link #climbPosition} is for; -1 before the first. */
+  private int climbSample = -1;
   /** Spreads the let-in re-entries evenly rather than in runs. */
-  private int admitCredit;
+  private double admitCredit;
+  /** Accesses counted for the climber and not yet reported to it. */
   private int sampleHits;
   private int sampleMisses;
-  private double previousHitRate = -1;
   private final RemovalListener<K, V> listener;
   private int level1Size;
   private int level2Size;
@@ -97,9 +101,12 @@ final class Bucket<K, V> {
     }
   }
 
-  Bucket(int capacity, Population population, RemovalListener<K, V> listener) {
+  Bucket(int capacity, Population population, Climber climber, int index,
+      RemovalListener<K, V> listener) {
     this.capacity = capacity;
     this.population = population;
+    this.climber = climber;
+    this.index = index;
     this.level2Max = (int) (capacity * LEVEL2_SHARE);
     this.listener = listener;
   }
@@ -184,27 +191,26 @@ final class Bucket<K, V> {
   }
 
   /**
-   * Caffeine's hill climber, per bucket so that it needs no shared state: it keeps moving while
-   * each sample's hit rate is at least the last one's, and turns back when it falls. Runs once per
-   * {@code SAMPLE_FACTOR × capacity} accesses; its demotions are O(capacity) at most, so O(1)
-   * amortized.
+   * Reports this bucket's accesses to the store's climber in batches, and follows the climber to
+   * a new sample's position at the first insert after it starts. Counts that straddle the change
+   * are dropped: they were made at the old position. Shrinking level 2 demotes at most the
+   * bucket once per sample, O(1) amortized over the sample's accesses.
    */
   private void climb() {
-    long samples = (long) sampleHits + sampleMisses;
-    if (samples < (long) SAMPLE_FACTOR * capacity) {
-      return;
-    }
-    double hitRate = (double) sampleHits / samples;
-    sampleHits = 0;
-    sampleMisses = 0;
-    if (previousHitRate >= 0 && hitRate < previousHitRate) {
-      climbDirection = -climbDirection;
-    }
-    previousHitRate = hitRate;
-    climbPosition = Math.max(0, Math.min(ADMIT_STEPS + SHRINK_STEPS, climbPosition + climbDirection));
-    level2Max = (int) (capacity * (LEVEL2_SHARE - SHRINK * Math.max(0, climbPosition - ADMIT_STEPS)));
-    while (level2Size > level2Max) {
-      demoteOne();
+    int sample = climber.sample();
+    if (sample != climbSample) {
+      climbSample = sample;
+      sampleHits = 0;
+      sampleMisses = 0;
+      climbPosition = climber.positionFor(index, sample);
+      level2Max = (int) (capacity * (LEVEL2_SHARE - SHRINK * Math.max(0, climbPosition - ADMIT_STEPS)));
+      while (level2Size > level2Max) {
+        demoteOne();
+      }
+    } else if (sampleHits + sampleMisses >= Climber.REPORT) {
+      climber.report(index, sample, sampleHits, sampleMisses);
+      sampleHits = 0;
+      sampleMisses = 0;
     }
   }
 

@@ -49,11 +49,12 @@ public final class Lru2Store<K, V> {
     this.mask = bucketCount - 1;
     this.buckets = new Bucket[bucketCount];
     this.population = capacity == UNBOUNDED ? null : new Bucket.Population(capacity, this::evictElsewhere);
+    Climber climber = new Climber(capacity, Bucket.ADMIT_STEPS + Bucket.SHRINK_STEPS);
     for (int i = 0; i < bucketCount; i++) {
       // A share beyond what an int counts is as good as unbounded for one bucket.
       int share = (int) Math.min(Integer.MAX_VALUE,
           capacity == UNBOUNDED ? Integer.MAX_VALUE : capacity / bucketCount + (i < capacity % bucketCount ? 1 : 0));
-      buckets[i] = new Bucket<>(share, population, listener);
+      buckets[i] = new Bucket<>(share, population, climber, i, listener);
     }
   }
 

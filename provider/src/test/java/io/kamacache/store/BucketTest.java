@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class BucketTest {
 
   private final List<String> evicted = new ArrayList<>();
-  private final Bucket<String, String> bucket = new Bucket<>(100, null, (key, value, cause) -> evicted.add(key));
+  private final Bucket<String, String> bucket = new Bucket<>(100, null, new Climber(100, Bucket.ADMIT_STEPS + Bucket.SHRINK_STEPS), 0, (key, value, cause) -> evicted.add(key));
 
   /** Evicting everything gives the bucket's order from least to most valuable. */
   private List<String> order() {
