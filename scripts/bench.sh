@@ -20,7 +20,7 @@ mvn -B -ntp -q -DskipTests -pl benchmarks -am package
 jar=benchmarks/target/benchmarks.jar
 
 rm -f "$results/bounds.csv"
-java -jar "$jar" 'EmbeddedBenchmark' -f "$forks" -wi 2 -w 1 -i 3 -r 1 -prof gc \
+java -jar "$jar" 'EmbeddedBenchmark' -f "$forks" -wi 2 -w 1 -i 5 -r 1 -prof gc \
   -jvmArgsAppend "-Dkamacache.bench.bounds=$PWD/$results/bounds.csv" \
   -rf json -rff "$results/embedded.json" | tee "$results/embedded.txt"
 

@@ -49,6 +49,7 @@ public final class ClusterConfig {
   public static final String VIRTUAL_NODES = "kamacache.ring.virtual-nodes";
   public static final String TIMEOUT = "kamacache.request.timeout-ms";
   public static final String MAX_MESSAGE = "kamacache.request.max-message-bytes";
+  public static final String SPIN = "kamacache.request.spin-us";
   public static final String RETRIES = "kamacache.routing.retries";
   public static final String TLS_CERT = "kamacache.tls.cert";
   public static final String TLS_KEY = "kamacache.tls.key";
@@ -59,7 +60,7 @@ public final class ClusterConfig {
   private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, ETCD_TLS_TRUST,
       ETCD_TLS_CERT, ETCD_TLS_KEY, CLUSTER, PREFIX,
       MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
-      TIMEOUT, MAX_MESSAGE, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW);
+      TIMEOUT, MAX_MESSAGE, SPIN, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW);
 
   /**
    * The second part of every known name ({@code etcd}, {@code tls}, ...). A system property or
@@ -93,6 +94,7 @@ public final class ClusterConfig {
   final int virtualNodes;
   final Duration timeout;
   final int maxMessageBytes;
+  final int spinMicros;
   final int retries;
   final Path etcdTlsTrust;
   final Path etcdTlsCert;
@@ -134,6 +136,8 @@ public final class ClusterConfig {
     virtualNodes = s.integer(VIRTUAL_NODES, 128, 128, 4096);
     timeout = Duration.ofMillis(s.integer(TIMEOUT, 5000, 1, 600_000));
     maxMessageBytes = s.integer(MAX_MESSAGE, 16 * 1024 * 1024, 1024, Integer.MAX_VALUE);
+    // A loopback round trip between member JVMs takes about 80 µs; see transport.Awaiting.
+    spinMicros = s.integer(SPIN, 200, 0, 10_000);
     retries = s.integer(RETRIES, 20, 0, 1000);
     tlsCert = s.path(TLS_CERT);
     tlsKey = s.path(TLS_KEY);

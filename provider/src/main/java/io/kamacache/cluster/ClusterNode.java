@@ -15,6 +15,8 @@ import io.kamacache.group.CacheOperations;
 import io.kamacache.group.Group;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.proto.v1.PeerGrpc;
+import io.kamacache.transport.Awaiting;
+import io.kamacache.transport.PeerCalls;
 import io.kamacache.transport.PeerChannels;
 import io.kamacache.transport.PeerServer;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService handlers;
   private final PeerChannels channels;
+  private final Awaiting awaiting;
   private final PeerServer server;
   private final Membership membership;
   private final Rebalancer rebalancer = new Rebalancer(this);
@@ -71,6 +74,7 @@ public final class ClusterNode implements AutoCloseable {
     this.handlers = Executors.newCachedThreadPool(daemon("kamacache-peer"));
     PeerServer.Tls tls = new PeerServer.Tls(config.tlsCert, config.tlsKey, config.tlsTrust, config.tlsClientAuth);
     this.channels = new PeerChannels(tls, config.maxMessageBytes);
+    this.awaiting = new Awaiting(config.spinMicros, TimeUnit.MICROSECONDS, PeerCalls.KINDS);
     String advertised = null;
     if (config.role == ClusterConfig.Role.MEMBER) {
       server = new PeerServer(config.bindHost, config.bindPort, tls, config.maxMessageBytes,
@@ -269,19 +273,27 @@ public final class ClusterNode implements AutoCloseable {
     return host.classLoader();
   }
 
-  PeerGrpc.PeerBlockingStub stub(HashRing.Member member) {
-    return PeerGrpc.newBlockingStub(channels.channel(member.address()))
-        .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+  /** Calls to {@code member}, each under the request deadline, waited for as {@link PeerCalls} says. */
+  PeerCalls stub(HashRing.Member member) {
+    return new PeerCalls(PeerGrpc.newFutureStub(channels.channel(member.address()))
+        .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS), awaiting);
   }
 
+  /**
+   * For calls nobody waits for. Their observers run on the transport thread that read the answer,
+   * so they must not block: they complete futures and send the next batch.
+   */
   PeerGrpc.PeerStub asyncStub(HashRing.Member member) {
     return PeerGrpc.newStub(channels.channel(member.address()))
+        .withExecutor(com.google.common.util.concurrent.MoreExecutors.directExecutor())
         .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   Group<Object, Object> group(String name) {
     Group<Object, Object> group = host.group(name);
-    if (group == null) {
+    // Before open() the manager is still being built and cannot create caches yet; the first
+    // read of the definitions, in open(), creates them all.
+    if (group == null && open) {
       // The definition may have been written after our watch last spoke: read it once more.
       try {
         definitions.reread(config.timeout.toMillis());
@@ -347,6 +359,7 @@ public final class ClusterNode implements AutoCloseable {
       try {
         host.defined(entry.getKey(), entry.getValue());
       } catch (RuntimeException e) {
+        known.remove(entry.getKey()); // so that the next read tries again
         LOG.log(System.Logger.Level.WARNING, "cannot create cache ''" + entry.getKey() + "'' defined in the cluster", e);
       }
     }

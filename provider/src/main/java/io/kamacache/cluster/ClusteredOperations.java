@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.kamacache.group.CacheOperations;
 import io.kamacache.group.Group;
 import io.kamacache.management.CacheStatistics;
+import io.kamacache.transport.PeerCalls;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.EntriesResponse;
@@ -76,7 +77,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
 
   /** A call to one remote owner. */
   private interface Remote<T> {
-    T call(PeerGrpc.PeerBlockingStub stub, Header header);
+    T call(PeerCalls stub, Header header);
   }
 
   // ---- routing
@@ -341,7 +342,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     });
   }
 
-  private ValueResponse put(PeerGrpc.PeerBlockingStub stub, Header header, PutRequest.Mode mode, K key, V value) {
+  private ValueResponse put(PeerCalls stub, Header header, PutRequest.Mode mode, K key, V value) {
     return stub.put(PutRequest.newBuilder().setHeader(header).setMode(mode).setKey(bytes(key)).setValue(bytes(value)).build());
   }
 
@@ -549,7 +550,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   }
 
   private void everyMember(Function<Group<K, V>, Void> onLocal,
-      java.util.function.BiFunction<PeerGrpc.PeerBlockingStub, CacheRequest, DoneResponse> onRemote) {
+      java.util.function.BiFunction<PeerCalls, CacheRequest, DoneResponse> onRemote) {
     if (near != null) {
       near.invalidateAll();
     }
@@ -574,14 +575,14 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     everyMember(group -> {
       group.removeAll();
       return null;
-    }, PeerGrpc.PeerBlockingStub::removeEverything);
+    }, PeerCalls::removeEverything);
   }
 
   @Override public void clear() {
     everyMember(group -> {
       group.clear();
       return null;
-    }, PeerGrpc.PeerBlockingStub::clear);
+    }, PeerCalls::clear);
   }
 
   @Override public Collection<K> keys() {

@@ -115,28 +115,35 @@ final class GetBatcher {
         + "a batch of " + batch.size() + " gets with a different number of results");
     try {
       node.asyncStub(owner).getMany(request.build(), new StreamObserver<>() {
+        private ValuesResponse answer;
+
         @Override public void onNext(ValuesResponse response) {
-          if (response.hasError()) {
-            ValuesResponse.Result failed = ValuesResponse.Result.newBuilder().setError(response.getError()).build();
-            batch.forEach(p -> p.result.complete(failed));
-          } else if (response.getResultsCount() != batch.size()) {
-            batch.forEach(p -> p.result.completeExceptionally(mismatch.get()));
-          } else {
-            for (int i = 0; i < batch.size(); i++) {
-              batch.get(i).result.complete(response.getResults(i));
-            }
-          }
+          answer = response;
         }
 
         @Override public void onError(Throwable t) {
+          sendQueued();
           CacheException failure = new CacheException("cache '" + cache + "': the call to member " + owner
               + " failed: " + io.grpc.Status.fromThrowable(t), t);
           batch.forEach(p -> p.result.completeExceptionally(failure));
-          sendQueued();
         }
 
+        /**
+         * Sends the next batch before waking this one's callers: each wake-up is a system call on
+         * this transport thread, and the next round trip need not wait for them.
+         */
         @Override public void onCompleted() {
           sendQueued();
+          if (answer.hasError()) {
+            ValuesResponse.Result failed = ValuesResponse.Result.newBuilder().setError(answer.getError()).build();
+            batch.forEach(p -> p.result.complete(failed));
+          } else if (answer.getResultsCount() != batch.size()) {
+            batch.forEach(p -> p.result.completeExceptionally(mismatch.get()));
+          } else {
+            for (int i = 0; i < batch.size(); i++) {
+              batch.get(i).result.complete(answer.getResults(i));
+            }
+          }
         }
       });
     } catch (RuntimeException e) {

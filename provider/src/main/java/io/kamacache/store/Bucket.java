@@ -37,6 +37,11 @@ final class Bucket<K, V> {
   static final int ADMIT_STEPS = 8;
   static final int SHRINK_STEPS = 12;
   static final double SHRINK = 0.05;
+  /**
+   * How many marked nodes one demotion may send round again before it takes the least recent
+   * regardless: readers may mark nodes while it runs, and it must end.
+   */
+  static final int MAX_SECOND_CHANCES = 64;
 
   final ReentrantLock lock = new ReentrantLock();
   /** Changed only under {@link #lock}; read without it on the lock-free hit path. */
@@ -210,12 +215,22 @@ final class Bucket<K, V> {
   }
 
   /**
-   * Records a lock-free hit if nobody holds the lock, and skips it otherwise. A node already the
-   * most recent of level 2 needs no move, and the lock is not even tried for it: that is where
-   * the hottest keys sit.
+   * Records a hit without the lock where it can. Level 2 is kept in CLOCK order rather than exact
+   * LRU order: a hit there only marks the node as referenced (a write only when the mark is not
+   * already set), and {@link #demoteOne} gives a marked node another round at the head. So a hit on
+   * a hot key takes no lock and writes nothing shared, and readers on two cores do not pass cache
+   * lines back and forth. A level-1 hit is a promotion, which needs the lock; it is recorded only
+   * if nobody holds the lock at that moment, so readers never queue behind each other.
    */
   void touchIfFree(Node<K, V> node) {
-    if (node.level == 2 && level2.next == node && sketch == null) {
+    if (node.level == 2) {
+      if (!node.referenced) {
+        node.referenced = true;
+      }
+      if (sketch != null) {
+        // For the climber only, and lossy under contention, which a sample's hit rate can bear.
+        sampleHits++;
+      }
       return;
     }
     if (lock.tryLock()) {
@@ -312,6 +327,14 @@ final class Bucket<K, V> {
 
   private void demoteOne() {
     Node<K, V> demoted = level2.prev;
+    for (int chances = 0; demoted.referenced && chances < MAX_SECOND_CHANCES; chances++) {
+      unlinkFromList(demoted);
+      linkFirst(level2, demoted, (byte) 2);
+      if (sketch != null) {
+        sketch.increment(demoted.key.hashCode());
+      }
+      demoted = level2.prev;
+    }
     unlinkFromList(demoted);
     level2Size--;
     linkFirst(level1, demoted, (byte) 1);
@@ -341,6 +364,7 @@ final class Bucket<K, V> {
   }
 
   private static <K, V> void linkFirst(Node<K, V> head, Node<K, V> node, byte level) {
+    node.referenced = false;
     node.level = level;
     node.prev = head;
     node.next = head.next;

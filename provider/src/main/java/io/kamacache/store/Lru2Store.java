@@ -150,8 +150,8 @@ public final class Lru2Store<K, V> {
   /**
    * The read path, kept free of allocation: returns the live value and records the access, or
    * null. {@code onAccess} may move the expiry time; it runs under the bucket's lock. A hit on an
-   * entry that never expires, with a rule that never moves expiry times, takes no lock to find its
-   * value: it records the access only if the bucket's lock is free at that moment, so readers of
+   * entry that never expires or is over {@link Ticker#RECENT_GUARD_NANOS} from expiring, with a rule
+   * that never moves expiry times, takes no lock to find its value and reads no exact clock: it records the access only if the bucket's lock is free at that moment, so readers of
    * one hot key never queue behind each other. Under contention some accesses go unrecorded,
    * which only makes the LRU order a little less exact.
    */
@@ -163,7 +163,9 @@ public final class Lru2Store<K, V> {
       if (node == null) {
         return null;
       }
-      if (node.expiresAt == Expiry.NEVER) {
+      long expiresAt = node.expiresAt;
+      // Only an entry near its expiry time needs the exact clock and the lock.
+      if (expiresAt == Expiry.NEVER || expiresAt - ticker.recentNanos() > Ticker.RECENT_GUARD_NANOS) {
         V value = node.value;
         bucket.touchIfFree(node);
         return value;

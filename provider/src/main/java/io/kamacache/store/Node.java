@@ -8,6 +8,11 @@ final class Node<K, V> {
   volatile long expiresAt;
   /** 1 or 2; 0 for a list's sentinel. */
   byte level;
+  /**
+   * Set by a lock-free hit in level 2, cleared when the node is linked anew; see
+   * {@link Bucket#touchIfFree}. Racy by design: a lost mark only costs the node its second chance.
+   */
+  boolean referenced;
   Node<K, V> prev;
   Node<K, V> next;
 

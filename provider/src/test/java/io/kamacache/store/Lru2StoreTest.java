@@ -209,6 +209,52 @@ class Lru2StoreTest {
     assertThat(removals).containsExactly("EXPIRED:k=v");
   }
 
+  /** A clock whose recent reading stays where it was made, however far the exact one moves. */
+  private static final class FrozenRecentTicker implements Ticker {
+    final ManualTicker exact = new ManualTicker();
+    final long recent = exact.nanos();
+    int exactReads;
+
+    @Override public long nanos() {
+      exactReads++;
+      return exact.nanos();
+    }
+
+    @Override public long recentNanos() {
+      return recent;
+    }
+  }
+
+  @Test
+  void aReadNearItsExpiryTimeUsesTheExactClockHoweverOldTheRecentReading() {
+    FrozenRecentTicker clock = new FrozenRecentTicker();
+    Lru2Store<String, String> store = new Lru2Store<>(10, 1, clock, recorder);
+    store.compute("k", (k, slot) -> {
+      slot.set("v", Expiry.after(slot.now(), 500, TimeUnit.MILLISECONDS));
+      return null;
+    });
+    clock.exact.advance(499, TimeUnit.MILLISECONDS);
+    assertThat(get(store, "k")).isEqualTo("v");
+    clock.exact.advance(1, TimeUnit.MILLISECONDS);
+    assertThat(get(store, "k")).isNull();
+    assertThat(removals).containsExactly("EXPIRED:k=v");
+  }
+
+  @Test
+  void aReadFarFromExpiryDoesNotReadTheExactClock() {
+    FrozenRecentTicker clock = new FrozenRecentTicker();
+    Lru2Store<String, String> store = new Lru2Store<>(10, 1, clock, recorder);
+    store.compute("k", (k, slot) -> {
+      slot.set("v", Expiry.after(slot.now(), 10, TimeUnit.MINUTES));
+      return null;
+    });
+    int before = clock.exactReads;
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(store, "k")).isEqualTo("v");
+    }
+    assertThat(clock.exactReads).isEqualTo(before);
+  }
+
   @Test
   void theWalkerRemovesExpiredEntriesWithoutAnyRead() {
     Lru2Store<String, String> store = new Lru2Store<>(1000, 4, ticker, recorder);

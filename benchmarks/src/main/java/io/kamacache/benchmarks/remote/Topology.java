@@ -85,7 +85,14 @@ public abstract class Topology implements AutoCloseable {
 
   static Process java(String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass));
+        "-Xmx512m"));
+    // The members run with the benchmark JVM's transport settings, so that one -D compares them.
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("io.netty.") || name.startsWith("io.grpc.")) {
+        command.add("-D" + name + "=" + System.getProperty(name));
+      }
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }

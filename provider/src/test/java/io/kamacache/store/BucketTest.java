@@ -1,0 +1,62 @@
+package io.kamacache.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BucketTest {
+
+  private final List<String> evicted = new ArrayList<>();
+  private final Bucket<String, String> bucket = new Bucket<>(100, null, new Climber(100, Bucket.ADMIT_STEPS + Bucket.SHRINK_STEPS), 0, (key, value, cause) -> evicted.add(key));
+
+  /** Evicting everything gives the bucket's order from least to most valuable. */
+  private List<String> order() {
+    while (bucket.evictOne()) {
+      // recorded by the listener
+    }
+    return evicted;
+  }
+
+  /** Inserts and promotes {@code count} keys: level 2 then runs p0 (least recent) to its last. */
+  private List<Node<String, String>> promoted(int count) {
+    List<Node<String, String>> nodes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Node<String, String> node = bucket.insert("p" + i, "v", Expiry.NEVER);
+      bucket.touch(node);
+      nodes.add(node);
+    }
+    return nodes;
+  }
+
+  @Test
+  void aLevelTwoHitGivesItsEntryASecondRoundBeforeDemotion() {
+    List<Node<String, String>> nodes = promoted(80); // level 2 is full at 80 of 100
+    bucket.touchIfFree(nodes.get(0)); // marked, not moved: no lock needed
+    Node<String, String> newcomer = bucket.insert("x", "v", Expiry.NEVER);
+    bucket.touch(newcomer); // level 2 overflows: p0 is least recent but marked, so p1 goes
+    bucket.checkInvariants();
+    assertThat(nodes.get(0).level).isEqualTo((byte) 2);
+    assertThat(nodes.get(1).level).isEqualTo((byte) 1);
+  }
+
+  @Test
+  void aDemotionEndsEvenWhenEveryEntryIsMarked() {
+    List<Node<String, String>> nodes = promoted(80);
+    nodes.forEach(bucket::touchIfFree);
+    Node<String, String> newcomer = bucket.insert("x", "v", Expiry.NEVER);
+    bucket.touch(newcomer);
+    bucket.checkInvariants();
+    assertThat(nodes.stream().filter(node -> node.level == 1)).hasSize(1);
+  }
+
+  @Test
+  void aHitInLevelOneIsAlwaysPromoted() {
+    Node<String, String> first = bucket.insert("a", "v", Expiry.NEVER);
+    bucket.insert("b", "v", Expiry.NEVER);
+    bucket.touchIfFree(first);
+    assertThat(first.level).isEqualTo((byte) 2);
+    assertThat(order()).containsExactly("b", "a");
+  }
+}
