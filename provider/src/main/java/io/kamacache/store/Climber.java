@@ -39,6 +39,7 @@ final class Climber {
   private volatile int sample;
   private double position;
   private double step = FIRST_STEP;
+  private double direction = 1;
   private final long[] hits = new long[2];
   private final long[] accesses = new long[2];
   /** Each half's hit rate in the last sample it ran in, or -1 before it ran. */
@@ -95,7 +96,13 @@ final class Climber {
       double gap = lastRate[1] - lastRate[0];
       // Every other sample, once both assignments of buckets to halves have run.
       if ((sample & 1) == 1) {
-        position = clamp(position + Math.copySign(step, gap + previousGap));
+        double sum = gap + previousGap;
+        // A tie keeps the direction, as Caffeine's climber does, so that a plateau where both
+        // halves hit nothing (a level 2 full of keys never used again) is crossed, not sat on.
+        if (sum != 0) {
+          direction = Math.signum(sum);
+        }
+        position = clamp(position + direction * step);
         step = Math.max(LAST_STEP, step * STEP_DECAY);
       }
       previousGap = gap;
