@@ -1,5 +1,6 @@
 package io.kamacache.cluster;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
@@ -285,7 +286,7 @@ public final class ClusterNode implements AutoCloseable {
    */
   PeerGrpc.PeerStub asyncStub(HashRing.Member member) {
     return PeerGrpc.newStub(channels.channel(member.address()))
-        .withExecutor(com.google.common.util.concurrent.MoreExecutors.directExecutor())
+        .withExecutor(MoreExecutors.directExecutor())
         .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

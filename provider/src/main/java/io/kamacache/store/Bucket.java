@@ -227,10 +227,7 @@ final class Bucket<K, V> {
       if (!node.referenced) {
         node.referenced = true;
       }
-      if (sketch != null) {
-        // For the climber only, and lossy under contention, which a sample's hit rate can bear.
-        sampleHits++;
-      }
+      recordHit(); // without the lock: lossy under contention, which a sample's hit rate can bear
       return;
     }
     if (lock.tryLock()) {
