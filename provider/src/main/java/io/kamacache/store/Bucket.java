@@ -1,6 +1,7 @@
 package io.kamacache.store;
 
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -45,7 +46,7 @@ final class Bucket<K, V> {
 
   final ReentrantLock lock = new ReentrantLock();
   /** Changed only under {@link #lock}; read without it on the lock-free hit path. */
-  final Map<K, Node<K, V>> map = new java.util.concurrent.ConcurrentHashMap<>();
+  final Index<K, V> byKey = new Index<>();
   private final Node<K, V> level1 = Node.sentinel();
   private final Node<K, V> level2 = Node.sentinel();
   /** This bucket's even share of the store's capacity: it sizes level 2 and the ghost list. */
@@ -117,7 +118,7 @@ final class Bucket<K, V> {
 
   /** The key's node if it is live; an expired node is removed and reported on the way. */
   Node<K, V> liveNode(Object key, long now) {
-    Node<K, V> node = map.get(key);
+    Node<K, V> node = byKey.get(key);
     if (node != null && Expiry.isExpired(node.expiresAt, now)) {
       expire(node);
       return null;
@@ -132,8 +133,11 @@ final class Bucket<K, V> {
   }
 
   Node<K, V> insert(K key, V value, long expiresAt) {
+    // A full store whose bucket has an entry to give up swaps that entry for the new one, and
+    // its count stays as it is: two atomic updates fewer on each put into a full cache.
+    boolean swap = population != null && size() > 0 && population.count.get() >= population.capacity;
     Node<K, V> node = new Node<>(key, value, expiresAt);
-    map.put(key, node);
+    byKey.add(node);
     if (expiresAt != Expiry.NEVER) {
       expiring++;
     }
@@ -150,10 +154,12 @@ final class Bucket<K, V> {
       linkFirst(level1, node, (byte) 1);
       level1Size++;
     }
-    if (population != null && population.count.incrementAndGet() > population.capacity) {
+    if (swap) {
+      evict(false);
+    } else if (population != null && population.count.incrementAndGet() > population.capacity) {
       // As before the bound was shared: a new entry alone in level 1 may be the one to go.
       if (size() > 1) {
-        evict();
+        evict(true);
       } else {
         population.evictElsewhere.accept(this);
       }
@@ -264,7 +270,15 @@ final class Bucket<K, V> {
 
   /** Removes the node from the index and its level. */
   void unlink(Node<K, V> node) {
-    map.remove(node.key);
+    detach(node);
+    if (population != null) {
+      population.count.decrementAndGet();
+    }
+  }
+
+  /** {@link #unlink} without counting the entry out of the store's population. */
+  private void detach(Node<K, V> node) {
+    byKey.remove(node);
     unlinkFromList(node);
     if (node.level == 1) {
       level1Size--;
@@ -275,9 +289,6 @@ final class Bucket<K, V> {
       expiring--;
     }
     node.level = 0;
-    if (population != null) {
-      population.count.decrementAndGet();
-    }
   }
 
   int removeExpired(long now) {
@@ -299,9 +310,9 @@ final class Bucket<K, V> {
 
   void clear() {
     if (population != null) {
-      population.count.addAndGet(-map.size());
+      population.count.addAndGet(-byKey.size());
     }
-    map.clear();
+    byKey.clear();
     level1.next = level1;
     level1.prev = level1;
     level2.next = level2;
@@ -343,11 +354,12 @@ final class Bucket<K, V> {
     if (size() == 0) {
       return false;
     }
-    evict();
+    evict(true);
     return true;
   }
 
-  private void evict() {
+  /** @param counted whether the victim leaves the store's count; not when it is swapped, see {@link #insert} */
+  private void evict(boolean counted) {
     Node<K, V> victim = level1Size > 0 ? level1.prev : level2.prev;
     if (victim.level == 1) {
       if (ghosts == null) {
@@ -356,7 +368,11 @@ final class Bucket<K, V> {
       }
       ghosts.add(victim.key.hashCode());
     }
-    unlink(victim);
+    if (counted) {
+      unlink(victim);
+    } else {
+      detach(victim);
+    }
     listener.onRemoval(victim.key, victim.value, RemovalCause.EVICTED);
   }
 
@@ -376,18 +392,29 @@ final class Bucket<K, V> {
     node.next = null;
   }
 
+  /** The keys held, for a snapshot; the caller holds the lock. */
+  void addKeysTo(List<K> keys) {
+    for (Node<K, V> head : List.of(level1, level2)) {
+      for (Node<K, V> node = head.next; node != head; node = node.next) {
+        keys.add(node.key);
+      }
+    }
+  }
+
   void checkInvariants() {
     int count1 = countLevel(level1, (byte) 1);
     int count2 = countLevel(level2, (byte) 2);
+    List<K> keys = new ArrayList<>();
+    addKeysTo(keys);
     int expiringCount = 0;
-    for (Node<K, V> node : map.values()) {
-      if (node.expiresAt != Expiry.NEVER) {
+    for (K key : keys) {
+      if (byKey.get(key).expiresAt != Expiry.NEVER) {
         expiringCount++;
       }
     }
     check(count1 == level1Size, "level 1 size");
     check(count2 == level2Size, "level 2 size");
-    check(count1 + count2 == map.size(), "one index entry per listed node");
+    check(count1 + count2 == byKey.size(), "one index entry per listed node");
     check(level2Size <= level2Max, "level 2 bound");
     check(expiringCount == expiring, "expiring count");
   }
@@ -396,7 +423,7 @@ final class Bucket<K, V> {
     int count = 0;
     for (Node<K, V> node = head.next; node != head; node = node.next) {
       check(node.level == level, "node level");
-      check(map.get(node.key) == node, "node indexed");
+      check(byKey.get(node.key) == node, "node indexed");
       check(node.next.prev == node, "links");
       count++;
     }

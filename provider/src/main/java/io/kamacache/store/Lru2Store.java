@@ -159,21 +159,26 @@ public final class Lru2Store<K, V> {
     Bucket<K, V> bucket = bucketOf(key);
     if (!onAccess.readsClock()) {
       // The index is read without the lock; only the LRU bookkeeping needs it.
-      Node<K, V> node = bucket.map.get(key);
+      int stamp = bucket.byKey.stamp();
+      Node<K, V> node = bucket.byKey.get(key);
       if (node == null) {
-        return null;
-      }
-      long expiresAt = node.expiresAt;
-      // Only an entry near its expiry time needs the exact clock and the lock.
-      if (expiresAt == Expiry.NEVER || expiresAt - ticker.recentNanos() > Ticker.RECENT_GUARD_NANOS) {
-        V value = node.value;
-        bucket.touchIfFree(node);
-        return value;
+        if (bucket.byKey.unchangedSince(stamp)) {
+          return null;
+        }
+        // A resize ran under the lookup, which may have missed a moved node: ask under the lock.
+      } else {
+        long expiresAt = node.expiresAt;
+        // Only an entry near its expiry time needs the exact clock and the lock.
+        if (expiresAt == Expiry.NEVER || expiresAt - ticker.recentNanos() > Ticker.RECENT_GUARD_NANOS) {
+          V value = node.value;
+          bucket.touchIfFree(node);
+          return value;
+        }
       }
     }
     bucket.lock.lock();
     try {
-      Node<K, V> node = bucket.map.get(key);
+      Node<K, V> node = bucket.byKey.get(key);
       if (node == null) {
         return null;
       }
@@ -223,7 +228,7 @@ public final class Lru2Store<K, V> {
     for (Bucket<K, V> bucket : buckets) {
       bucket.lock.lock();
       try {
-        keys.addAll(bucket.map.keySet());
+        bucket.addKeysTo(keys);
       } finally {
         bucket.lock.unlock();
       }
@@ -280,7 +285,7 @@ public final class Lru2Store<K, V> {
     withAllLocked(() -> {
       long counted = 0;
       for (Bucket<K, V> bucket : buckets) {
-        counted += bucket.map.size();
+        counted += bucket.size();
       }
       if (counted > capacity || (population != null && counted != population.count.get())) {
         throw new AssertionError("store holds " + counted + " entries, counts "

@@ -15,9 +15,14 @@ final class Node<K, V> {
   boolean referenced;
   Node<K, V> prev;
   Node<K, V> next;
+  /** {@link Index#hash} of the key. */
+  final int hash;
+  /** The next node in the same slot of the {@link Index}; read and written only through it. */
+  Node<K, V> hashNext;
 
   Node(K key, V value, long expiresAt) {
     this.key = key;
+    this.hash = key == null ? 0 : Index.hash(key);
     this.value = value;
     this.expiresAt = expiresAt;
   }
