@@ -24,18 +24,24 @@ final class GhostKeys {
     tableMask = tableSize - 1;
   }
 
-  /** Remembers the hash, forgetting the oldest one when full. */
+  /**
+   * Remembers the hash, forgetting the oldest one when full. It does not look for the hash first:
+   * a victim of level 1 was inserted since it was last remembered, which forgot it, so only two
+   * keys with one hash can be remembered twice, and that costs one slot, not a wrong answer.
+   */
   void add(int hash) {
     hash = nonZero(hash);
-    if (contains(hash)) {
-      return;
-    }
     if (size == fifo.length) {
-      delete(fifo[head]);
+      int oldest = find(fifo[head]);
+      if (oldest >= 0) { // not if it was removed when its key came back
+        deleteAt(oldest);
+      }
       size--;
     }
     fifo[head] = hash;
-    head = (head + 1) % fifo.length;
+    if (++head == fifo.length) {
+      head = 0;
+    }
     size++;
     int i = hash & tableMask;
     while (table[i] != EMPTY) {
@@ -46,12 +52,12 @@ final class GhostKeys {
 
   /** Whether the hash is remembered; forgets it if it was, as it is being acted on. */
   boolean remove(int hash) {
-    hash = nonZero(hash);
-    if (!contains(hash)) {
+    int i = find(nonZero(hash));
+    if (i < 0) {
       return false;
     }
     // Leave the slot in the FIFO; it is deleted from the table now and is skipped when it ages out.
-    delete(hash);
+    deleteAt(i);
     return true;
   }
 
@@ -61,28 +67,21 @@ final class GhostKeys {
     size = 0;
   }
 
-  private boolean contains(int hash) {
+  /** The hash's slot in the table, or -1. */
+  private int find(int hash) {
     int i = hash & tableMask;
     while (table[i] != EMPTY) {
       if (table[i] == hash) {
-        return true;
+        return i;
       }
       i = (i + 1) & tableMask;
     }
-    return false;
+    return -1;
   }
 
-  /** Deletes one occurrence with backward-shift deletion, keeping probe chains intact. */
-  private void delete(int hash) {
-    int i = hash & tableMask;
-    while (table[i] != hash) {
-      if (table[i] == EMPTY) {
-        return;
-      }
-      i = (i + 1) & tableMask;
-    }
-    int gap = i;
-    int j = i;
+  /** Empties slot {@code gap} with backward-shift deletion, keeping probe chains intact. */
+  private void deleteAt(int gap) {
+    int j = gap;
     while (true) {
       j = (j + 1) & tableMask;
       if (table[j] == EMPTY) {
