@@ -22,12 +22,20 @@ public final class MemberProcess implements AutoCloseable {
 
   public static MemberProcess start(URI settings) {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return start(List.of("-cp", classPath, MemberMain.class.getName(), settings.toString()));
+  }
+
+  /** A member run the way operators run one: {@code java -jar kamacache-member.jar settings}. */
+  public static MemberProcess startJar(Path jar, String settings) {
+    return start(List.of("-jar", jar.toString(), settings));
+  }
+
+  private static MemberProcess start(List<String> arguments) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m"));
+    command.addAll(arguments);
     try {
-      Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath,
-          MemberMain.class.getName(), settings.toString()))
-          .redirectErrorStream(true)
-          .start();
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       MemberProcess member = new MemberProcess(process);
       member.awaitServing();
       return member;
