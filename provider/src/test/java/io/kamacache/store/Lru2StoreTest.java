@@ -391,4 +391,31 @@ class Lru2StoreTest {
     assertThat(store.size()).isEqualTo(1024);
     store.checkInvariants();
   }
+
+  /** The bucket's index doubles many times under the readers; none of them may see a held key as absent. */
+  @Test
+  void aLockFreeReadNeverMissesAHeldKeyWhileItsBucketGrows() throws Exception {
+    Lru2Store<String, String> store = new Lru2Store<>(Lru2Store.UNBOUNDED, 1, ticker, recorder);
+    int resident = 32;
+    for (int i = 0; i < resident; i++) {
+      put(store, "resident" + i, "r" + i);
+    }
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger misses = new java.util.concurrent.atomic.AtomicInteger();
+    Thread reader = new Thread(() -> {
+      for (int i = 0; !done.get(); i++) {
+        if (get(store, "resident" + (i % resident)) == null) {
+          misses.incrementAndGet();
+        }
+      }
+    });
+    reader.start();
+    for (int i = 0; i < 200_000; i++) {
+      put(store, "grow" + i, "g");
+    }
+    done.set(true);
+    reader.join();
+    assertThat(misses.get()).isZero();
+    store.checkInvariants();
+  }
 }
