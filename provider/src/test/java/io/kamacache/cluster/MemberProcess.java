@@ -7,12 +7,17 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A member in its own JVM, started with {@link MemberMain} on the test class path. */
 public final class MemberProcess implements AutoCloseable {
+
+  private static final AtomicInteger STARTED = new AtomicInteger();
 
   private final Process process;
 
@@ -24,8 +29,17 @@ public final class MemberProcess implements AutoCloseable {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try {
-      Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath,
-          MemberMain.class.getName(), settings.toString()))
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+      // Lets a profiling run reach into the members, e.g. to start a flight recording in each.
+      // "{n}" numbers the members, so that each writes its own file; ";" separates options, as JMH
+      // splits its own -jvmArgsAppend at spaces.
+      String extra = System.getProperty("member.jvmArgs", "").trim()
+          .replace("{n}", String.valueOf(STARTED.incrementAndGet()));
+      if (!extra.isEmpty()) {
+        command.addAll(Arrays.asList(extra.split("[\\s;]+")));
+      }
+      command.addAll(List.of("-cp", classPath, MemberMain.class.getName(), settings.toString()));
+      Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .start();
       MemberProcess member = new MemberProcess(process);
