@@ -47,6 +47,11 @@ public final class ClusterNode implements AutoCloseable {
   private final WireCodec codec;
   private final Client client;
   private final ScheduledExecutorService scheduler;
+  /** Watches the deadlines of batches on get streams, which have no per-call deadline of their own. */
+  private final ScheduledExecutorService deadlines;
+  /** Batchers with a get stream open, closed with this node so that the channels can close. */
+  final Set<GetBatcher> streaming = ConcurrentHashMap.newKeySet();
+  private final PeerService peerService;
   private final ExecutorService handlers;
   private final PeerChannels channels;
   private final Awaiting awaiting;
@@ -73,16 +78,19 @@ public final class ClusterNode implements AutoCloseable {
     this.client = etcdClient(config);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-membership"));
     this.handlers = Executors.newCachedThreadPool(daemon("kamacache-peer"));
+    this.deadlines = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-deadlines"));
     PeerServer.Tls tls = new PeerServer.Tls(config.tlsCert, config.tlsKey, config.tlsTrust, config.tlsClientAuth);
     this.channels = new PeerChannels(tls, config.maxMessageBytes);
     this.awaiting = new Awaiting(config.spinMicros, TimeUnit.MICROSECONDS, PeerCalls.KINDS);
     String advertised = null;
     if (config.role == ClusterConfig.Role.MEMBER) {
+      peerService = new PeerService(this, handlers);
       server = new PeerServer(config.bindHost, config.bindPort, tls, config.maxMessageBytes,
-          new PeerService(this, handlers), handlers).start();
+          peerService, handlers).start();
       int port = config.advertisePort != 0 ? config.advertisePort : server.port();
       advertised = config.advertiseHost + ":" + port;
     } else {
+      peerService = null;
       server = null;
     }
     this.address = advertised;
@@ -290,6 +298,15 @@ public final class ClusterNode implements AutoCloseable {
         .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** For a get stream: no deadline, since the stream outlives its batches; see {@link GetBatcher}. */
+  PeerGrpc.PeerStub streamStub(HashRing.Member member) {
+    return PeerGrpc.newStub(channels.channel(member.address())).withExecutor(MoreExecutors.directExecutor());
+  }
+
+  ScheduledExecutorService deadlines() {
+    return deadlines;
+  }
+
   Group<Object, Object> group(String name) {
     Group<Object, Object> group = host.group(name);
     // Before open() the manager is still being built and cannot create caches yet; the first
@@ -442,9 +459,14 @@ public final class ClusterNode implements AutoCloseable {
     membership.close();
     definitions.close();
     if (server != null) {
+      peerService.endBatchStreams();
       server.close();
     }
+    for (GetBatcher batcher : streaming) {
+      batcher.close();
+    }
     channels.close();
+    deadlines.shutdownNow();
     scheduler.shutdownNow();
     handlers.shutdownNow();
     client.close();

@@ -297,7 +297,8 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
    */
   private V batchedGet(K key) {
     byte[] keyBytes = keyBytes(key);
-    ByteString encoded = ByteString.copyFrom(keyBytes);
+    // The codec's array is ours alone and never changes, so it needs no copy.
+    ByteString encoded = com.google.protobuf.UnsafeByteOperations.unsafeWrap(keyBytes);
     for (int attempt = 0; ; attempt++) {
       HashRing ring = node.ring();
       HashRing.Member owner = ownerOf(ring, keyBytes);
@@ -314,9 +315,10 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
           return value(alone[0]);
         }
         // A get that failed, or was refused with the rest of its batch, counts nothing here.
-        complete(batched.hasError() ? null
-            : Stats.newBuilder().setHits(batched.getHit() ? 1 : 0).setMisses(batched.getHit() ? 0 : 1).build(),
-            batched.getError(), batched.hasError());
+        if (batched.hasError()) {
+          complete(null, batched.getError(), true);
+        }
+        statistics.recordRemote(batched.getHit() ? 1 : 0, batched.getHit() ? 0 : 1, 0, 0);
         return batched.hasValue() ? decode(batched.getValue()) : null;
       } catch (NotOwner e) {
         retryAfterNotOwner(attempt);

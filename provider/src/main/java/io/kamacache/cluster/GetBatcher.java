@@ -1,7 +1,8 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.ValuesResponse;
@@ -9,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import javax.cache.CacheException;
 
 /**
@@ -46,6 +47,11 @@ final class GetBatcher {
   private final List<Pending> queue = new ArrayList<>();
   /** Calls to this owner in flight; gets beyond {@link #IN_FLIGHT} of them wait for a batch. */
   private int inFlight;
+  /** How long a get stream may go unused before it is closed. */
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** The open get stream, if any. */
+  private Stream stream;
+  private boolean closed;
 
   GetBatcher(ClusterNode node, HashRing.Member owner, String cache) {
     this.node = node;
@@ -111,44 +117,177 @@ final class GetBatcher {
     for (Pending pending : batch) {
       request.addKeys(pending.key);
     }
-    Supplier<RuntimeException> mismatch = () -> new CacheException("member " + owner + " answered "
-        + "a batch of " + batch.size() + " gets with a different number of results");
     try {
-      node.asyncStub(owner).getMany(request.build(), new StreamObserver<>() {
-        private ValuesResponse answer;
-
-        @Override public void onNext(ValuesResponse response) {
-          answer = response;
+      synchronized (this) {
+        if (closed) {
+          throw new CacheException("cache '" + cache + "': the cluster node is closed");
         }
-
-        @Override public void onError(Throwable t) {
-          sendQueued();
-          CacheException failure = new CacheException("cache '" + cache + "': the call to member " + owner
-              + " failed: " + io.grpc.Status.fromThrowable(t), t);
-          batch.forEach(p -> p.result.completeExceptionally(failure));
+        Stream opened = stream;
+        if (opened == null) {
+          opened = new Stream();
+          stream = opened;
+          opened.open();
         }
-
-        /**
-         * Sends the next batch before waking this one's callers: each wake-up is a system call on
-         * this transport thread, and the next round trip need not wait for them.
-         */
-        @Override public void onCompleted() {
-          sendQueued();
-          if (answer.hasError()) {
-            ValuesResponse.Result failed = ValuesResponse.Result.newBuilder().setError(answer.getError()).build();
-            batch.forEach(p -> p.result.complete(failed));
-          } else if (answer.getResultsCount() != batch.size()) {
-            batch.forEach(p -> p.result.completeExceptionally(mismatch.get()));
-          } else {
-            for (int i = 0; i < batch.size(); i++) {
-              batch.get(i).result.complete(answer.getResults(i));
-            }
-          }
+        if (stream != opened) {
+          // The channel refused the stream as it opened.
+          throw opened.failure;
         }
-      });
+        opened.send(batch, request.build());
+      }
     } catch (RuntimeException e) {
       batch.forEach(p -> p.result.completeExceptionally(e));
       sendQueued();
+    }
+  }
+
+  /** Ends the get stream, failing a batch in flight on it. */
+  void close() {
+    Stream ending;
+    synchronized (this) {
+      closed = true;
+      ending = stream;
+    }
+    CacheException closing = new CacheException("cache '" + cache + "': the cluster node is closed");
+    if (ending != null) {
+      ending.fail(closing, true);
+    }
+    List<Pending> waiting;
+    synchronized (this) {
+      waiting = new ArrayList<>(queue);
+      queue.clear();
+    }
+    waiting.forEach(p -> p.result.completeExceptionally(closing));
+  }
+
+  /**
+   * One long-lived GetBatches stream to the owner. The in-flight limit above keeps at most one
+   * batch on it at a time, so each answer belongs to the batch sent last. A stream that fails,
+   * ends, or leaves a batch unanswered past the timeout is dropped, and the next batch opens a new
+   * one. One idle for a while is closed, so that it holds no channel or server open.
+   */
+  private final class Stream implements ClientResponseObserver<KeysRequest, ValuesResponse> {
+    private ClientCallStreamObserver<KeysRequest> requests;
+    private ScheduledFuture<?> watch;
+    /** Why this stream was dropped. */
+    private CacheException failure;
+    /** The batch awaiting its answer; null when none is. Guarded by the batcher. */
+    private List<Pending> sent;
+    private long sentAt;
+    private long lastUsed = System.nanoTime();
+
+    /**
+     * Called with the batcher's lock held. A stream the channel refuses fails here, on this
+     * thread, before this returns.
+     */
+    void open() {
+      long period = Math.max(1, node.config().timeout.toMillis() / 8);
+      watch = node.deadlines().scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+      node.streaming.add(GetBatcher.this);
+      node.streamStub(owner).getBatches(this);
+    }
+
+    @Override public void beforeStart(ClientCallStreamObserver<KeysRequest> stream) {
+      requests = stream;
+    }
+
+    /** Called with the batcher's lock held, which also keeps sends apart from cancels. */
+    void send(List<Pending> batch, KeysRequest request) {
+      sent = batch;
+      sentAt = System.nanoTime();
+      lastUsed = sentAt;
+      requests.onNext(request);
+    }
+
+    /** Takes the batch in flight, if this is still the batcher's stream. */
+    private List<Pending> take() {
+      synchronized (GetBatcher.this) {
+        if (stream != this) {
+          return null;
+        }
+        List<Pending> batch = sent;
+        sent = null;
+        return batch;
+      }
+    }
+
+    @Override public void onNext(ValuesResponse answer) {
+      List<Pending> batch = take();
+      if (batch == null) {
+        return;
+      }
+      // The next batch goes out before this one's callers wake: each wake-up is a system call on
+      // this transport thread, and the next round trip need not wait for them.
+      sendQueued();
+      if (answer.hasError()) {
+        ValuesResponse.Result failed = ValuesResponse.Result.newBuilder().setError(answer.getError()).build();
+        batch.forEach(p -> p.result.complete(failed));
+      } else if (answer.getResultsCount() != batch.size()) {
+        CacheException mismatch = new CacheException("member " + owner + " answered a batch of " + batch.size()
+            + " gets with " + answer.getResultsCount() + " results");
+        batch.forEach(p -> p.result.completeExceptionally(mismatch));
+      } else {
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).result.complete(answer.getResults(i));
+        }
+      }
+    }
+
+    @Override public void onError(Throwable t) {
+      io.grpc.Status status = io.grpc.Status.fromThrowable(t);
+      // As for a call of its own: an operator's limit names its setting.
+      String why = status.getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+          ? "a batch of gets to member " + owner + " or its answer exceeded " + ClusterConfig.MAX_MESSAGE + " ("
+              + node.config().maxMessageBytes + " bytes here): " + status
+          : "the call to member " + owner + " failed: " + status;
+      fail(new CacheException("cache '" + cache + "': " + why, t), false);
+    }
+
+    @Override public void onCompleted() {
+      fail(new CacheException("cache '" + cache + "': member " + owner + " ended the get stream"), false);
+    }
+
+    /** Drops this stream, failing the batch in flight on it with {@code failure}. */
+    void fail(CacheException failure, boolean cancel) {
+      List<Pending> batch;
+      synchronized (GetBatcher.this) {
+        if (stream != this) {
+          return;
+        }
+        this.failure = failure;
+        batch = sent;
+        sent = null;
+        stream = null;
+        watch.cancel(false);
+        node.streaming.remove(GetBatcher.this);
+        if (cancel) {
+          requests.cancel(failure.getMessage(), null);
+        }
+      }
+      if (batch != null) {
+        // Passes on the turn to send; after close() that fails whatever is queued.
+        sendQueued();
+        batch.forEach(p -> p.result.completeExceptionally(failure));
+      }
+    }
+
+    private void check() {
+      boolean late;
+      boolean idle;
+      synchronized (GetBatcher.this) {
+        long now = System.nanoTime();
+        late = sent != null && now - sentAt > node.config().timeout.toNanos();
+        idle = sent == null && now - lastUsed > IDLE_NANOS;
+        if (idle && stream == this) {
+          stream = null;
+          watch.cancel(false);
+          node.streaming.remove(GetBatcher.this);
+          requests.onCompleted();
+        }
+      }
+      if (late) {
+        fail(new CacheException("cache '" + cache + "': member " + owner + " did not answer within "
+            + ClusterConfig.TIMEOUT + " (" + node.config().timeout.toMillis() + " ms)"), true);
+      }
     }
   }
 }

@@ -196,6 +196,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void getMany(KeysRequest request, StreamObserver<ValuesResponse> observer) {
+    answerMany(request, observer);
+  }
+
+  private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer) {
     boolean inline = true;
     for (ByteString key : request.getKeysList()) {
       inline &= inlineRead(request.getHeader(), key);
@@ -219,6 +223,19 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         }
       }, out(observer));
     });
+  }
+
+  /** The get streams callers have open here, ended when this member closes. */
+  private final BatchStreams batchStreams = new BatchStreams(this::answerMany);
+
+  @Override
+  public StreamObserver<KeysRequest> getBatches(StreamObserver<ValuesResponse> observer) {
+    return batchStreams.open(observer);
+  }
+
+  /** Ends the callers' get streams, so that the server can stop without waiting for them. */
+  void endBatchStreams() {
+    batchStreams.endAll();
   }
 
   @Override

@@ -89,4 +89,58 @@ class BatchedGetsTest {
     assertThat(hits + missCount).isEqualTo((long) threads * getsEach);
     assertThat(missCount).isEqualTo(misses.get());
   }
+
+  @Test
+  void anOwnerLeavingWhileGetsStreamToItClosesPromptlyAndTheGetsGoOnToTheNewOwners() throws Exception {
+    Cache<Integer, Integer> cache = managers.get(0).createCache("leaving",
+        new MutableConfiguration<Integer, Integer>().setTypes(Integer.class, Integer.class));
+    WireCodec codec = new WireCodec(List.of());
+    HashRing ring = Members.node(managers.get(0)).ring();
+    List<Integer> ownedByB3 = new ArrayList<>();
+    for (int key = 0; ownedByB3.size() < 100; key++) {
+      cache.put(key, key * 3);
+      if (ring.owner(codec.encode(key)).id().equals("b3")) {
+        ownedByB3.add(key);
+      }
+    }
+    AtomicLong wrong = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Thread> callers = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread caller = new Thread(() -> {
+        while (!stop.get()) {
+          int key = ownedByB3.get(ThreadLocalRandom.current().nextInt(ownedByB3.size()));
+          try {
+            Integer value = cache.get(key);
+            if (value == null || value != key * 3) {
+              wrong.incrementAndGet();
+            }
+          } catch (javax.cache.CacheException e) {
+            // A get in flight as its owner stops may fail; it must not hang or answer wrongly.
+            failed.incrementAndGet();
+          }
+        }
+      });
+      callers.add(caller);
+      caller.start();
+    }
+    Thread.sleep(500);
+    long started = System.nanoTime();
+    managers.get(2).close();
+    long closeMillis = (System.nanoTime() - started) / 1_000_000;
+    Members.awaitRingSize(managers.subList(0, 2), 2);
+    Thread.sleep(500);
+    stop.set(true);
+    for (Thread caller : callers) {
+      caller.join(15_000);
+      assertThat(caller.isAlive()).as("a get hung").isFalse();
+    }
+    assertThat(wrong).hasValue(0);
+    // The server waits up to 5 s for calls still open; the get streams must not be among them.
+    assertThat(closeMillis).as("time for b3 to close, in ms").isLessThan(4_000);
+    for (int key : ownedByB3) {
+      assertThat(cache.get(key)).isEqualTo(key * 3);
+    }
+  }
 }

@@ -7,12 +7,17 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A member in its own JVM, started with {@link MemberMain} on the test class path. */
 public final class MemberProcess implements AutoCloseable {
+
+  private static final AtomicInteger STARTED = new AtomicInteger();
 
   private final Process process;
 
@@ -32,7 +37,15 @@ public final class MemberProcess implements AutoCloseable {
 
   private static MemberProcess start(List<String> arguments) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m"));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    // Lets a profiling run reach into the members, e.g. to start a flight recording in each.
+    // "{n}" numbers the members, so that each writes its own file; ";" separates options, as JMH
+    // splits its own -jvmArgsAppend at spaces.
+    String extra = System.getProperty("member.jvmArgs", "").trim()
+        .replace("{n}", String.valueOf(STARTED.incrementAndGet()));
+    if (!extra.isEmpty()) {
+      command.addAll(Arrays.asList(extra.split("[\\s;]+")));
+    }
     command.addAll(arguments);
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
