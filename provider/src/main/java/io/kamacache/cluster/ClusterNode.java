@@ -303,6 +303,11 @@ public final class ClusterNode implements AutoCloseable {
     return PeerGrpc.newStub(channels.channel(member.address())).withExecutor(MoreExecutors.directExecutor());
   }
 
+  /** How callers here wait for their answers; shared, so that its limit on spinners is one. */
+  Awaiting awaiting() {
+    return awaiting;
+  }
+
   ScheduledExecutorService deadlines() {
     return deadlines;
   }

@@ -307,13 +307,8 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
           node.rebalancer().prepare(shared(), key, keyBytes);
           return local.get(key);
         }
-        ValueResponse[] alone = new ValueResponse[1];
         ValuesResponse.Result batched = batchers.computeIfAbsent(owner.address(), a -> new GetBatcher(node, owner, cache))
-            .get(encoded, () -> alone[0] = call(owner, ring, (stub, header) ->
-                stub.get(KeyRequest.newBuilder().setHeader(header).setKey(encoded).build())));
-        if (batched == null) {
-          return value(alone[0]);
-        }
+            .get(encoded);
         // A get that failed, or was refused with the rest of its batch, counts nothing here.
         if (batched.hasError()) {
           complete(null, batched.getError(), true);

@@ -18,7 +18,9 @@ import javax.cache.CacheException;
 /**
  * Coalesces gets to one owner. A get that finds no other get to that owner in flight goes out at
  * once, alone, so a lone caller pays nothing. Gets that arrive while one is in flight wait, and go
- * out together in one GetMany as soon as it answers: under load many callers share each round
+ * out together as soon as it answers. Both travel on one stream per owner (see {@link Stream}): a
+ * lone get used to be a call of its own, and under load every other round trip was then one,
+ * with its headers and stream set-up, carrying a single get. under load many callers share each round
  * trip, which is what lifts throughput above one call per get.
  */
 final class GetBatcher {
@@ -60,29 +62,31 @@ final class GetBatcher {
   }
 
   /**
-   * Runs {@code alone} if no get to this owner is in flight; otherwise waits for the key's answer
-   * from the next batch. Returns null when {@code alone} ran (its caller has the answer).
+   * The key's answer. A get that finds no other get to this owner in flight goes out at once, as
+   * a batch of one on the stream, and spins briefly for its answer as a call of its own would
+   * (see {@link io.kamacache.transport.Awaiting}); otherwise it waits for the next batch.
    */
-  ValuesResponse.Result get(ByteString key, Runnable alone) {
-    Pending pending;
+  ValuesResponse.Result get(ByteString key) {
+    Pending pending = new Pending(key);
+    boolean lone;
     synchronized (this) {
-      if (inFlight < IN_FLIGHT) {
+      queue.add(pending);
+      lone = inFlight < IN_FLIGHT;
+      if (lone) {
         inFlight++;
-        pending = null;
-      } else {
-        pending = new Pending(key);
-        queue.add(pending);
       }
     }
-    if (pending == null) {
-      try {
-        alone.run();
-      } finally {
-        sendQueued();
-      }
-      return null;
+    if (!lone) {
+      return await(pending);
     }
-    return await(pending);
+    long start = System.nanoTime();
+    sendQueued(); // the queue holds this get at least, so this sends and stays in flight
+    node.awaiting().spin(pending.result, io.kamacache.transport.PeerCalls.GET);
+    try {
+      return await(pending);
+    } finally {
+      node.awaiting().record(io.kamacache.transport.PeerCalls.GET, start);
+    }
   }
 
   private ValuesResponse.Result await(Pending pending) {

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -55,17 +56,20 @@ public final class Awaiting {
   public <T> T await(ListenableFuture<T> future, int kind) {
     long start = System.nanoTime();
     try {
-      return awaitAnswer(future, withinSpin.get(kind) >= ALL / 2);
+      spin(future, kind);
+      return answer(future);
     } finally {
-      int sample = System.nanoTime() - start < spinNanos ? ALL : 0;
-      int share = withinSpin.get(kind);
-      // Racy on purpose: a lost update only delays the share by one sample.
-      withinSpin.lazySet(kind, share + ((sample - share) >> 4));
+      record(kind, start);
     }
   }
 
-  private <T> T awaitAnswer(ListenableFuture<T> future, boolean spin) {
-    if (spin && !future.isDone() && SPINNERS.get() < MAX_SPINNERS) {
+  /**
+   * Spins for the future as {@link #await} does, if this kind of call answers within the spin,
+   * and returns when it is done or the spin is over: for a wait whose answer and failures the
+   * caller takes itself. Follow it with {@link #record} once the answer is in.
+   */
+  public void spin(Future<?> future, int kind) {
+    if (withinSpin.get(kind) >= ALL / 2 && !future.isDone() && SPINNERS.get() < MAX_SPINNERS) {
       SPINNERS.incrementAndGet();
       try {
         long deadline = System.nanoTime() + spinNanos;
@@ -76,6 +80,17 @@ public final class Awaiting {
         SPINNERS.decrementAndGet();
       }
     }
+  }
+
+  /** Counts whether a wait that began at {@code startNanos} was answered within the spin. */
+  public void record(int kind, long startNanos) {
+    int sample = System.nanoTime() - startNanos < spinNanos ? ALL : 0;
+    int share = withinSpin.get(kind);
+    // Racy on purpose: a lost update only delays the share by one sample.
+    withinSpin.lazySet(kind, share + ((sample - share) >> 4));
+  }
+
+  private static <T> T answer(ListenableFuture<T> future) {
     try {
       // The call's own deadline ends it, so this wait is bounded.
       return future.get();

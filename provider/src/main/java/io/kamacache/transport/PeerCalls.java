@@ -30,6 +30,8 @@ public final class PeerCalls {
 
   /** One number per method below, in order, for {@link Awaiting}'s averages. */
   public static final int KINDS = 19;
+  /** The number of {@link #get}, which batched gets also wait under. */
+  public static final int GET = 0;
 
   private final PeerGrpc.PeerFutureStub stub;
   private final Awaiting awaiting;
@@ -41,7 +43,7 @@ public final class PeerCalls {
   }
 
   public ValueResponse get(KeyRequest request) {
-    return awaiting.await(stub.get(request), 0);
+    return awaiting.await(stub.get(request), GET);
   }
 
   public FlagResponse containsKey(KeyRequest request) {
