@@ -478,9 +478,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void backup(CopyRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
-      copies(request, observer, false);
-    });
+    // Applying a backup only decodes and stores, so it runs on the transport thread, which saves
+    // the owner (waiting for it under the key's lock) a thread hop and a wake-up here. A cache
+    // not open here yet may need its definition read from etcd, which blocks: that goes to a handler.
+    dispatch(node.isOpen() && node.localGroup(request.getHeader().getCache()) != null,
+        () -> copies(request, observer, false));
   }
 
   @Override
