@@ -24,7 +24,9 @@ package io.kamacache.store;
  * shrink of level 2, a shorter gate and a sketch that ages faster or slower all moved that point
  * by no more than the noise, measured over six relabellings of the trace's keys. Relabelling
  * alone moves the point by over a point at a fixed position: which keys share a bucket decides
- * how well the buckets' sizes, fixed once the store fills, fit the hot keys.
+ * how well the buckets' sizes, fixed once the store fills, fit the hot keys. Letting sizes follow
+ * demand, by evicting the older of two buckets' level-1 tails on a store-wide insert clock, was
+ * tried too: 0.37 points below LRU there, though 1.63 below W-TinyLFU on average against 1.72.
  *
  * <p>Buckets report under their own lock, batched (see {@link Bucket}), so the climber's monitor
  * is taken once per {@link #REPORT} accesses of a bucket, and never on a read hit.
