@@ -1,6 +1,5 @@
 package io.kamacache.cluster;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcd.jetcd.ByteSequence;
@@ -9,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,14 +50,7 @@ class EtcdAuthTest {
       CacheManager first = members.open("a1", credentials);
       CacheManager second = members.open("a2", credentials);
       Members.awaitRingSize(List.of(first, second), 2);
-      Cache<String, String> cache = first.createCache("guarded", new MutableConfiguration<String, String>());
-      for (int i = 0; i < 20; i++) {
-        cache.put("k" + i, "v" + i);
-      }
-      Cache<String, String> viaSecond = Members.awaitCache(second, "guarded");
-      for (int i = 0; i < 20; i++) {
-        assertThat(viaSecond.get("k" + i)).isEqualTo("v" + i);
-      }
+      Members.assertShareACache(first, second, "guarded", 20);
     }
   }
 

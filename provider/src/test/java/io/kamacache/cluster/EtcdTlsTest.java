@@ -1,15 +1,12 @@
 package io.kamacache.cluster;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,14 +43,7 @@ class EtcdTlsTest {
       CacheManager first = members.open("t1", tls(client));
       CacheManager second = members.open("t2", tls(client));
       Members.awaitRingSize(List.of(first, second), 2);
-      Cache<String, String> cache = first.createCache("secured", new MutableConfiguration<String, String>());
-      for (int i = 0; i < 20; i++) {
-        cache.put("k" + i, "v" + i);
-      }
-      Cache<String, String> viaSecond = Members.awaitCache(second, "secured");
-      for (int i = 0; i < 20; i++) {
-        assertThat(viaSecond.get("k" + i)).isEqualTo("v" + i);
-      }
+      Members.assertShareACache(first, second, "secured", 20);
     }
   }
 

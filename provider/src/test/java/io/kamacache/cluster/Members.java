@@ -79,6 +79,22 @@ public final class Members implements AutoCloseable {
     return manager.unwrap(io.kamacache.jcache.KamaCacheManager.class).node();
   }
 
+  /**
+   * Creates the cache through {@code writer}, puts {@code count} entries there and reads every one
+   * back through {@code reader}: the two members share the cache and can call each other.
+   */
+  static void assertShareACache(CacheManager writer, CacheManager reader, String name, int count) {
+    javax.cache.Cache<String, String> cache =
+        writer.createCache(name, new javax.cache.configuration.MutableConfiguration<String, String>());
+    for (int i = 0; i < count; i++) {
+      cache.put("k" + i, "v" + i);
+    }
+    javax.cache.Cache<String, String> viaReader = awaitCache(reader, name);
+    for (int i = 0; i < count; i++) {
+      org.assertj.core.api.Assertions.assertThat(viaReader.get("k" + i)).isEqualTo("v" + i);
+    }
+  }
+
   public static void awaitRingSize(List<CacheManager> managers, int size) {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     while (!managers.stream().allMatch(m -> m.isClosed() || node(m).ring().members().size() == size)) {

@@ -131,14 +131,7 @@ class TransportSecurityTest {
     CacheManager b = members.open("one-way-b", oneWay(certificates, certificates.signed("one-way-b")));
     awaitMembers(a, 2);
     awaitMembers(b, 2);
-    Cache<String, String> cache = a.createCache("one-way", new MutableConfiguration<String, String>());
-    for (int i = 0; i < 50; i++) {
-      cache.put("k" + i, "v" + i);
-    }
-    Cache<String, String> viaB = Members.awaitCache(b, "one-way");
-    for (int i = 0; i < 50; i++) {
-      assertThat(viaB.get("k" + i)).isEqualTo("v" + i);
-    }
+    Members.assertShareACache(a, b, "one-way", 50);
     String address = Members.node(a).address();
 
     // Trusting the CA is all a client needs: the member does not ask for a certificate.
