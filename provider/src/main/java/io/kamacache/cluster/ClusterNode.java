@@ -303,6 +303,11 @@ public final class ClusterNode implements AutoCloseable {
     return PeerGrpc.newStub(channels.channel(member.address())).withExecutor(MoreExecutors.directExecutor());
   }
 
+  /** Calls of a peer method this member has served; 0 for a client, which serves none. */
+  long callsServed(String method) {
+    return server == null ? 0 : server.callsServed(method);
+  }
+
   /** How callers here wait for their answers; shared, so that its limit on spinners is one. */
   Awaiting awaiting() {
     return awaiting;

@@ -23,6 +23,9 @@ public final class PeerServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  /** Calls served, by method: what an operator (or a test) reads to see how requests fan out. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> served =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** TLS material; all null for plaintext. {@code clientAuth} asks peers for a trusted certificate. */
   public static final class Tls {
@@ -45,7 +48,15 @@ public final class PeerServer implements AutoCloseable {
     // Calls arrive on the transport's threads: the peer service moves whatever may block
     // (loaders, writers, listeners, backups) to its own pool, and answers plain reads in place.
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
-        .addService(peer)
+        .addService(io.grpc.ServerInterceptors.intercept(peer, new io.grpc.ServerInterceptor() {
+          @Override
+          public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,
+              io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
+            served.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(),
+                m -> new java.util.concurrent.atomic.LongAdder()).increment();
+            return next.startCall(call, headers);
+          }
+        }))
         .addService(health.getHealthService())
         .maxInboundMessageSize(maxMessageBytes)
         .directExecutor()
@@ -79,6 +90,12 @@ public final class PeerServer implements AutoCloseable {
       throw new UncheckedIOException("cannot start the peer server", e);
     }
     return this;
+  }
+
+  /** How many calls of the peer service's method (its bare name, e.g. {@code GetAll}) this server has taken. */
+  public long callsServed(String method) {
+    java.util.concurrent.atomic.LongAdder count = served.get(method);
+    return count == null ? 0 : count.sum();
   }
 
   public int port() {

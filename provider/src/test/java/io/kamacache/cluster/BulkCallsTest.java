@@ -1,0 +1,85 @@
+package io.kamacache.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A bulk operation makes one call per owner, not one per key: 300 keys spread over three members
+ * cost each of the two remote owners exactly one call, counted by the owners' own servers.
+ */
+class BulkCallsTest {
+
+  @RegisterExtension
+  static final EtcdExtension etcd = new EtcdExtension();
+
+  private Members members;
+  private List<CacheManager> managers;
+  private Cache<String, String> cache;
+  private final Set<String> keys = new LinkedHashSet<>();
+
+  @BeforeEach
+  void threeMembers() {
+    members = new Members(etcd.endpoint());
+    managers = members.openAll("a", "b", "c");
+    cache = managers.get(0).createCache("bulk", new MutableConfiguration<String, String>());
+    Members.awaitCache(managers.get(1), "bulk");
+    Members.awaitCache(managers.get(2), "bulk");
+    for (int i = 0; i < 300; i++) {
+      keys.add("k" + i);
+    }
+  }
+
+  @AfterEach
+  void close() {
+    members.close();
+  }
+
+  /** Runs on the owners, so it travels: Serializable, and in a package the allow-list admits. */
+  static final class Exclaim implements javax.cache.processor.EntryProcessor<String, String, Void>, java.io.Serializable {
+    @Override public Void process(javax.cache.processor.MutableEntry<String, String> entry, Object... arguments) {
+      entry.setValue(entry.getValue() + "!");
+      return null;
+    }
+  }
+
+  /** Runs the operation and returns how many calls of {@code method} each remote member served. */
+  private long[] callsDuring(String method, Runnable operation) {
+    ClusterNode b = Members.node(managers.get(1));
+    ClusterNode c = Members.node(managers.get(2));
+    long b0 = b.callsServed(method);
+    long c0 = c.callsServed(method);
+    operation.run();
+    return new long[] {b.callsServed(method) - b0, c.callsServed(method) - c0};
+  }
+
+  @Test
+  void putAllGetAllInvokeAllAndRemoveAllCallEachRemoteOwnerOnce() {
+    Map<String, String> entries = new LinkedHashMap<>();
+    keys.forEach(k -> entries.put(k, "v-" + k));
+
+    assertThat(callsDuring("PutAll", () -> cache.putAll(entries))).containsExactly(1, 1);
+
+    @SuppressWarnings("unchecked")
+    Map<String, String>[] read = new Map[1];
+    assertThat(callsDuring("GetAll", () -> read[0] = cache.getAll(keys))).containsExactly(1, 1);
+    assertThat(read[0]).isEqualTo(entries);
+
+    assertThat(callsDuring("InvokeAll", () -> cache.invokeAll(keys, new Exclaim()))).containsExactly(1, 1);
+    assertThat(cache.get("k7")).isEqualTo("v-k7!");
+
+    assertThat(callsDuring("RemoveAll", () -> cache.removeAll(keys))).containsExactly(1, 1);
+    assertThat(cache.getAll(keys)).isEmpty();
+  }
+}
