@@ -308,7 +308,7 @@ public final class ClusterNode implements AutoCloseable {
     return server == null ? 0 : server.callsServed(method);
   }
 
-  /** How callers here wait for their answers; shared, so that its limit on spinners is one. */
+  /** How callers here wait for their answers: one for unary calls and get streams alike, so that gets share one record of how fast answers come. */
   Awaiting awaiting() {
     return awaiting;
   }

@@ -18,10 +18,10 @@ import javax.cache.CacheException;
 /**
  * Coalesces gets to one owner. A get that finds no other get to that owner in flight goes out at
  * once, alone, so a lone caller pays nothing. Gets that arrive while one is in flight wait, and go
- * out together as soon as it answers. Both travel on one stream per owner (see {@link Stream}): a
- * lone get used to be a call of its own, and under load every other round trip was then one,
- * with its headers and stream set-up, carrying a single get. under load many callers share each round
- * trip, which is what lifts throughput above one call per get.
+ * out together as soon as it answers: under load many callers share each round trip, which is
+ * what lifts throughput above one call per get. Both travel on one stream per owner (see
+ * {@link Stream}): a lone get used to be a call of its own, and under load every other round trip
+ * was then one, with its headers and stream set-up, carrying a single get.
  */
 final class GetBatcher {
 
