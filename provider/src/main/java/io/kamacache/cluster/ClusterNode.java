@@ -308,7 +308,10 @@ public final class ClusterNode implements AutoCloseable {
     return server == null ? 0 : server.callsServed(method);
   }
 
-  /** How callers here wait for their answers: one for unary calls and get streams alike, so that gets share one record of how fast answers come. */
+  /**
+   * How callers here wait for their answers: one for unary calls and get streams alike, so that
+   * gets share one record of how fast answers come.
+   */
   Awaiting awaiting() {
     return awaiting;
   }
