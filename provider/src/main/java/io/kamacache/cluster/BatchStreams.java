@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
- * The owner's side of the GetBatches streams callers keep open here. Each request is answered as
- * a GetMany call would be, except that the answer does not end the stream. The streams are
+ * The owner's side of the GetBatches streams callers keep open here. Each request is answered
+ * with one message, and the answer does not end the stream. The streams are
  * tracked so that a member that leaves can end them: a server waits for its open calls to end.
  */
 final class BatchStreams {

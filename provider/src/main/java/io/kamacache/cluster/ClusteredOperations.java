@@ -20,7 +20,6 @@ import io.kamacache.proto.v1.KeyRequest;
 import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.KeysResponse;
 import io.kamacache.proto.v1.LoadAllRequest;
-import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.PutAllRequest;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
@@ -172,17 +171,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     try {
       return onRemote.call(node.stub(owner), header);
     } catch (StatusRuntimeException e) {
-      // These two are the operator's own settings at work: name the setting, not just the status.
-      switch (e.getStatus().getCode()) {
-        case RESOURCE_EXHAUSTED:
-          throw new CacheException("cache '" + cache + "': the request to member " + owner + " or its response exceeded "
-              + ClusterConfig.MAX_MESSAGE + " (" + node.config().maxMessageBytes + " bytes here): " + e.getStatus(), e);
-        case DEADLINE_EXCEEDED:
-          throw new CacheException("cache '" + cache + "': member " + owner + " did not answer within "
-              + ClusterConfig.TIMEOUT + " (" + node.config().timeout.toMillis() + " ms)", e);
-        default:
-          throw new CacheException("cache '" + cache + "': the call to member " + owner + " failed: " + e.getStatus(), e);
-      }
+      throw CallFailures.of(cache, owner, node.config(), e.getStatus(), e);
     }
   }
 

@@ -237,13 +237,7 @@ final class GetBatcher {
     }
 
     @Override public void onError(Throwable t) {
-      io.grpc.Status status = io.grpc.Status.fromThrowable(t);
-      // As for a call of its own: an operator's limit names its setting.
-      String why = status.getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
-          ? "a batch of gets to member " + owner + " or its answer exceeded " + ClusterConfig.MAX_MESSAGE + " ("
-              + node.config().maxMessageBytes + " bytes here): " + status
-          : "the call to member " + owner + " failed: " + status;
-      fail(new CacheException("cache '" + cache + "': " + why, t), false);
+      fail(CallFailures.of(cache, owner, node.config(), io.grpc.Status.fromThrowable(t), t), false);
     }
 
     @Override public void onCompleted() {
@@ -260,9 +254,7 @@ final class GetBatcher {
         this.failure = failure;
         batch = sent;
         sent = null;
-        stream = null;
-        watch.cancel(false);
-        node.streaming.remove(GetBatcher.this);
+        drop();
         if (cancel) {
           requests.cancel(failure.getMessage(), null);
         }
@@ -274,6 +266,13 @@ final class GetBatcher {
       }
     }
 
+    /** Makes this no longer the batcher's stream; the caller holds the batcher's lock. */
+    private void drop() {
+      stream = null;
+      watch.cancel(false);
+      node.streaming.remove(GetBatcher.this);
+    }
+
     private void check() {
       boolean late;
       boolean idle;
@@ -282,15 +281,12 @@ final class GetBatcher {
         late = sent != null && now - sentAt > node.config().timeout.toNanos();
         idle = sent == null && now - lastUsed > IDLE_NANOS;
         if (idle && stream == this) {
-          stream = null;
-          watch.cancel(false);
-          node.streaming.remove(GetBatcher.this);
+          drop();
           requests.onCompleted();
         }
       }
       if (late) {
-        fail(new CacheException("cache '" + cache + "': member " + owner + " did not answer within "
-            + ClusterConfig.TIMEOUT + " (" + node.config().timeout.toMillis() + " ms)"), true);
+        fail(CallFailures.of(cache, owner, node.config(), io.grpc.Status.DEADLINE_EXCEEDED, null), true);
       }
     }
   }

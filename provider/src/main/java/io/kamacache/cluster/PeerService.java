@@ -194,11 +194,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     });
   }
 
-  @Override
-  public void getMany(KeysRequest request, StreamObserver<ValuesResponse> observer) {
-    answerMany(request, observer);
-  }
-
+  /** Answers one batch of a get stream: each key as its own get, see {@link BatchStreams}. */
   private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer) {
     boolean inline = true;
     for (ByteString key : request.getKeysList()) {

@@ -1,6 +1,5 @@
 package io.kamacache.store;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -402,29 +401,25 @@ final class Bucket<K, V> {
   }
 
   void checkInvariants() {
-    int count1 = countLevel(level1, (byte) 1);
-    int count2 = countLevel(level2, (byte) 2);
-    List<K> keys = new ArrayList<>();
-    addKeysTo(keys);
-    int expiringCount = 0;
-    for (K key : keys) {
-      if (byKey.get(key).expiresAt != Expiry.NEVER) {
-        expiringCount++;
-      }
-    }
+    int[] expiringCount = new int[1];
+    int count1 = countLevel(level1, (byte) 1, expiringCount);
+    int count2 = countLevel(level2, (byte) 2, expiringCount);
     check(count1 == level1Size, "level 1 size");
     check(count2 == level2Size, "level 2 size");
     check(count1 + count2 == byKey.size(), "one index entry per listed node");
     check(level2Size <= level2Max, "level 2 bound");
-    check(expiringCount == expiring, "expiring count");
+    check(expiringCount[0] == expiring, "expiring count");
   }
 
-  private int countLevel(Node<K, V> head, byte level) {
+  private int countLevel(Node<K, V> head, byte level, int[] expiringCount) {
     int count = 0;
     for (Node<K, V> node = head.next; node != head; node = node.next) {
       check(node.level == level, "node level");
       check(byKey.get(node.key) == node, "node indexed");
       check(node.next.prev == node, "links");
+      if (node.expiresAt != Expiry.NEVER) {
+        expiringCount[0]++;
+      }
       count++;
     }
     return count;

@@ -23,7 +23,7 @@ import io.kamacache.proto.v1.ValueResponse;
 /**
  * The peer calls a caller waits for: the blocking stub's methods and failures, but each answer is
  * handed over by the transport thread that read it, and waited for by {@link Awaiting}, which
- * spins briefly before it parks. GetMany and Invalidate are not here: they are sent without
+ * spins briefly before it parks. GetBatches and Invalidate are not here: they are sent without
  * waiting.
  */
 public final class PeerCalls {

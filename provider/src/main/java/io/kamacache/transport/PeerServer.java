@@ -2,8 +2,13 @@ package io.kamacache.transport;
 
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
@@ -12,8 +17,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A member's gRPC server: the peer service and the standard health service, which reports
@@ -24,8 +32,7 @@ public final class PeerServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   /** Calls served, by method: what an operator (or a test) reads to see how requests fan out. */
-  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> served =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, LongAdder> served = new ConcurrentHashMap<>();
 
   /** TLS material; all null for plaintext. {@code clientAuth} asks peers for a trusted certificate. */
   public static final class Tls {
@@ -48,12 +55,11 @@ public final class PeerServer implements AutoCloseable {
     // Calls arrive on the transport's threads: the peer service moves whatever may block
     // (loaders, writers, listeners, backups) to its own pool, and answers plain reads in place.
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
-        .addService(io.grpc.ServerInterceptors.intercept(peer, new io.grpc.ServerInterceptor() {
+        .addService(ServerInterceptors.intercept(peer, new ServerInterceptor() {
           @Override
-          public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,
-              io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
-            served.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(),
-                m -> new java.util.concurrent.atomic.LongAdder()).increment();
+          public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+              ServerCallHandler<Q, A> next) {
+            served.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(), m -> new LongAdder()).increment();
             return next.startCall(call, headers);
           }
         }))
@@ -92,9 +98,9 @@ public final class PeerServer implements AutoCloseable {
     return this;
   }
 
-  /** How many calls of the peer service's method (its bare name, e.g. {@code GetAll}) this server has taken. */
+  /** How many calls of a peer method (its bare name, e.g. {@code GetAll}) this server has taken. */
   public long callsServed(String method) {
-    java.util.concurrent.atomic.LongAdder count = served.get(method);
+    LongAdder count = served.get(method);
     return count == null ? 0 : count.sum();
   }
 

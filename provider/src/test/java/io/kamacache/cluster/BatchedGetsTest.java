@@ -105,6 +105,7 @@ class BatchedGetsTest {
     }
     AtomicLong wrong = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    AtomicLong answered = new AtomicLong();
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     List<Thread> callers = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
@@ -116,6 +117,7 @@ class BatchedGetsTest {
             if (value == null || value != key * 3) {
               wrong.incrementAndGet();
             }
+            answered.incrementAndGet();
           } catch (javax.cache.CacheException e) {
             // A get in flight as its owner stops may fail; it must not hang or answer wrongly.
             failed.incrementAndGet();
@@ -125,12 +127,13 @@ class BatchedGetsTest {
       callers.add(caller);
       caller.start();
     }
-    Thread.sleep(500);
+    // Progress, not time: the streams are busy once the callers have had answers.
+    awaitAnswers(answered, 200);
     long started = System.nanoTime();
     managers.get(2).close();
     long closeMillis = (System.nanoTime() - started) / 1_000_000;
     Members.awaitRingSize(managers.subList(0, 2), 2);
-    Thread.sleep(500);
+    awaitAnswers(answered, answered.get() + 200); // from the new owners
     stop.set(true);
     for (Thread caller : callers) {
       caller.join(15_000);
@@ -141,6 +144,14 @@ class BatchedGetsTest {
     assertThat(closeMillis).as("time for b3 to close, in ms").isLessThan(4_000);
     for (int key : ownedByB3) {
       assertThat(cache.get(key)).isEqualTo(key * 3);
+    }
+  }
+
+  private static void awaitAnswers(AtomicLong answered, long atLeast) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (answered.get() < atLeast) {
+      assertThat(System.nanoTime()).as("callers got %d answers", atLeast).isLessThan(deadline);
+      Thread.onSpinWait();
     }
   }
 }
