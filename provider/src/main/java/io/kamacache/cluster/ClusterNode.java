@@ -58,6 +58,10 @@ public final class ClusterNode implements AutoCloseable {
   private final PeerServer server;
   private final Membership membership;
   private final Rebalancer rebalancer = new Rebalancer(this);
+  /** Runs membership barriers, which wait on other members, apart from the keepalive's thread. */
+  private final ScheduledExecutorService barriers;
+  private final Barrier barrier;
+  private final Ownership ownership;
   private final ListenerRelay listeners;
   private final PrefixView definitions;
   private final String definitionsPrefix;
@@ -95,7 +99,11 @@ public final class ClusterNode implements AutoCloseable {
     }
     this.address = advertised;
     this.listeners = new ListenerRelay(this, client, "/" + config.prefix + "/" + config.cluster + "/listeners/");
-    this.membership = new Membership(client, config, advertised, scheduler, this::onRing, () -> listeners.reannounce());
+    this.barriers = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-barrier"));
+    this.barrier = new Barrier(this, barriers);
+    this.membership = new Membership(client, config, advertised, scheduler, this::onRing, this::onLost,
+        () -> listeners.reannounce());
+    this.ownership = new Ownership(membership, barrier, config.memberId);
     this.definitionsPrefix = "/" + config.prefix + "/" + config.cluster + "/caches/";
     this.definitions = new PrefixView(client, definitionsPrefix, this::onDefinitions);
   }
@@ -134,6 +142,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     open = true;
     if (server != null) {
+      ownership.serving(true);
       server.serving(true);
     }
   }
@@ -193,7 +202,38 @@ public final class ClusterNode implements AutoCloseable {
     for (NearCache<Object> near : nearCaches.values()) {
       near.invalidateAll();
     }
-    rebalancer.onRing(ring);
+    if (ownsKeys()) {
+      barrier.onRing();
+      rebalancer.onRing(ring);
+    }
+  }
+
+  /**
+   * This member's lease is gone (or its registration): others have served its keys since, so the
+   * new incarnation starts empty and settles its first view like a member that just joined.
+   */
+  private void onLost() {
+    if (!ownsKeys()) {
+      return;
+    }
+    rebalancer.forgetAll();
+    for (NearCache<Object> near : nearCaches.values()) {
+      near.invalidateAll();
+    }
+    barrier.reset();
+  }
+
+  Ownership ownership() {
+    return ownership;
+  }
+
+  Barrier barrier() {
+    return barrier;
+  }
+
+  /** This member's current incarnation: the lease it registered under, in hex. */
+  String incarnation() {
+    return membership.incarnation();
   }
 
   /** The near cache of a cache, or null if it has none here. */
@@ -286,6 +326,12 @@ public final class ClusterNode implements AutoCloseable {
   PeerCalls stub(HashRing.Member member) {
     return new PeerCalls(PeerGrpc.newFutureStub(channels.channel(member.address()))
         .withDeadlineAfter(config.timeout.toMillis(), TimeUnit.MILLISECONDS), awaiting);
+  }
+
+  /** Calls to {@code member} under a deadline of their own, {@code nanos} from now. */
+  PeerCalls stub(HashRing.Member member, long nanos) {
+    return new PeerCalls(PeerGrpc.newFutureStub(channels.channel(member.address()))
+        .withDeadlineAfter(nanos, TimeUnit.NANOSECONDS), awaiting);
   }
 
   /**
@@ -457,6 +503,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Leaves the cluster: not serving, lease revoked (out of every ring at once), then gRPC stops. */
   @Override
   public void close() {
+    ownership.serving(false);
     if (server != null) {
       server.serving(false);
     }
@@ -480,6 +527,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     channels.close();
     deadlines.shutdownNow();
+    barriers.shutdownNow();
     scheduler.shutdownNow();
     handlers.shutdownNow();
     client.close();

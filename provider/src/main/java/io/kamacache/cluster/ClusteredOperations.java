@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.kamacache.group.CacheOperations;
 import io.kamacache.group.Group;
+import io.kamacache.group.Replication;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.transport.PeerCalls;
 import io.kamacache.proto.v1.CacheRequest;
@@ -36,7 +37,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
@@ -69,8 +72,25 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
 
   /** Thrown inside the router when an owner refuses a key; never reaches the caller. */
   private static final class NotOwner extends RuntimeException {
-    NotOwner() {
-      super(null, null, false, false);
+    NotOwner(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /** When a call routed now must have its answer: the request timeout covers every retry. */
+  private long deadline() {
+    return System.nanoTime() + node.config().timeout.toNanos();
+  }
+
+  /**
+   * Runs an operation on keys this member owns, under a claim on them (see {@link Ownership}); a
+   * refusal becomes {@link NotOwner}, which the router retries as it does a remote one.
+   */
+  private <T> T serveLocally(List<byte[]> keys, long deadline, Supplier<T> operation) {
+    try {
+      return node.ownership().serve(keys, deadline, operation);
+    } catch (Ownership.Refused | Replication.Refused e) {
+      throw new NotOwner(e.getMessage());
     }
   }
 
@@ -96,17 +116,20 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
 
   private <T> T route(K key, Function<Group<K, V>, T> onLocal, Remote<T> onRemote) {
     byte[] keyBytes = keyBytes(key);
+    long deadline = deadline();
     for (int attempt = 0; ; attempt++) {
       HashRing ring = node.ring();
       HashRing.Member owner = ownerOf(ring, keyBytes);
       try {
-        if (node.ownsKeys() && owner.id().equals(node.memberId())) {
-          node.rebalancer().prepare(shared(), key, keyBytes);
-          return onLocal.apply(local);
+        if (isLocal(owner)) {
+          return serveLocally(List.of(keyBytes), deadline, () -> {
+            node.rebalancer().prepare(shared(), key);
+            return onLocal.apply(local);
+          });
         }
         return call(owner, ring, onRemote);
       } catch (NotOwner e) {
-        retryAfterNotOwner(attempt);
+        retryAfterNotOwner(attempt, deadline, e);
       }
     }
   }
@@ -150,15 +173,23 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     return owner;
   }
 
-  private void retryAfterNotOwner(int attempt) {
-    if (attempt >= node.config().retries) {
-      throw new CacheException("cache '" + cache + "': the owner of a key kept changing after "
-          + (attempt + 1) + " attempts; is the cluster's membership settling?");
+  /**
+   * After a refusal: reads the members again and, after a pause that grows from 10 to 250 ms,
+   * lets the caller try again, until the request timeout or the retry limit is reached. A
+   * refusal changed nothing, so trying again is always safe.
+   */
+  private void retryAfterNotOwner(int attempt, long deadline, NotOwner refusal) {
+    long left = deadline - System.nanoTime();
+    if (attempt >= node.config().retries || left <= 0) {
+      throw new CacheException("cache '" + cache + "': no member could serve the key within "
+          + ClusterConfig.TIMEOUT + " (" + node.config().timeout.toMillis() + " ms) after " + (attempt + 1)
+          + " attempts; the last refusal: " + refusal.getMessage() + ". Is the cluster's membership settling,"
+          + " or is the key's owner cut off from etcd?");
     }
     node.refreshRing();
     if (attempt > 0) {
       try {
-        Thread.sleep(Math.min(250, 10L << Math.min(attempt, 5)));
+        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, Math.min(250, 10L << Math.min(attempt, 5))));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
         throw new CacheException("interrupted while routing", interrupted);
@@ -182,7 +213,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     }
     if (hasError) {
       if (error.getCode() == Error.Code.NOT_OWNER) {
-        throw new NotOwner();
+        throw new NotOwner(error.getMessage());
       }
       throw RemoteErrors.toException(error);
     }
@@ -201,6 +232,8 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   /** Groups keys by owner, running the local share in place; retries a share on NOT_OWNER. */
   private <T extends K> void partition(Collection<T> keys, java.util.function.BiConsumer<HashRing.Member, List<T>> each) {
     List<T> pending = new ArrayList<>(keys);
+    long deadline = deadline();
+    NotOwner last = null;
     for (int attempt = 0; !pending.isEmpty(); attempt++) {
       HashRing ring = node.ring();
       Map<HashRing.Member, List<T>> byOwner = new LinkedHashMap<>();
@@ -215,6 +248,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
           each.accept(share.getKey(), share.getValue());
         } catch (NotOwner e) {
           refused.addAll(share.getValue());
+          last = e;
         } catch (RuntimeException e) {
           if (failure == null) {
             failure = e;
@@ -225,7 +259,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
         throw failure;
       }
       if (!refused.isEmpty()) {
-        retryAfterNotOwner(attempt);
+        retryAfterNotOwner(attempt, deadline, last);
       }
       pending = refused;
     }
@@ -240,12 +274,21 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     return (Group<Object, Object>) (Group<?, ?>) local;
   }
 
-  /** Readies a local share of a bulk operation, as {@link #route} does for one key. */
-  private <T extends K> Set<T> prepared(List<T> share) {
+  /**
+   * Runs the local share of a bulk operation under a claim on its keys, each readied as
+   * {@link #route} readies one key.
+   */
+  private <T extends K, R> R locally(List<T> share, Function<Set<T>, R> operation) {
+    List<byte[]> keyBytes = new ArrayList<>(share.size());
     for (T key : share) {
-      node.rebalancer().prepare(shared(), key, keyBytes(key));
+      keyBytes.add(keyBytes(key));
     }
-    return new LinkedHashSet<>(share);
+    return serveLocally(keyBytes, deadline(), () -> {
+      for (T key : share) {
+        node.rebalancer().prepare(shared(), key);
+      }
+      return operation.apply(new LinkedHashSet<>(share));
+    });
   }
 
   private List<ByteString> keyList(Collection<?> keys) {
@@ -288,13 +331,16 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     byte[] keyBytes = keyBytes(key);
     // The codec's array is ours alone and never changes, so it needs no copy.
     ByteString encoded = com.google.protobuf.UnsafeByteOperations.unsafeWrap(keyBytes);
+    long deadline = deadline();
     for (int attempt = 0; ; attempt++) {
       HashRing ring = node.ring();
       HashRing.Member owner = ownerOf(ring, keyBytes);
       try {
         if (isLocal(owner)) {
-          node.rebalancer().prepare(shared(), key, keyBytes);
-          return local.get(key);
+          return serveLocally(List.of(keyBytes), deadline, () -> {
+            node.rebalancer().prepare(shared(), key);
+            return local.get(key);
+          });
         }
         ValuesResponse.Result batched = batchers.computeIfAbsent(owner.address(), a -> new GetBatcher(node, owner, cache))
             .get(encoded);
@@ -305,7 +351,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
         statistics.recordRemote(batched.getHit() ? 1 : 0, batched.getHit() ? 0 : 1, 0, 0);
         return batched.hasValue() ? decode(batched.getValue()) : null;
       } catch (NotOwner e) {
-        retryAfterNotOwner(attempt);
+        retryAfterNotOwner(attempt, deadline, e);
       }
     }
   }
@@ -410,7 +456,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     Map<K, V> result = new LinkedHashMap<>();
     partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
-        result.putAll(local.getAll(prepared(share)));
+        result.putAll(locally(share, local::getAll));
         return;
       }
       EntriesResponse response = call(owner, node.ring(), (stub, header) ->
@@ -426,7 +472,10 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   @Override public void loadAll(Set<? extends K> keys, boolean replaceExisting) {
     changeAll(keys, () -> partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
-        local.loadAll(prepared(share), replaceExisting);
+        locally(share, keys1 -> {
+          local.loadAll(keys1, replaceExisting);
+          return null;
+        });
         return;
       }
       DoneResponse response = call(owner, node.ring(), (stub, header) -> stub.loadAll(LoadAllRequest.newBuilder()
@@ -442,8 +491,10 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
         part.put(key, entries.get(key));
       }
       if (isLocal(owner)) {
-        prepared(share);
-        local.putAll(part);
+        locally(share, keys1 -> {
+          local.putAll(part);
+          return null;
+        });
         return;
       }
       PutAllRequest.Builder request = PutAllRequest.newBuilder();
@@ -458,7 +509,10 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   @Override public void removeAll(Set<? extends K> keys) {
     changeAll(keys, () -> partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
-        local.removeAll(prepared(share));
+        locally(share, keys1 -> {
+          local.removeAll(keys1);
+          return null;
+        });
         return;
       }
       DoneResponse response = call(owner, node.ring(), (stub, header) ->
@@ -475,7 +529,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
     changeAll(keys, () -> partition(keys, (owner, share) -> {
       if (isLocal(owner)) {
-        results.putAll(local.invokeAll(prepared(share), processor, arguments));
+        results.putAll(locally(share, keys1 -> local.invokeAll(keys1, processor, arguments)));
         return;
       }
       InvokeAllResponse response = call(owner, node.ring(), (stub, header) -> stub.invokeAll(InvokeAllRequest.newBuilder()
@@ -508,9 +562,10 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
    */
   private void onEveryMember(java.util.function.BiConsumer<HashRing.Member, HashRing> each) {
     Set<String> done = new java.util.HashSet<>();
+    long deadline = deadline();
     for (int attempt = 0; ; attempt++) {
       HashRing ring = node.ring();
-      boolean refused = false;
+      NotOwner refused = null;
       for (HashRing.Member member : ring.members().values()) {
         if (done.contains(member.id())) {
           continue;
@@ -519,13 +574,13 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
           each.accept(member, ring);
           done.add(member.id());
         } catch (NotOwner e) {
-          refused = true;
+          refused = e;
         }
       }
-      if (!refused) {
+      if (refused == null) {
         return;
       }
-      retryAfterNotOwner(attempt);
+      retryAfterNotOwner(attempt, deadline, refused);
     }
   }
 
@@ -543,7 +598,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     try {
       onEveryMember((member, ring) -> {
         if (isLocal(member)) {
-          onLocal.apply(local);
+          serveLocally(List.of(), deadline(), () -> onLocal.apply(local));
         } else {
           DoneResponse response = call(member, ring, (stub, header) ->
               onRemote.apply(stub, CacheRequest.newBuilder().setHeader(header).build()));
@@ -575,7 +630,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     Set<K> keys = new LinkedHashSet<>();
     onEveryMember((member, ring) -> {
       if (isLocal(member)) {
-        keys.addAll(local.keys());
+        keys.addAll(serveLocally(List.of(), deadline(), local::keys));
         return;
       }
       KeysResponse response = call(member, ring, (stub, header) ->

@@ -240,8 +240,27 @@ final class GetBatcher {
       fail(CallFailures.of(cache, owner, node.config(), io.grpc.Status.fromThrowable(t), t), false);
     }
 
+    /**
+     * The owner ended the stream: it is leaving, so the batch in flight was not answered and is
+     * refused as NOT_OWNER, which its callers retry against the next owner.
+     */
     @Override public void onCompleted() {
-      fail(new CacheException("cache '" + cache + "': member " + owner + " ended the get stream"), false);
+      List<Pending> batch;
+      synchronized (GetBatcher.this) {
+        if (stream != this) {
+          return;
+        }
+        failure = new CacheException("cache '" + cache + "': member " + owner + " ended the get stream");
+        batch = sent;
+        sent = null;
+        drop();
+      }
+      if (batch != null) {
+        sendQueued();
+        ValuesResponse.Result refused = ValuesResponse.Result.newBuilder()
+            .setError(io.kamacache.transport.RemoteErrors.notOwner(0, "member " + owner + " is leaving")).build();
+        batch.forEach(p -> p.result.complete(refused));
+      }
     }
 
     /** Drops this stream, failing the batch in flight on it with {@code failure}. */

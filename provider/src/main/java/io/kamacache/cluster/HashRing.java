@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,14 +26,37 @@ public final class HashRing {
   private final long[] positions;
   private final Member[] owners;
 
-  /** A member as the ring knows it: its id and the address peers reach it at. */
+  /**
+   * A member as the ring knows it: its id, the address peers reach it at, and its incarnation
+   * (the lease it registered under), which tells a member that came back apart from its old self.
+   */
   public static final class Member {
     final String id;
     final String address;
+    final String incarnation;
 
     public Member(String id, String address) {
+      this(id, address, "");
+    }
+
+    public Member(String id, String address, String incarnation) {
       this.id = id;
       this.address = address;
+      this.incarnation = incarnation;
+    }
+
+    /** A member from its registration's value ({@code address=host:port;incarnation=hex}), or null. */
+    static Member parse(String id, String value) {
+      String address = "";
+      String incarnation = "";
+      for (String part : value.split(";")) {
+        if (part.startsWith("address=")) {
+          address = part.substring("address=".length()).trim();
+        } else if (part.startsWith("incarnation=")) {
+          incarnation = part.substring("incarnation=".length()).trim();
+        }
+      }
+      return address.isEmpty() ? null : new Member(id, address, incarnation);
     }
 
     public String id() {
@@ -43,12 +67,17 @@ public final class HashRing {
       return address;
     }
 
+    public String incarnation() {
+      return incarnation;
+    }
+
     @Override public boolean equals(Object other) {
-      return other instanceof Member && ((Member) other).id.equals(id) && ((Member) other).address.equals(address);
+      return other instanceof Member && ((Member) other).id.equals(id) && ((Member) other).address.equals(address)
+          && ((Member) other).incarnation.equals(incarnation);
     }
 
     @Override public int hashCode() {
-      return id.hashCode() * 31 + address.hashCode();
+      return (id.hashCode() * 31 + address.hashCode()) * 31 + incarnation.hashCode();
     }
 
     @Override public String toString() {
@@ -68,7 +97,7 @@ public final class HashRing {
         byPosition.merge(position, member, (a, b) -> a.id.compareTo(b.id) <= 0 ? a : b);
       }
     }
-    this.members = Map.copyOf(byId);
+    this.members = Collections.unmodifiableMap(byId); // sorted by id, for view()
     this.positions = new long[byPosition.size()];
     this.owners = new Member[byPosition.size()];
     int i = 0;
@@ -77,6 +106,18 @@ public final class HashRing {
       owners[i] = entry.getValue();
       i++;
     }
+  }
+
+  /**
+   * The members and their incarnations in a canonical form: two rings with the same view give the
+   * same string, whatever their epochs.
+   */
+  public String view() {
+    StringBuilder view = new StringBuilder();
+    for (Member member : members.values()) {
+      view.append(member.id).append('@').append(member.incarnation).append(',');
+    }
+    return view.toString();
   }
 
   /** The etcd revision of the membership view this ring was built from. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,17 +15,26 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * This member's registration in etcd and its view of everyone else's.
+ * This member's registration in etcd, the proof that it is still alive, and its view of everyone
+ * else's.
  *
- * <p>The member registers {@code /<prefix>/<cluster>/members/<id>} under a lease, keeps the lease
- * alive every TTL/3, and registers again under a new lease whenever etcd says the old one is gone,
- * so it never silently stays out of the ring. The ring is rebuilt from the members prefix on every
- * change and swapped in whole; it always includes this member once it has registered. While etcd
- * cannot be reached, the member keeps serving with its last view.
+ * <p>The member registers {@code /<prefix>/<cluster>/members/<id>} under a lease and keeps the
+ * lease alive every TTL/3. Each keepalive etcd answers proves the lease alive until the moment it
+ * was <em>sent</em> plus the TTL, since etcd counts the TTL from when it receives it; the member
+ * serves its keys only before that moment less a safety margin ({@link #leaseProven}). So a member
+ * cut off from etcd, or paused, stops serving before etcd can hand its keys to anyone else.
+ *
+ * <p>A member whose lease is gone, or whose registration disappeared, comes back as a new
+ * incarnation under a new lease, after forgetting everything it held ({@code onLost}): other
+ * members have served its keys meanwhile. The incarnation is part of the registration, so every
+ * view tells the two apart. The ring is rebuilt from the members prefix on every change and
+ * swapped in whole.
  */
 final class Membership implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Membership.class.getName());
+  /** The smallest part of the TTL a proof leaves unused, for etcd's own delay in renewing a lease. */
+  private static final long MIN_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private final Client client;
   private final ClusterConfig config;
@@ -32,22 +42,34 @@ final class Membership implements AutoCloseable {
   private final String address;
   private final ScheduledExecutorService scheduler;
   private final Consumer<HashRing> onRing;
+  private final Runnable onLost;
+  private final Runnable onRegistered;
   private final PrefixView view;
   private final AtomicReference<HashRing> ring;
+  private final long ttlNanos;
+  /** A fifth of the TTL: a keepalive every third of it can be late once and the proof still holds. */
+  private final long marginNanos;
   private volatile long leaseId;
+  /** The etcd revision of this incarnation's registration; a view older than it may not show it. */
+  private volatile long registeredAt;
+  /** {@code System.nanoTime()} until which the lease is certainly alive; 0 when it is not proven. */
+  private volatile long provenUntil;
+  private volatile boolean leaving;
   private ScheduledFuture<?> keepAlive;
-  private final Runnable onRegistered;
 
   Membership(Client client, ClusterConfig config, String address, ScheduledExecutorService scheduler,
-      Consumer<HashRing> onRing, Runnable onRegistered) {
-    this.onRegistered = onRegistered;
+      Consumer<HashRing> onRing, Runnable onLost, Runnable onRegistered) {
     this.client = client;
     this.config = config;
     this.address = address;
     this.scheduler = scheduler;
     this.onRing = onRing;
+    this.onLost = onLost;
+    this.onRegistered = onRegistered;
     String members = "/" + config.prefix + "/" + config.cluster + "/members/";
     this.memberKey = members + config.memberId;
+    this.ttlNanos = config.leaseTtl.toNanos();
+    this.marginNanos = Math.max(MIN_MARGIN_NANOS, ttlNanos / 5);
     this.ring = new AtomicReference<>(new HashRing(0, List.of(), config.virtualNodes));
     this.view = new PrefixView(client, members, this::rebuild);
   }
@@ -57,57 +79,115 @@ final class Membership implements AutoCloseable {
    * starts watching; returns once the ring is known.
    */
   void join() throws Exception {
-    long timeout = config.timeout.toMillis();
     register();
     long period = Math.max(1, config.leaseTtl.toMillis() / 3);
     keepAlive = scheduler.scheduleWithFixedDelay(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
-    view.start(timeout);
+    view.start(config.timeout.toMillis());
   }
 
   long leaseId() {
     return leaseId;
   }
 
+  /** This incarnation's name in the members' views: its lease, in hex. */
+  String incarnation() {
+    return Long.toHexString(leaseId);
+  }
+
+  /** Whether this member's lease is certainly alive now, so that it may serve the keys it owns. */
+  boolean leaseProven() {
+    long until = provenUntil;
+    return until != 0 && until - System.nanoTime() > 0;
+  }
+
   private void register() throws Exception {
     long timeout = config.timeout.toMillis();
+    long sent = System.nanoTime();
     long lease = client.getLeaseClient().grant(config.leaseTtl.toSeconds()).get(timeout, TimeUnit.MILLISECONDS).getID();
+    long revision = 0;
     if (config.role == ClusterConfig.Role.MEMBER) {
-      client.getKVClient().put(PrefixView.bytes(memberKey), PrefixView.bytes("address=" + address),
-          PutOption.builder().withLeaseId(lease).build()).get(timeout, TimeUnit.MILLISECONDS);
+      String value = "address=" + address + ";incarnation=" + Long.toHexString(lease);
+      revision = client.getKVClient().put(PrefixView.bytes(memberKey), PrefixView.bytes(value),
+          PutOption.builder().withLeaseId(lease).build()).get(timeout, TimeUnit.MILLISECONDS).getHeader().getRevision();
     }
     boolean again = leaseId != 0;
-    leaseId = lease;
+    synchronized (this) {
+      leaseId = lease;
+      registeredAt = revision;
+      provenUntil = sent + ttlNanos - marginNanos;
+    }
     if (again) {
       onRegistered.run();
+      refresh(); // the new incarnation's view must show it before it may serve
     }
-    LOG.log(System.Logger.Level.INFO, "member {0} registered at {1} with lease {2}", config.memberId, address,
-        Long.toHexString(lease));
+    if (config.role == ClusterConfig.Role.MEMBER) {
+      LOG.log(System.Logger.Level.INFO, "member {0} registered at {1} with lease {2}", config.memberId, address,
+          Long.toHexString(lease));
+    }
   }
 
   private void keepAlive() {
+    if (leaving) {
+      return;
+    }
+    long lease = leaseId;
+    long sent = System.nanoTime();
     try {
-      LeaseKeepAliveResponse response = client.getLeaseClient().keepAliveOnce(leaseId)
-          .get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (response.getTTL() <= 0) {
-        reregister("the lease has expired");
+      if (lease == 0 || provenUntil == 0) {
+        lost("the previous attempt to register again failed");
+        return;
       }
-    } catch (java.util.concurrent.ExecutionException e) {
+      // A late answer proves nothing new, so waiting longer than the margin gains nothing.
+      LeaseKeepAliveResponse response = client.getLeaseClient().keepAliveOnce(lease)
+          .get(ttlNanos / 2, TimeUnit.NANOSECONDS);
+      if (response.getTTL() <= 0) {
+        lost("the lease has expired");
+        return;
+      }
+      synchronized (this) {
+        if (leaseId == lease && provenUntil != 0) {
+          long until = sent + TimeUnit.SECONDS.toNanos(response.getTTL()) - marginNanos;
+          if (until - provenUntil > 0) {
+            provenUntil = until;
+          }
+        }
+      }
+    } catch (ExecutionException e) {
       String message = String.valueOf(e.getCause());
       if (message.contains("not found") || message.contains("expired") || message.contains("revoked")) {
-        reregister(message);
+        lost(message);
       } else {
-        LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving with the last view: {0}", message);
+        LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving only while the lease is proven: {0}",
+            message);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving with the last view: {0}", e.toString());
+      LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving only while the lease is proven: {0}",
+          e.toString());
     }
   }
 
-  private void reregister(String why) {
-    LOG.log(System.Logger.Level.WARNING, "member {0} lost its registration ({1}); registering again",
-        config.memberId, why);
+  /** Stops serving at once, forgets what this incarnation held, and registers as a new one. */
+  private void lost(String why) {
+    if (leaving) {
+      return;
+    }
+    long old;
+    synchronized (this) {
+      provenUntil = 0;
+      old = leaseId;
+    }
+    LOG.log(System.Logger.Level.WARNING, "member {0} lost its registration ({1}); forgetting what it held and "
+        + "registering again as a new incarnation", config.memberId, why);
+    onLost.run();
+    try {
+      if (old != 0) {
+        client.getLeaseClient().revoke(old).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.DEBUG, "revoking the old lease failed: {0}", e.toString());
+    }
     try {
       register();
     } catch (Exception e) {
@@ -128,15 +208,28 @@ final class Membership implements AutoCloseable {
     }
     List<HashRing.Member> list = new ArrayList<>();
     for (Map.Entry<String, byte[]> entry : members.entrySet()) {
-      String value = new String(entry.getValue(), StandardCharsets.UTF_8);
-      String memberAddress = value.startsWith("address=") ? value.substring("address=".length()).trim() : "";
-      if (!memberAddress.isEmpty()) {
-        list.add(new HashRing.Member(entry.getKey(), memberAddress));
+      HashRing.Member member = HashRing.Member.parse(entry.getKey(), new String(entry.getValue(), StandardCharsets.UTF_8));
+      if (member != null) {
+        list.add(member);
       }
     }
     HashRing next = new HashRing(revision, list, config.virtualNodes);
     ring.set(next);
     onRing.accept(next);
+    if (config.role == ClusterConfig.Role.MEMBER && !leaving && provenUntil != 0 && revision >= registeredAt) {
+      HashRing.Member self = next.members().get(config.memberId);
+      if (self == null || !self.incarnation().equals(incarnation())) {
+        // Someone removed or replaced our registration while our lease lives: others no longer
+        // count us, so we must not serve, and we come back as a new incarnation.
+        scheduler.execute(() -> {
+          HashRing now = ring.get();
+          HashRing.Member me = now.members().get(config.memberId);
+          if (now.epoch() >= registeredAt && (me == null || !me.incarnation().equals(incarnation()))) {
+            lost("its registration was removed from etcd while its lease was alive");
+          }
+        });
+      }
+    }
   }
 
   HashRing ring() {
@@ -154,9 +247,11 @@ final class Membership implements AutoCloseable {
 
   /** Leaves: stops the keepalive and revokes the lease, which removes us from every ring at once. */
   void leave() {
+    leaving = true;
     if (keepAlive != null) {
       keepAlive.cancel(false);
     }
+    provenUntil = 0;
     if (leaseId != 0) {
       try {
         client.getLeaseClient().revoke(leaseId).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);

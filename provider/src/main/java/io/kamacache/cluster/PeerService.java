@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import io.kamacache.group.Copies;
 import io.kamacache.group.Group;
+import io.kamacache.group.Replication;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.Copy;
@@ -29,6 +30,8 @@ import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.Stats;
+import io.kamacache.proto.v1.SyncRequest;
+import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
 import io.kamacache.proto.v1.ValuesResponse;
 import io.kamacache.transport.RemoteErrors;
@@ -71,16 +74,20 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     }
   }
 
-  /** Whether a read of {@code key} cannot block: see {@link Group#readsWithoutBlocking()}. */
+  /**
+   * Whether a read of {@code key} cannot block: see {@link Group#readsWithoutBlocking()}. A
+   * caller ahead of our view makes us read etcd first, which blocks.
+   */
   private boolean inlineRead(Header header, ByteString key) {
-    if (!node.isOpen() || node.rebalancer().fetching()) {
+    HashRing ring = node.ring();
+    if (!node.isOpen() || header.getEpoch() > ring.epoch()) {
       return false;
     }
     Group<Object, Object> group = node.localGroup(header.getCache());
     if (group == null || !group.readsWithoutBlocking()) {
       return false;
     }
-    HashRing.Member owner = node.ring().owner(key.toByteArray());
+    HashRing.Member owner = ring.owner(key.toByteArray());
     return owner != null && owner.id().equals(node.memberId());
   }
 
@@ -99,57 +106,63 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     }
   }
 
+  /**
+   * Runs a request for keys this member must own: past its deadline it is not run at all; a caller
+   * that has seen a newer view makes us catch up first; then the operation runs under a claim on
+   * the keys ({@link Ownership#serve}), or is refused with NOT_OWNER, which the caller retries.
+   */
   private <B extends com.google.protobuf.Message.Builder> void handle(Header header, List<ByteString> keys,
       B response, Operation<B> operation, StreamObserver<? super com.google.protobuf.Message> observer) {
     try {
-      if (!node.isOpen()) {
-        // Still joining: the caller retries as if the ring had moved.
-        throw new Refused(RemoteErrors.notOwner(node.ring().epoch()));
+      io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
+      if (deadline != null && deadline.isExpired()) {
+        throw new Refused(RemoteErrors.toProto(new javax.cache.CacheException(
+            "the request's deadline passed before it ran; it was not applied")));
+      }
+      if (header.getEpoch() > node.ring().epoch()) {
+        node.refreshRing();
       }
       Group<Object, Object> group = node.group(header.getCache());
       if (group == null) {
         throw new Refused(RemoteErrors.unknownCache(header.getCache()));
       }
-      HashRing ring = node.ring();
-      if (!ownsAll(ring, keys) && header.getEpoch() > ring.epoch()) {
-        // The caller has seen a newer membership than we have: catch up before refusing, or it
-        // would retry against our stale view until our watch caught up on its own.
-        node.refreshRing();
-        ring = node.ring();
-      }
-      if (!ownsAll(ring, keys)) {
-        throw new Refused(RemoteErrors.notOwner(ring.epoch()));
-      }
+      long until = System.nanoTime() + (deadline == null ? node.config().timeout.toNanos()
+          : deadline.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS));
+      List<byte[]> keyBytes = new ArrayList<>(keys.size());
       for (ByteString key : keys) {
-        node.rebalancer().prepare(group, decode(key), key.toByteArray());
+        keyBytes.add(key.toByteArray());
       }
-      try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
-        NearInvalidations.ORIGIN.set(header.getSender());
-        try {
-          operation.run(group, response);
-        } finally {
-          NearInvalidations.ORIGIN.remove();
-          setField(response, "stats", Stats.newBuilder().setHits(capture.hits()).setMisses(capture.misses())
-              .setPuts(capture.puts()).setRemovals(capture.removals()).build());
+      node.ownership().serve(keyBytes, until, () -> {
+        for (ByteString key : keys) {
+          node.rebalancer().prepare(group, decode(key));
         }
-      }
+        try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
+          NearInvalidations.ORIGIN.set(header.getSender());
+          try {
+            operation.run(group, response);
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new javax.cache.CacheException(e);
+          } finally {
+            NearInvalidations.ORIGIN.remove();
+            setField(response, "stats", Stats.newBuilder().setHits(capture.hits()).setMisses(capture.misses())
+                .setPuts(capture.puts()).setRemovals(capture.removals()).build());
+          }
+        }
+        return null;
+      });
     } catch (Refused refused) {
       setField(response, "error", refused.error);
+    } catch (Ownership.Refused refused) {
+      setField(response, "error", RemoteErrors.notOwner(refused.epoch, refused.getMessage()));
+    } catch (Replication.Refused refused) {
+      setField(response, "error", RemoteErrors.notOwner(node.ring().epoch(), refused.getMessage()));
     } catch (Throwable t) {
       setField(response, "error", RemoteErrors.toProto(t));
     }
     observer.onNext(response.build());
     observer.onCompleted();
-  }
-
-  private boolean ownsAll(HashRing ring, List<ByteString> keys) {
-    for (ByteString key : keys) {
-      HashRing.Member owner = ring.owner(key.toByteArray());
-      if (owner == null || !owner.id().equals(node.memberId())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void setField(com.google.protobuf.Message.Builder builder, String name, Object value) {
@@ -438,30 +451,38 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     });
   }
 
-  /** Copies are not cache operations: no ownership check, no statistics, no events. */
+  /**
+   * Copies are not cache operations: no statistics, no events. A backup for a key this member
+   * owns in its view is refused, since its sender can no longer be the owner; a handoff is taken
+   * only for keys this member owns (or is about to own, from a member that is leaving), and only
+   * if it is newer than what is here. A member that is not open takes neither.
+   */
   private void copies(CopyRequest request, StreamObserver<DoneResponse> observer, boolean handoff) {
     DoneResponse.Builder response = DoneResponse.newBuilder();
     try {
-      Group<Object, Object> group = node.group(request.getHeader().getCache());
-      if (group == null) {
+      Group<Object, Object> group = node.isOpen() ? node.group(request.getHeader().getCache()) : null;
+      if (!node.isOpen()) {
+        response.setError(RemoteErrors.notOwner(node.ring().epoch(), "not open: joining or leaving"));
+      } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
       } else {
+        if (request.getHeader().getEpoch() > node.ring().epoch()) {
+          node.refreshRing();
+        }
         HashRing ring = node.ring();
         for (Copy copy : request.getCopiesList()) {
+          HashRing.Member owner = ring.owner(copy.getKey().toByteArray());
+          boolean mine = owner != null && owner.id().equals(node.memberId());
+          if (handoff ? !mine && !request.getLeaving() : mine) {
+            response.addRefusedKeys(copy.getKey());
+            continue;
+          }
           Object key = decode(copy.getKey());
           Object value = copy.hasValue() ? decode(copy.getValue()) : null;
           if (handoff) {
-            // Taking a key this member does not own could lose it: the sender drops what we take,
-            // and we would hand it straight back. Only a leaving sender hands over ahead of the ring.
-            HashRing.Member owner = ring.owner(copy.getKey().toByteArray());
-            boolean mine = owner != null && owner.id().equals(node.memberId());
-            if (!mine && !request.getLeaving()) {
-              response.addRefusedKeys(copy.getKey());
-            } else if (value != null) {
-              group.copies().applyHandoff(key, value, copy.getTtlNanos());
-            }
+            group.copies().applyHandoff(key, value, copy.getTtlNanos(), copy.getVersion());
           } else {
-            group.copies().applyBackup(key, value, copy.getTtlNanos());
+            group.copies().applyBackup(key, value, copy.getTtlNanos(), copy.getVersion());
           }
         }
       }
@@ -524,23 +545,15 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   }
 
   @Override
-  public void fetch(KeysRequest request, StreamObserver<CopyRequest> observer) {
+  public void sync(SyncRequest request, StreamObserver<SyncResponse> observer) {
     dispatch(false, () -> {
-      CopyRequest.Builder response = CopyRequest.newBuilder().setHeader(request.getHeader());
+      SyncResponse response;
       try {
-        Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
-        if (group != null) {
-          for (ByteString key : request.getKeysList()) {
-            Copies.Copy<Object> copy = group.copies().readOwned(decode(key));
-            if (copy != null) {
-              response.addCopies(Copy.newBuilder().setKey(key).setValue(encode(copy.value)).setTtlNanos(copy.ttlNanos));
-            }
-          }
-        }
+        response = node.barrier().answer(request);
       } catch (Throwable t) {
-        // A fetch is a best effort: the caller falls back to a miss.
+        response = SyncResponse.newBuilder().setError(RemoteErrors.toProto(t)).build();
       }
-      observer.onNext(response.build());
+      observer.onNext(response);
       observer.onCompleted();
     });
   }

@@ -8,7 +8,6 @@ import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Header;
-import io.kamacache.proto.v1.KeysRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,51 +15,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Moves entries when membership changes. After every ring change it sweeps each cache:
+ * Moves entries when membership changes.
  *
  * <ul>
- *   <li>an owned entry whose owner is now another member is handed to that member (which keeps
- *       what it already has, being newer), then dropped here or kept as a backup;
- *   <li>an owned entry whose backups changed is copied to its new backups;
- *   <li>a backup copy of a key this member now owns (its owner died or left) is adopted;
- *   <li>a backup copy this member no longer needs is dropped.
+ *   <li>{@link #handOver}: an owned entry whose owner is now another member goes to that member,
+ *       which keeps it only if it is newer than what it has, and is dropped here or kept as a
+ *       backup. The {@link Barrier} runs this before any member serves a key it gained.
+ *   <li>After the view settles, a sweep copies owned entries to backups they did not have, adopts
+ *       the backup copies of keys this member now owns (their owner died or left), and drops
+ *       backup copies this member no longer needs.
  * </ul>
  *
- * <p>Until the sweep of the previous owner has run, the new owner may miss a key it should have:
- * for a while after a change, a miss asks the key's previous owner first. A member that leaves
- * gracefully hands everything it owns to the new owners before it leaves the ring.
+ * <p>A member that leaves gracefully hands everything it owns to the new owners before it leaves
+ * the ring.
  */
 final class Rebalancer implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Rebalancer.class.getName());
+  /** Entries per handoff or backup call: large enough to amortize a call, small enough for any message limit. */
   private static final int BATCH = 512;
-  /** How long after a ring change a miss asks the previous owner. */
-  private static final long FETCH_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** Membership often changes in bursts (a restarted etcd, a rolling restart): copy backups once it settles. */
+  private static final long SETTLE_MILLIS = 1_000;
 
   private final ClusterNode node;
   private final Map<String, Replicator<Object>> caches = new ConcurrentHashMap<>();
-  /** Membership often changes in bursts (a restarted etcd, a rolling restart): move data once it settles. */
-  private static final long SETTLE_MILLIS = 1_000;
-
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "kamacache-rebalance");
     thread.setDaemon(true);
     return thread;
   });
   private ScheduledFuture<?> scheduled;
-  /** The ring the last complete sweep moved data for: until the next one, keys may still be there. */
-  private volatile HashRing previous;
-  private volatile HashRing current;
-  /** The ring just before the latest change: where a key's data was, for a while after. */
-  private volatile HashRing former;
-  private volatile long changedAt;
-  private final java.util.concurrent.atomic.AtomicLong moved = new java.util.concurrent.atomic.AtomicLong();
+  /** The ring the last complete sweep copied backups for. */
+  private volatile HashRing swept;
+  /** The ring under which every owned entry this member does not own has been handed over. */
+  private HashRing handedOverFor;
+  private final AtomicLong moved = new AtomicLong();
 
   Rebalancer(ClusterNode node) {
     this.node = node;
@@ -71,22 +67,6 @@ final class Rebalancer implements AutoCloseable {
   }
 
   void onRing(HashRing next) {
-    HashRing before = current;
-    current = next;
-    if (before == null) {
-      // A member that has just joined takes over keys whose data is still on their previous owners.
-      before = without(next, node.memberId());
-      if (before.members().isEmpty() || before.members().size() == next.members().size()) {
-        return;
-      }
-    } else if (before.members().keySet().equals(next.members().keySet())) {
-      return;
-    }
-    if (previous == null) {
-      previous = before;
-    }
-    former = before;
-    changedAt = System.nanoTime();
     schedule();
   }
 
@@ -99,7 +79,8 @@ final class Rebalancer implements AutoCloseable {
 
   /** Whether the data of the current ring is where it belongs, as far as this member knows. */
   boolean settled() {
-    return previous == null || previous == node.ring();
+    HashRing ring = node.ring();
+    return swept == ring && node.barrier().settled() == ring;
   }
 
   /** Entries this member has handed to new owners so far. */
@@ -107,48 +88,71 @@ final class Rebalancer implements AutoCloseable {
     return moved.get();
   }
 
-  /** Makes sure a key about to be served here holds its data: adopts a backup, or asks the previous owner. */
-  /** Whether a miss may still ask a key's former owner, a blocking call; see {@link #prepare}. */
-  boolean fetching() {
-    return former != null && System.nanoTime() - changedAt <= FETCH_WINDOW_NANOS;
+  /** Makes a key about to be served here hold its newest data: adopts a newer backup copy, if any. */
+  void prepare(Group<Object, Object> group, Object key) {
+    Copies<Object> copies = group.copies();
+    if (copies.hasBackup(key)) {
+      copies.adopt(key);
+    }
   }
 
-  void prepare(Group<Object, Object> group, Object key, byte[] keyBytes) {
-    Copies<Object> copies = group.copies();
-    if (copies.hasBackup(key) && copies.adopt(key)) {
-      return;
+  /**
+   * Hands every owned entry this member does not own under {@code ring} to its owner there.
+   * Returns whether all of them arrived (or were older than what their owner has).
+   */
+  synchronized boolean handOver(HashRing ring) {
+    if (handedOverFor == ring) {
+      return true;
     }
-    HashRing before = former;
-    if (before == null || System.nanoTime() - changedAt > FETCH_WINDOW_NANOS || group.store().containsKey(key)) {
-      return;
+    if (node.ring() != ring) {
+      return false;
     }
-    HashRing.Member formerOwner = before.owner(keyBytes);
-    HashRing ring = node.ring();
-    if (formerOwner == null || formerOwner.id().equals(node.memberId()) || !ring.members().containsKey(formerOwner.id())) {
-      return;
-    }
-    try {
-      CopyRequest fetched = node.stub(formerOwner).fetch(KeysRequest.newBuilder()
-          .setHeader(Header.newBuilder().setCache(group.name()).setEpoch(ring.epoch()))
-          .addKeys(ByteString.copyFrom(keyBytes)).build());
-      for (Copy copy : fetched.getCopiesList()) {
-        if (copy.hasValue()) {
-          copies.applyHandoff(key, decode(copy.getValue()), copy.getTtlNanos());
+    boolean complete = true;
+    String self = node.memberId();
+    for (String cache : caches.keySet()) {
+      Group<Object, Object> group = node.localGroup(cache);
+      if (group == null) {
+        continue;
+      }
+      Copies<Object> copies = group.copies();
+      Map<HashRing.Member, List<Copies.Copy<Object>>> handoffs = new LinkedHashMap<>();
+      for (Object key : copies.ownedKeys()) {
+        HashRing.Member owner = ring.owner(node.codec().encode(key));
+        if (owner == null) {
+          return false;
+        }
+        if (!owner.id().equals(self)) {
+          Copies.Copy<Object> copy = copies.readOwned(key);
+          if (copy != null) {
+            handoffs.computeIfAbsent(owner, o -> new ArrayList<>()).add(copy);
+          }
         }
       }
-    } catch (StatusRuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "asking {0} for a moved key failed: {1}", formerOwner, e.getStatus());
+      int backups = caches.get(cache).backups();
+      for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : handoffs.entrySet()) {
+        List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false, ring);
+        complete &= taken.size() == target.getValue().size();
+        moved.addAndGet(taken.size());
+        for (Copies.Copy<Object> copy : taken) {
+          byte[] keyBytes = node.codec().encode(copy.key);
+          boolean backupHere = ring.backups(keyBytes, backups).stream().anyMatch(m -> m.id().equals(self));
+          copies.release(copy.key, backupHere);
+        }
+      }
     }
-  }
-
-  private Object decode(ByteString bytes) {
-    return node.codec().decode(bytes.toByteArray(), node.classLoader());
+    if (complete && node.ring() == ring) {
+      handedOverFor = ring;
+    }
+    return complete;
   }
 
   private void sweep() {
     HashRing ring = node.ring();
-    HashRing before = previous;
-    boolean complete = true;
+    if (node.barrier().settled() != ring) {
+      schedule(); // backups follow the owners, who are known only once the view settles
+      return;
+    }
+    boolean complete = handOver(ring);
     for (Map.Entry<String, Replicator<Object>> entry : caches.entrySet()) {
       Group<Object, Object> group = node.localGroup(entry.getKey());
       if (group == null) {
@@ -156,60 +160,23 @@ final class Rebalancer implements AutoCloseable {
         continue;
       }
       try {
-        complete &= sweep(entry.getKey(), group, entry.getValue().backups(), ring, before);
+        complete &= sweep(entry.getKey(), group, entry.getValue().backups(), ring);
       } catch (RuntimeException e) {
         complete = false;
         LOG.log(System.Logger.Level.WARNING, "rebalancing cache ''" + entry.getKey() + "'' failed", e);
       }
     }
     if (complete && node.ring() == ring) {
-      previous = ring;
+      swept = ring;
     } else {
       schedule(); // some member refused or could not be reached: try again once things settle
     }
   }
 
-  /** Returns whether every entry that had to move has moved. */
-  private boolean sweep(String cache, Group<Object, Object> group, int backups, HashRing ring, HashRing before) {
+  /** Copies owned entries to their backups and settles the backup copies held here; returns whether all arrived. */
+  private boolean sweep(String cache, Group<Object, Object> group, int backups, HashRing ring) {
     Copies<Object> copies = group.copies();
     String self = node.memberId();
-    Map<HashRing.Member, List<Copies.Copy<Object>>> handoffs = new LinkedHashMap<>();
-    Map<HashRing.Member, List<Copies.Copy<Object>>> newBackups = new LinkedHashMap<>();
-    for (Object key : copies.ownedKeys()) {
-      byte[] keyBytes = node.codec().encode(key);
-      HashRing.Member owner = ring.owner(keyBytes);
-      if (owner == null) {
-        return false;
-      }
-      Copies.Copy<Object> copy = copies.readOwned(key);
-      if (copy == null) {
-        continue;
-      }
-      if (!owner.id().equals(self)) {
-        handoffs.computeIfAbsent(owner, o -> new ArrayList<>()).add(copy);
-        continue;
-      }
-      Set<HashRing.Member> had = before == null ? Set.of() : new HashSet<>(before.backups(keyBytes, backups));
-      for (HashRing.Member backup : ring.backups(keyBytes, backups)) {
-        if (!had.contains(backup) && !backup.id().equals(self)) {
-          newBackups.computeIfAbsent(backup, b -> new ArrayList<>()).add(copy);
-        }
-      }
-    }
-    boolean complete = true;
-    for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : handoffs.entrySet()) {
-      List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false);
-      complete &= taken.size() == target.getValue().size();
-      moved.addAndGet(taken.size());
-      for (Copies.Copy<Object> copy : taken) {
-        byte[] keyBytes = node.codec().encode(copy.key);
-        boolean backupHere = ring.backups(keyBytes, backups).stream().anyMatch(m -> m.id().equals(self));
-        copies.release(copy.key, backupHere);
-      }
-    }
-    for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : newBackups.entrySet()) {
-      complete &= send(cache, target.getKey(), target.getValue(), false, false).size() == target.getValue().size();
-    }
     for (Object key : copies.backupKeys()) {
       byte[] keyBytes = node.codec().encode(key);
       HashRing.Member owner = ring.owner(keyBytes);
@@ -219,24 +186,45 @@ final class Rebalancer implements AutoCloseable {
         copies.dropBackup(key);
       }
     }
+    if (backups == 0) {
+      return true;
+    }
+    // Every backup of every owned key gets the entry again: a receiver keeps the newer state, so
+    // this is safe, and it restores a copy lost with a member that died.
+    Map<HashRing.Member, List<Copies.Copy<Object>>> byBackup = new LinkedHashMap<>();
+    for (Object key : copies.ownedKeys()) {
+      byte[] keyBytes = node.codec().encode(key);
+      HashRing.Member owner = ring.owner(keyBytes);
+      if (owner == null || !owner.id().equals(self)) {
+        continue;
+      }
+      Copies.Copy<Object> copy = copies.readOwned(key);
+      if (copy == null) {
+        continue;
+      }
+      for (HashRing.Member backup : ring.backups(keyBytes, backups)) {
+        if (!backup.id().equals(self)) {
+          byBackup.computeIfAbsent(backup, b -> new ArrayList<>()).add(copy);
+        }
+      }
+    }
+    boolean complete = true;
+    for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byBackup.entrySet()) {
+      complete &= send(cache, target.getKey(), target.getValue(), false, false, ring).size() == target.getValue().size();
+    }
     return complete;
   }
 
   /** Sends copies in batches; returns the ones the target took. */
   private List<Copies.Copy<Object>> send(String cache, HashRing.Member target, List<Copies.Copy<Object>> copies,
-      boolean handoff, boolean leaving) {
+      boolean handoff, boolean leaving, HashRing ring) {
     List<Copies.Copy<Object>> taken = new ArrayList<>();
     for (int from = 0; from < copies.size(); from += BATCH) {
       CopyRequest.Builder request = CopyRequest.newBuilder().setLeaving(leaving)
-          .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.ring().epoch()));
+          .setHeader(Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).setSender(node.memberId()));
       List<Copies.Copy<Object>> batch = copies.subList(from, Math.min(copies.size(), from + BATCH));
       for (Copies.Copy<Object> copy : batch) {
-        Copy.Builder message = Copy.newBuilder()
-            .setKey(ByteString.copyFrom(node.codec().encode(copy.key))).setTtlNanos(copy.ttlNanos);
-        if (copy.value != null) {
-          message.setValue(ByteString.copyFrom(node.codec().encode(copy.value)));
-        }
-        request.addCopies(message);
+        request.addCopies(Replicator.message(node, copy.key, copy.value, copy.ttlNanos, copy.version));
       }
       try {
         DoneResponse response = handoff ? node.stub(target).handoff(request.build()) : node.stub(target).backup(request.build());
@@ -268,7 +256,7 @@ final class Rebalancer implements AutoCloseable {
   }
 
   /** Before leaving: hands every owned entry to its owner in the ring without this member. */
-  void handOffEverything() {
+  synchronized void handOffEverything() {
     HashRing without = without(node.ring(), node.memberId());
     if (without.isEmpty()) {
       return;
@@ -283,7 +271,19 @@ final class Rebalancer implements AutoCloseable {
         byOwner.computeIfAbsent(without.owner(node.codec().encode(copy.key)), o -> new ArrayList<>()).add(copy);
       }
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byOwner.entrySet()) {
-        moved.addAndGet(send(cache, target.getKey(), target.getValue(), true, true).size());
+        moved.addAndGet(send(cache, target.getKey(), target.getValue(), true, true, without).size());
+      }
+    }
+  }
+
+  /** A new incarnation holds nothing of the old one's. */
+  synchronized void forgetAll() {
+    handedOverFor = null;
+    swept = null;
+    for (String cache : caches.keySet()) {
+      Group<Object, Object> group = node.localGroup(cache);
+      if (group != null) {
+        group.copies().forgetAll();
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import io.kamacache.group.Copies;
 import io.kamacache.group.Replication;
@@ -8,18 +9,33 @@ import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Header;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a key's backups current: called by the owner's Group under the key's lock after every
- * change, it sends the new state to the key's backup members and waits for them, so a write is on
- * its backups before the owner acknowledges it. A backup that cannot be reached is skipped (it is
- * about to leave the ring, and the next ring change re-replicates). It also queues the key's
- * invalidation for the other members' near caches, when the cache has one.
+ * Keeps a key's backups current. The owner's Group calls it under the key's lock before every
+ * change becomes visible: it checks that this member may still change the key
+ * ({@link Ownership#checkChange}), gives the new state its version, and puts it on the key's
+ * {@code backups} members, waiting for each. A backup that cannot be reached is replaced by the
+ * next backup of a newer ring within the caller's deadline; failing that, the change fails and is
+ * not acknowledged. It also queues the key's invalidation for the other members' near caches,
+ * when the cache has one.
+ *
+ * <p>Versions: a state's version is above the one it replaces and at least its ring's epoch in
+ * the high bits, so an owner that gained a key at a later epoch always writes newer versions than
+ * the owner before it.
  */
 final class Replicator<K> implements Replication<K> {
 
   private static final System.Logger LOG = System.getLogger(Replicator.class.getName());
+  /** Bits of a version below the epoch: over sixteen million writes of one key within one epoch. */
+  private static final int EPOCH_SHIFT = 24;
+  /** First pause before asking again for a backup that failed; doubles up to {@link #MAX_PAUSE_MILLIS}. */
+  private static final long FIRST_PAUSE_MILLIS = 20;
+  /** Ring changes arrive within a lease TTL; polling faster than this gains nothing. */
+  private static final long MAX_PAUSE_MILLIS = 250;
 
   private final ClusterNode node;
   private final String cache;
@@ -41,54 +57,121 @@ final class Replicator<K> implements Replication<K> {
   }
 
   @Override
-  public void written(K key, Object stored, long expiresAt, long now) {
-    send(key, copies.view(stored), Copies.ttl(expiresAt, now));
-  }
-
-  @Override
-  public void removed(K key) {
-    send(key, null, Copies.NEVER);
-  }
-
-  private void send(K key, Object value, long ttlNanos) {
-    if (backups == 0 && invalidations == null) {
-      return;
-    }
+  public long changing(K key, Object stored, long expiresAt, long now, long previous) {
+    Ownership.Claim claim = node.ownership().checkChange();
+    HashRing ring = claim == null ? node.ring() : claim.ring;
+    long version = Math.max(previous + 1, ring.epoch() << EPOCH_SHIFT);
     byte[] keyBytes = node.codec().encode(key);
     if (invalidations != null) {
       invalidations.changed(cache, keyBytes);
     }
+    if (backups > 0) {
+      Copy copy = message(node, key, copies.view(stored), Copies.ttl(expiresAt, now), version);
+      long deadline = claim != null ? claim.deadline : System.nanoTime() + node.config().timeout.toNanos();
+      replicate(claim, keyBytes, copy, deadline);
+      node.ownership().checkLease();
+    }
+    node.ownership().changed(claim);
+    return version;
+  }
+
+  @Override
+  public void copied(K key, Object stored, long expiresAt, long now, long version) {
     if (backups == 0) {
       return;
     }
+    byte[] keyBytes = node.codec().encode(key);
+    Copy copy = message(node, key, copies.view(stored), Copies.ttl(expiresAt, now), version);
     HashRing ring = node.ring();
-    List<HashRing.Member> targets = ring.backups(keyBytes, backups);
-    if (targets.isEmpty()) {
-      return;
+    for (HashRing.Member target : ring.backups(keyBytes, backups)) {
+      if (!target.id().equals(node.memberId()) && !send(target, ring, copy, System.nanoTime()
+          + node.config().timeout.toNanos())) {
+        // Best effort: the next sweep copies every owned entry to its backups again.
+        LOG.log(System.Logger.Level.DEBUG, "copying a handed-over entry to backup {0} failed", target);
+      }
     }
-    Copy.Builder copy = Copy.newBuilder().setKey(ByteString.copyFrom(keyBytes)).setTtlNanos(ttlNanos);
+  }
+
+  /** Puts {@code copy} on every backup of the key, replacing backups that fail by a newer ring's. */
+  private void replicate(Ownership.Claim claim, byte[] keyBytes, Copy copy, long deadline) {
+    HashRing ring = claim == null ? node.ring() : claim.ring;
+    Set<String> done = new HashSet<>();
+    long pause = FIRST_PAUSE_MILLIS;
+    while (true) {
+      HashRing.Member failed = null;
+      List<HashRing.Member> targets = ring.backups(keyBytes, backups);
+      for (HashRing.Member target : targets) {
+        if (target.id().equals(node.memberId()) || done.contains(target.id() + "@" + target.incarnation())) {
+          continue;
+        }
+        if (send(target, ring, copy, deadline)) {
+          done.add(target.id() + "@" + target.incarnation());
+        } else if (failed == null) {
+          failed = target;
+        }
+      }
+      if (failed == null) {
+        return;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new Replication.Failed("cache '" + cache + "': the change could not be put on backup member "
+            + failed + " within the request deadline, so it is not acknowledged (it may still take effect)", null);
+      }
+      sleep(pause);
+      pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
+      node.refreshRing();
+      if (node.ring() != ring) {
+        if (claim != null && !node.ownership().stillOwns(claim, keyBytes)) {
+          throw new Replication.Failed("cache '" + cache + "': this member stopped owning the key while the"
+              + " change went to its backups, so it is not acknowledged (it may still take effect)", null);
+        }
+        ring = node.ring();
+      }
+    }
+  }
+
+  private boolean send(HashRing.Member target, HashRing ring, Copy copy, long deadline) {
+    CopyRequest request = CopyRequest.newBuilder()
+        .setHeader(Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).setSender(node.memberId()))
+        .addCopies(copy).build();
+    try {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return false;
+      }
+      // Bounded by the caller's deadline, not inherited from its call: a backup must not be
+      // cancelled half-way because the caller gave up.
+      DoneResponse response = io.grpc.Context.current().fork().call(() -> node.stub(target, remaining).backup(request));
+      if (response.hasError() || response.getRefusedKeysCount() > 0) {
+        LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: {1}", target, response.getError().getMessage());
+        return false;
+      }
+      return true;
+    } catch (StatusRuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "backup on {0} failed: {1}", target, e.getStatus());
+      return false;
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.DEBUG, "backup on {0} failed: {1}", target, e.toString());
+      return false;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Replication.Failed("interrupted while waiting for a backup", e);
+    }
+  }
+
+  /** One entry's state as it travels: key and value in codec bytes, time to live, version. */
+  static Copy message(ClusterNode node, Object key, Object value, long ttlNanos, long version) {
+    Copy.Builder copy = Copy.newBuilder().setKey(ByteString.copyFrom(node.codec().encode(key)))
+        .setTtlNanos(ttlNanos).setVersion(version);
     if (value != null) {
       copy.setValue(ByteString.copyFrom(node.codec().encode(value)));
     }
-    CopyRequest request = CopyRequest.newBuilder()
-        .setHeader(Header.newBuilder().setCache(cache).setEpoch(ring.epoch()))
-        .addCopies(copy).build();
-    for (HashRing.Member target : targets) {
-      if (target.id().equals(node.memberId())) {
-        continue;
-      }
-      try {
-        // Not under the caller's deadline: the owner has applied the write, so its backup must
-        // land even if the caller stops waiting.
-        DoneResponse response = io.grpc.Context.current().fork().call(() -> node.stub(target).backup(request));
-        if (response.hasError()) {
-          LOG.log(System.Logger.Level.WARNING, "backup on {0} refused: {1}", target, response.getError().getMessage());
-        }
-      } catch (StatusRuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "backup on {0} failed: {1}", target, e.getStatus());
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "backup on {0} failed: {1}", target, e.toString());
-      }
-    }
+    return copy.build();
   }
 }

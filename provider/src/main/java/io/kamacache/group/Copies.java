@@ -3,8 +3,12 @@ package io.kamacache.group;
 import io.kamacache.codec.Copier;
 import io.kamacache.store.Expiry;
 import io.kamacache.store.Lru2Store;
+import io.kamacache.store.Slot;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -13,11 +17,21 @@ import java.util.function.Supplier;
  * operation: no writer, no events, no statistics. Values cross here in the caller's form (what
  * {@link Copier#fromStored} gives), with their remaining time to live, since expiry times are
  * only meaningful on the JVM that made them.
+ *
+ * <p>Every state carries the version its owner gave it, and a receiver keeps the newer state: a
+ * copy that arrives late, from an owner that has since lost the key, never replaces what a newer
+ * owner wrote. A removal leaves its version behind for a while (see {@link #REMEMBERED_REMOVALS}),
+ * so no late copy brings a removed key back.
  */
 public final class Copies<K> {
 
   /** Time to live of an entry that never expires. */
   public static final long NEVER = -1;
+  /**
+   * How many removals are remembered. Late copies only arrive while membership changes, within a
+   * rebalancing round; this many removals in one round is far beyond what one round takes.
+   */
+  static final int REMEMBERED_REMOVALS = 1 << 16;
 
   private final Lru2Store<K, Object> owned;
   private final Supplier<Lru2Store<K, Object>> newBackupStore;
@@ -25,6 +39,12 @@ public final class Copies<K> {
   private volatile Lru2Store<K, Object> backups;
   private final Copier copier;
   private final Supplier<Replication<K>> replication;
+  /** Versions of recent removals of owned keys; empty in embedded mode. Guarded by itself. */
+  private final Map<K, Long> removals = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override protected boolean removeEldestEntry(Map.Entry<K, Long> eldest) {
+      return size() > REMEMBERED_REMOVALS;
+    }
+  };
 
   Copies(Lru2Store<K, Object> owned, Supplier<Lru2Store<K, Object>> newBackupStore, Copier copier,
       Supplier<Replication<K>> replication) {
@@ -34,16 +54,18 @@ public final class Copies<K> {
     this.replication = replication;
   }
 
-  /** One entry in transit: a value and its remaining time to live, or a removal (null value). */
+  /** One entry's state in transit: a value and its remaining time to live, or a removal (null value). */
   public static final class Copy<K> {
     public final K key;
     public final Object value;
     public final long ttlNanos;
+    public final long version;
 
-    public Copy(K key, Object value, long ttlNanos) {
+    public Copy(K key, Object value, long ttlNanos, long version) {
       this.key = key;
       this.value = value;
       this.ttlNanos = ttlNanos;
+      this.version = version;
     }
   }
 
@@ -65,42 +87,76 @@ public final class Copies<K> {
     return stored == null ? null : copier.fromStored(stored);
   }
 
-  /** Applies an owner's change to the backup copy held here. */
-  public void applyBackup(K key, Object value, long ttlNanos) {
+  /** Records the removal of an owned key at {@code version}; called under the key's lock. */
+  void removed(K key, long version) {
+    synchronized (removals) {
+      removals.put(key, version);
+    }
+  }
+
+  /** The version of the key's last remembered removal, or 0. */
+  long removedVersion(K key) {
+    synchronized (removals) {
+      Long version = removals.get(key);
+      return version == null ? 0 : version;
+    }
+  }
+
+  private long ownedVersion(Slot<Object> slot, K key) {
+    return slot.isPresent() ? slot.version() : removedVersion(key);
+  }
+
+  /**
+   * Applies an owner's change to the backup copy held here, unless the copy here is newer. Copies
+   * from one owner arrive in the order it made them, so an equal version is that owner's latest.
+   */
+  public void applyBackup(K key, Object value, long ttlNanos, long version) {
     Object stored = value == null ? null : copier.toStored(value);
     backupStore().compute(key, (k, slot) -> {
+      if (slot.isPresent() && slot.version() > version) {
+        return null;
+      }
       if (stored == null) {
         slot.remove();
       } else {
         slot.set(stored, expiresAt(ttlNanos, slot.now()));
+        slot.setVersion(version);
       }
       return null;
     });
   }
 
   /**
-   * Takes an entry handed over by its previous owner, unless this member already has the key:
-   * then what is here was written under the new ownership and is newer. Returns whether it was taken.
+   * Takes a state handed over by its previous owner if it is newer than what this member has for
+   * the key (an entry, or a remembered removal). Returns whether it was taken.
    */
-  public boolean applyHandoff(K key, Object value, long ttlNanos) {
-    Object stored = copier.toStored(value);
-    return owned.compute(key, (k, slot) -> {
-      if (slot.isPresent()) {
-        return false;
-      }
-      long expiresAt = expiresAt(ttlNanos, slot.now());
-      slot.set(stored, expiresAt);
-      Replication<K> copies = replication.get();
-      if (copies != null) {
-        copies.written(k, stored, expiresAt, slot.now());
-      }
+  public boolean applyHandoff(K key, Object value, long ttlNanos, long version) {
+    Object stored = value == null ? null : copier.toStored(value);
+    return owned.compute(key, (k, slot) -> install(k, slot, stored, ttlNanos, version));
+  }
+
+  private boolean install(K key, Slot<Object> slot, Object stored, long ttlNanos, long version) {
+    if (version <= ownedVersion(slot, key)) {
+      return false;
+    }
+    if (stored == null) {
+      slot.remove();
+      removed(key, version);
       return true;
-    });
+    }
+    long expiresAt = expiresAt(ttlNanos, slot.now());
+    slot.set(stored, expiresAt);
+    slot.setVersion(version);
+    Replication<K> copies = replication.get();
+    if (copies != null) {
+      copies.copied(key, stored, expiresAt, slot.now(), version);
+    }
+    return true;
   }
 
   /**
    * Makes the backup copy of a key owned here, when this member has become its owner (its owner
-   * died or left). A key already owned here keeps its value. Returns whether a copy was adopted.
+   * died or left), if it is newer than what is owned here. Returns whether a copy was adopted.
    */
   public boolean adopt(K key) {
     if (backups == null) {
@@ -110,7 +166,7 @@ public final class Copies<K> {
     if (copy == null) {
       return false;
     }
-    return applyHandoff(key, copy.value, copy.ttlNanos);
+    return applyHandoff(key, copy.value, copy.ttlNanos, copy.version);
   }
 
   /** Reads an owned entry for sending elsewhere, or null if it is absent or expired. */
@@ -122,7 +178,7 @@ public final class Copies<K> {
   public void release(K key, boolean keepAsBackup) {
     Copy<K> copy = take(owned, key);
     if (copy != null && keepAsBackup) {
-      applyBackup(key, copy.value, copy.ttlNanos);
+      applyBackup(key, copy.value, copy.ttlNanos, copy.version);
     }
   }
 
@@ -144,8 +200,24 @@ public final class Copies<K> {
     return backups == null ? List.of() : backups.keys();
   }
 
-  public long backupCount() {
-    return backups == null ? 0 : backups.size();
+  /** Drops the backups held here, as a clear does everywhere. */
+  void clearBackups() {
+    Lru2Store<K, Object> store = backups;
+    if (store != null) {
+      store.clear();
+    }
+  }
+
+  /**
+   * Forgets everything: owned entries, backups and removals, without events. A member that lost
+   * its lease does this before it comes back, since another member has served its keys since.
+   */
+  public void forgetAll() {
+    owned.clear();
+    clearBackups();
+    synchronized (removals) {
+      removals.clear();
+    }
   }
 
   private Lru2Store<K, Object> backupStore() {
@@ -164,7 +236,7 @@ public final class Copies<K> {
 
   /** The TTL walker's step over the backup copies, which expire as their originals do. */
   public int expireBackups(long budgetNanos) {
-    return backups == null ? 0 : backups.expireStep(budgetNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    return backups == null ? 0 : backups.expireStep(budgetNanos, TimeUnit.NANOSECONDS);
   }
 
   private Copy<K> take(Lru2Store<K, Object> store, K key) {
@@ -176,7 +248,7 @@ public final class Copies<K> {
       if (!slot.isPresent()) {
         return null;
       }
-      Copy<K> copy = new Copy<>(k, view(slot.value()), ttl(slot.expiresAt(), slot.now()));
+      Copy<K> copy = new Copy<>(k, view(slot.value()), ttl(slot.expiresAt(), slot.now()), slot.version());
       if (remove) {
         slot.remove();
       }

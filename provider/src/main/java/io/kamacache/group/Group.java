@@ -474,10 +474,14 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     removeAll(new java.util.LinkedHashSet<>(store.keys()));
   }
 
-  /** Empties the cache without the writer, events or statistics, as the spec's clear does. */
+  /**
+   * Empties the cache without the writer, events or statistics, as the spec's clear does. Every
+   * member runs it, so the backups held here go too: a failover must not bring cleared entries back.
+   */
   @Override
   public void clear() {
     store.clear();
+    copies.clearBackups();
   }
 
   // ---- entry processors
@@ -498,6 +502,8 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         }
         try {
           applyProcessed(k, slot, entry);
+        } catch (Replication.Refused | Replication.Failed e) {
+          throw e; // about who may change the key, not about the processor
         } catch (RuntimeException e) {
           throw new EntryProcessorException(e);
         }
@@ -588,8 +594,9 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     if (slot.isPresent()) {
       Object old = slot.value();
       long expiresAt = expiry.onUpdate(slot.expiresAt(), now);
+      long version = replicate(key, slot, stored, expiresAt);
       slot.set(stored, expiresAt);
-      replicate(key, stored, expiresAt, now);
+      slot.setVersion(version);
       events.publish(EventType.UPDATED, key, stored, old);
       return true;
     }
@@ -597,8 +604,9 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     if (Expiry.isExpired(expiresAt, now)) {
       return false;
     }
+    long version = replicate(key, slot, stored, expiresAt);
     slot.set(stored, expiresAt);
-    replicate(key, stored, expiresAt, now);
+    slot.setVersion(version);
     events.publish(EventType.CREATED, key, stored, null);
     return true;
   }
@@ -609,20 +617,26 @@ public final class Group<K, V> implements CacheOperations<K, V> {
       return null;
     }
     Object old = slot.value();
-    slot.remove();
-    Replication<K> copies = replication;
-    if (copies != null) {
-      copies.removed(key);
+    Replication<K> replicating = replication;
+    if (replicating != null) {
+      copies.removed(key, replicating.changing(key, null, Expiry.NEVER, slot.now(), slot.version()));
     }
+    slot.remove();
     events.publish(EventType.REMOVED, key, null, old);
     return old;
   }
 
-  private void replicate(K key, Object stored, long expiresAt, long now) {
-    Replication<K> copies = replication;
-    if (copies != null) {
-      copies.written(key, stored, expiresAt, now);
+  /**
+   * Puts a change on the backups before it becomes visible here, so that no reader sees a state
+   * that a failover could lose; returns the change's version (0 in embedded mode).
+   */
+  private long replicate(K key, Slot<Object> slot, Object stored, long expiresAt) {
+    Replication<K> replicating = replication;
+    if (replicating == null) {
+      return 0;
     }
+    long previous = slot.isPresent() ? slot.version() : copies.removedVersion(key);
+    return replicating.changing(key, stored, expiresAt, slot.now(), previous);
   }
 
   private void accessed(Slot<Object> slot) {

@@ -1,14 +1,47 @@
 package io.kamacache.group;
 
 /**
- * Told about every change a Group makes to an entry it owns, while the key is still locked, so
- * that copies elsewhere change in the same order as the original. In cluster mode it keeps the
- * key's backups current before the operation returns; in embedded mode there is none.
+ * Told about every change a Group is about to make to an entry it owns, while the key is locked
+ * and before the change is visible to any reader. In cluster mode it checks that this member still
+ * owns the key, puts the new state on the key's backups, and returns the state's version; if it
+ * throws, the change is not made. In embedded mode there is none.
  */
 public interface Replication<K> {
 
-  /** The entry now holds {@code stored} until {@code expiresAt} (store time, as of {@code now}). */
-  void written(K key, Object stored, long expiresAt, long now);
+  /**
+   * Thrown by {@link #changing} when this member may no longer change the key, before anything
+   * happened: the caller may safely send the operation again, to the key's owner.
+   */
+  final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
-  void removed(K key);
+    public Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Thrown by {@link #changing} when the change could not be put on enough members: it is not
+   * acknowledged, though some copies may hold it, so the operation must not be retried blindly.
+   */
+  final class Failed extends javax.cache.CacheException {
+    private static final long serialVersionUID = 1L;
+
+    public Failed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The entry is about to hold {@code stored} until {@code expiresAt} (store time, as of
+   * {@code now}), or to be removed when {@code stored} is null. {@code previous} is the version of
+   * the state it replaces. Returns the new state's version.
+   */
+  long changing(K key, Object stored, long expiresAt, long now, long previous);
+
+  /**
+   * A state that arrived from another member (a handoff, or a backup adopted after its owner
+   * left) is now owned here: copy it to this member's backups. It keeps the version it came with.
+   */
+  void copied(K key, Object stored, long expiresAt, long now, long version);
 }

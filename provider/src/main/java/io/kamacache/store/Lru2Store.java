@@ -366,6 +366,16 @@ public final class Lru2Store<K, V> {
       return node == null ? Expiry.NEVER : node.expiresAt;
     }
 
+    @Override public long version() {
+      return node == null ? 0 : node.version;
+    }
+
+    @Override public void setVersion(long version) {
+      if (node != null) {
+        node.version = version;
+      }
+    }
+
     @Override public void set(V value, long expiresAt) {
       Objects.requireNonNull(value);
       if (node == null) {

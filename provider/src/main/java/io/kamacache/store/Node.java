@@ -6,6 +6,11 @@ final class Node<K, V> {
   /** Volatile, with {@link #expiresAt}: a lock-free hit reads them while a writer holds the lock. */
   volatile V value;
   volatile long expiresAt;
+  /**
+   * The cluster's version of this entry (0 in embedded mode): copies on other members keep the
+   * newer state by it. Read and written only under the bucket's lock.
+   */
+  long version;
   /** 1 or 2; 0 for a list's sentinel. */
   byte level;
   /**

@@ -20,6 +20,12 @@ public interface Slot<V> {
   /** The entry's absolute expiry time, or {@link Expiry#NEVER}. Undefined when absent. */
   long expiresAt();
 
+  /** The entry's version (see {@link #setVersion}); 0 when absent or never set. */
+  long version();
+
+  /** Sets the version of a present entry; cluster mode orders copies of an entry by it. */
+  void setVersion(long version);
+
   /** Creates the entry or replaces its value in place; either way it counts as an access. */
   void set(V value, long expiresAt);
 

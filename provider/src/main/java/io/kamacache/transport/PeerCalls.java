@@ -18,6 +18,8 @@ import io.kamacache.proto.v1.PutAllRequest;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
+import io.kamacache.proto.v1.SyncRequest;
+import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
 
 /**
@@ -106,8 +108,8 @@ public final class PeerCalls {
     return awaiting.await(stub.handoff(request), 15);
   }
 
-  public CopyRequest fetch(KeysRequest request) {
-    return awaiting.await(stub.fetch(request), 16);
+  public SyncResponse sync(SyncRequest request) {
+    return awaiting.await(stub.sync(request), 16);
   }
 
   public DoneResponse events(EventsRequest request) {

@@ -30,8 +30,13 @@ public final class RemoteErrors {
   }
 
   public static Error notOwner(long epoch) {
+    return notOwner(epoch, "not the owner");
+  }
+
+  /** A refusal the caller retries: this member may not serve the key now, for the reason given. */
+  public static Error notOwner(long epoch, String why) {
     return Error.newBuilder().setCode(Error.Code.NOT_OWNER).setEpoch(epoch)
-        .setMessage("not the owner under epoch " + epoch).build();
+        .setMessage(why + " (epoch " + epoch + ")").build();
   }
 
   public static Error unknownCache(String name) {

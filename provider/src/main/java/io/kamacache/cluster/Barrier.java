@@ -1,0 +1,139 @@
+package io.kamacache.cluster;
+
+import io.grpc.StatusRuntimeException;
+import io.kamacache.proto.v1.Header;
+import io.kamacache.proto.v1.SyncRequest;
+import io.kamacache.proto.v1.SyncResponse;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The barrier after a membership change. A member settles a view once every other member in it
+ * has answered a Sync with the same view, after handing over the entries it no longer owns. Until
+ * then it serves only the keys it owned in its last settled view ({@link Ownership}): so a key it
+ * gained is served only once its previous owner has stopped serving it and handed it over.
+ *
+ * <p>Why this suffices: with consistent hashing, two members that are both in a view never both
+ * own a key in any views containing both. So two members serving one key at once would need one
+ * of them missing from the other's view; but a member settles its first view only after everyone
+ * in it (the other one included) has caught up to a view showing it, and views only move forward.
+ */
+final class Barrier {
+
+  private static final System.Logger LOG = System.getLogger(Barrier.class.getName());
+  /** How soon a barrier that could not complete is tried again: members catch up within milliseconds. */
+  private static final long RETRY_MILLIS = 50;
+
+  private final ClusterNode node;
+  private final ScheduledExecutorService executor;
+  private volatile HashRing settled;
+  private ScheduledFuture<?> pending;
+
+  Barrier(ClusterNode node, ScheduledExecutorService executor) {
+    this.node = node;
+    this.executor = executor;
+  }
+
+  /** The last view this member settled, or null before its first. */
+  HashRing settled() {
+    return settled;
+  }
+
+  /** Forgets the settled view: a new incarnation gained every key it owns. */
+  void reset() {
+    settled = null;
+    onRing();
+  }
+
+  /** The view changed: settle it as soon as everyone agrees. */
+  synchronized void onRing() {
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    pending = executor.schedule(this::attempt, 0, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void retryLater() {
+    if (pending == null || pending.isDone()) {
+      pending = executor.schedule(this::attempt, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void attempt() {
+    HashRing ring = node.ring();
+    if (ring == settled) {
+      return;
+    }
+    HashRing.Member me = ring.members().get(node.memberId());
+    if (me == null || !me.incarnation().equals(node.incarnation())) {
+      return; // the view that shows this incarnation will call again
+    }
+    try {
+      if (settle(ring)) {
+        if (node.ring() == ring) {
+          settled = ring;
+          LOG.log(System.Logger.Level.DEBUG, "{0} settled {1}", node.memberId(), ring);
+        }
+        return;
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "settling {0} failed: {1}", ring, e.toString());
+    }
+    if (node.ring() == ring) {
+      retryLater();
+    }
+  }
+
+  /** Whether every other member has the same view and has handed over what it no longer owns. */
+  private boolean settle(HashRing ring) {
+    // Hand over first: the members that gained our keys wait for them.
+    if (!node.rebalancer().handOver(ring)) {
+      return false;
+    }
+    SyncRequest request = SyncRequest.newBuilder()
+        .setHeader(Header.newBuilder().setEpoch(ring.epoch()).setSender(node.memberId()))
+        .setView(ring.view()).build();
+    for (HashRing.Member member : ring.members().values()) {
+      if (member.id().equals(node.memberId())) {
+        continue;
+      }
+      SyncResponse response;
+      try {
+        response = node.stub(member).sync(request);
+      } catch (StatusRuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "sync with {0} failed: {1}", member, e.getStatus());
+        return false;
+      }
+      if (response.hasError() || !response.getHandedOver()) {
+        return false;
+      }
+      if (!response.getView().equals(ring.view())) {
+        if (response.getEpoch() > ring.epoch()) {
+          node.refreshRing(); // they have seen more than we have; the new view calls again
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Answers another member's Sync: catches up to its epoch, and if the views agree, hands over
+   * what this member no longer owns under it before answering.
+   */
+  SyncResponse answer(SyncRequest request) {
+    if (request.getHeader().getEpoch() > node.ring().epoch()) {
+      node.refreshRing();
+    }
+    HashRing ring = node.ring();
+    SyncResponse.Builder response = SyncResponse.newBuilder().setEpoch(ring.epoch()).setView(ring.view());
+    if (ring.view().equals(request.getView())) {
+      response.setHandedOver(node.rebalancer().handOver(ring));
+      if (ring != settled) {
+        onRing(); // our own barrier may be waiting on this view too
+      }
+    }
+    return response.build();
+  }
+}
