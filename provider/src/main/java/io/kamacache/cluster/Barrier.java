@@ -5,7 +5,6 @@ import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +27,6 @@ final class Barrier {
   private final ClusterNode node;
   private final ScheduledExecutorService executor;
   private volatile HashRing settled;
-  private ScheduledFuture<?> pending;
 
   Barrier(ClusterNode node, ScheduledExecutorService executor) {
     this.node = node;
@@ -46,18 +44,13 @@ final class Barrier {
     onRing();
   }
 
-  /** The view changed: settle it as soon as everyone agrees. */
-  synchronized void onRing() {
-    if (pending != null) {
-      pending.cancel(false);
-    }
-    pending = executor.schedule(this::attempt, 0, TimeUnit.MILLISECONDS);
+  /** The view changed: settle it as soon as everyone agrees. Attempts run one at a time. */
+  void onRing() {
+    executor.execute(this::attempt);
   }
 
-  private synchronized void retryLater() {
-    if (pending == null || pending.isDone()) {
-      pending = executor.schedule(this::attempt, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-    }
+  private void retryLater() {
+    executor.schedule(this::attempt, RETRY_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   private void attempt() {
@@ -92,7 +85,7 @@ final class Barrier {
       return false;
     }
     SyncRequest request = SyncRequest.newBuilder()
-        .setHeader(Header.newBuilder().setEpoch(ring.epoch()).setSender(node.memberId()))
+        .setHeader(Header.newBuilder().setEpoch(node.epoch()).setSender(node.memberId()))
         .setView(ring.view()).build();
     for (HashRing.Member member : ring.members().values()) {
       if (member.id().equals(node.memberId())) {
@@ -109,7 +102,7 @@ final class Barrier {
         return false;
       }
       if (!response.getView().equals(ring.view())) {
-        if (response.getEpoch() > ring.epoch()) {
+        if (response.getEpoch() > node.epoch()) {
           node.refreshRing(); // they have seen more than we have; the new view calls again
         }
         return false;
@@ -123,11 +116,11 @@ final class Barrier {
    * what this member no longer owns under it before answering.
    */
   SyncResponse answer(SyncRequest request) {
-    if (request.getHeader().getEpoch() > node.ring().epoch()) {
+    if (request.getHeader().getEpoch() > node.epoch()) {
       node.refreshRing();
     }
     HashRing ring = node.ring();
-    SyncResponse.Builder response = SyncResponse.newBuilder().setEpoch(ring.epoch()).setView(ring.view());
+    SyncResponse.Builder response = SyncResponse.newBuilder().setEpoch(node.epoch()).setView(ring.view());
     if (ring.view().equals(request.getView())) {
       response.setHandedOver(node.rebalancer().handOver(ring));
       if (ring != settled) {

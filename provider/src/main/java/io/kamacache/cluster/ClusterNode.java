@@ -296,6 +296,11 @@ public final class ClusterNode implements AutoCloseable {
     return membership.ring();
   }
 
+  /** The epoch requests carry: the newest etcd revision this member has read the members at. */
+  long epoch() {
+    return membership.revision();
+  }
+
   void refreshRing() {
     membership.refresh();
   }
@@ -462,7 +467,7 @@ public final class ClusterNode implements AutoCloseable {
   void refreshEverywhere() {
     HashRing ring = ring();
     io.kamacache.proto.v1.CacheRequest request = io.kamacache.proto.v1.CacheRequest.newBuilder()
-        .setHeader(io.kamacache.proto.v1.Header.newBuilder().setEpoch(ring.epoch())).build();
+        .setHeader(io.kamacache.proto.v1.Header.newBuilder().setEpoch(epoch())).build();
     for (HashRing.Member member : ring.members().values()) {
       if (member.id().equals(config.memberId)) {
         continue;

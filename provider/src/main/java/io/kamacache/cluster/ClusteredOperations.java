@@ -198,7 +198,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   }
 
   private <T> T call(HashRing.Member owner, HashRing ring, Remote<T> onRemote) {
-    Header header = Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).setSender(node.memberId()).build();
+    Header header = Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()).build();
     try {
       return onRemote.call(node.stub(owner), header);
     } catch (StatusRuntimeException e) {

@@ -117,7 +117,7 @@ final class GetBatcher {
       queue.subList(0, size).clear();
     }
     KeysRequest.Builder request = KeysRequest.newBuilder()
-        .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.ring().epoch()).setSender(node.memberId()));
+        .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()));
     for (Pending pending : batch) {
       request.addKeys(pending.key);
     }

@@ -55,6 +55,8 @@ final class Membership implements AutoCloseable {
   /** {@code System.nanoTime()} until which the lease is certainly alive; 0 when it is not proven. */
   private volatile long provenUntil;
   private volatile boolean leaving;
+  /** The newest etcd revision this member has read the members at; requests carry it as their epoch. */
+  private volatile long revision;
   private ScheduledFuture<?> keepAlive;
 
   Membership(Client client, ClusterConfig config, String address, ScheduledExecutorService scheduler,
@@ -195,15 +197,20 @@ final class Membership implements AutoCloseable {
     }
   }
 
-  /** Set by tests that need this member's view out of step with the others'. */
+  /**
+   * Set by tests that need this member's view out of step with the others': its watch is ignored,
+   * as if it lagged, but an explicit {@link #refresh} (a caller or a barrier asking it to catch
+   * up) still reads the members.
+   */
   private volatile boolean frozen;
+  private final ThreadLocal<Boolean> refreshing = ThreadLocal.withInitial(() -> false);
 
   void freezeView(boolean frozen) {
     this.frozen = frozen;
   }
 
   private void rebuild(Map<String, byte[]> members, long revision) {
-    if (frozen) {
+    if (frozen && !refreshing.get()) {
       return;
     }
     List<HashRing.Member> list = new ArrayList<>();
@@ -213,9 +220,17 @@ final class Membership implements AutoCloseable {
         list.add(member);
       }
     }
+    synchronized (this) {
+      this.revision = Math.max(this.revision, revision);
+    }
     HashRing next = new HashRing(revision, list, config.virtualNodes);
-    ring.set(next);
-    onRing.accept(next);
+    if (next.view().equals(ring.get().view()) && !ring.get().isEmpty()) {
+      // The same members: keep the ring, so that claims on it and its settled barrier still hold.
+      next = ring.get();
+    } else {
+      ring.set(next);
+      onRing.accept(next);
+    }
     if (config.role == ClusterConfig.Role.MEMBER && !leaving && provenUntil != 0 && revision >= registeredAt) {
       HashRing.Member self = next.members().get(config.memberId);
       if (self == null || !self.incarnation().equals(incarnation())) {
@@ -224,7 +239,7 @@ final class Membership implements AutoCloseable {
         scheduler.execute(() -> {
           HashRing now = ring.get();
           HashRing.Member me = now.members().get(config.memberId);
-          if (now.epoch() >= registeredAt && (me == null || !me.incarnation().equals(incarnation()))) {
+          if (revision() >= registeredAt && (me == null || !me.incarnation().equals(incarnation()))) {
             lost("its registration was removed from etcd while its lease was alive");
           }
         });
@@ -236,12 +251,20 @@ final class Membership implements AutoCloseable {
     return ring.get();
   }
 
+  /** The newest etcd revision the members were read at: at least the ring's epoch. */
+  long revision() {
+    return revision;
+  }
+
   /** Reads the members again from etcd; a caller told NOT_OWNER uses it to catch up. */
   void refresh() {
+    refreshing.set(true);
     try {
       view.reread(config.timeout.toMillis());
     } catch (Exception e) {
       LOG.log(System.Logger.Level.DEBUG, "refreshing the members failed: {0}", e.toString());
+    } finally {
+      refreshing.set(false);
     }
   }
 

@@ -82,7 +82,7 @@ final class NearInvalidations implements AutoCloseable {
       for (Change change : batch) {
         if (!member.id().equals(change.origin())) {
           byCache.computeIfAbsent(change.cache(), cache -> KeysRequest.newBuilder()
-              .setHeader(Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).setSender(node.memberId())))
+              .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId())))
               .addKeys(change.key());
         }
       }

@@ -96,23 +96,23 @@ final class Ownership {
     HashRing ring = membership.ring();
     String incarnation = membership.incarnation();
     if (!serving) {
-      throw new Refused("not serving: joining or leaving", ring.epoch());
+      throw new Refused("not serving: joining or leaving", membership.revision());
     }
     if (!membership.leaseProven()) {
-      throw new Refused("cannot prove its etcd lease is alive", ring.epoch());
+      throw new Refused("cannot prove its etcd lease is alive", membership.revision());
     }
     HashRing.Member me = ring.members().get(self);
     if (me == null || !me.incarnation().equals(incarnation)) {
-      throw new Refused("its view does not show it yet", ring.epoch());
+      throw new Refused("its view does not show it yet", membership.revision());
     }
     HashRing settled = barrier.settled();
     for (byte[] key : keys) {
       HashRing.Member owner = ring.owner(key);
       if (owner == null || !owner.id().equals(self)) {
-        throw new Refused("not the owner", ring.epoch());
+        throw new Refused("not the owner", membership.revision());
       }
       if (settled != ring && !ownedIn(settled, key)) {
-        throw new Refused("gained the key and is waiting for the others to hand it over", ring.epoch());
+        throw new Refused("gained the key and is waiting for the others to hand it over", membership.revision());
       }
     }
     return new Claim(ring, incarnation, deadline);
@@ -129,7 +129,7 @@ final class Ownership {
   /** Throws {@link Refused} unless the claim still holds: the same ring, incarnation and a proven lease. */
   private void check(Claim claim) {
     if (!holds(claim)) {
-      throw new Refused("membership changed while the operation ran", membership.ring().epoch());
+      throw new Refused("membership changed while the operation ran", membership.revision());
     }
   }
 

@@ -80,7 +80,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    */
   private boolean inlineRead(Header header, ByteString key) {
     HashRing ring = node.ring();
-    if (!node.isOpen() || header.getEpoch() > ring.epoch()) {
+    if (!node.isOpen() || header.getEpoch() > node.epoch()) {
       return false;
     }
     Group<Object, Object> group = node.localGroup(header.getCache());
@@ -88,7 +88,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return false;
     }
     HashRing.Member owner = ring.owner(key.toByteArray());
-    return owner != null && owner.id().equals(node.memberId());
+    if (owner == null || !owner.id().equals(node.memberId())) {
+      return false;
+    }
+    // Adopting a backup copy puts it on this member's backups, which waits for them.
+    return !group.copies().hasBackup(decode(key));
   }
 
   /** An operation on the cache's Group, filling in the response. */
@@ -113,13 +117,19 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    */
   private <B extends com.google.protobuf.Message.Builder> void handle(Header header, List<ByteString> keys,
       B response, Operation<B> operation, StreamObserver<? super com.google.protobuf.Message> observer) {
+    handle(header, keys, response, operation, null, observer);
+  }
+
+  /** As above; if the operation sets {@code busy[0]}, nothing is answered and the caller runs it again. */
+  private <B extends com.google.protobuf.Message.Builder> void handle(Header header, List<ByteString> keys,
+      B response, Operation<B> operation, boolean[] busy, StreamObserver<? super com.google.protobuf.Message> observer) {
     try {
       io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
       if (deadline != null && deadline.isExpired()) {
         throw new Refused(RemoteErrors.toProto(new javax.cache.CacheException(
             "the request's deadline passed before it ran; it was not applied")));
       }
-      if (header.getEpoch() > node.ring().epoch()) {
+      if (header.getEpoch() > node.epoch()) {
         node.refreshRing();
       }
       Group<Object, Object> group = node.group(header.getCache());
@@ -157,9 +167,12 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     } catch (Ownership.Refused refused) {
       setField(response, "error", RemoteErrors.notOwner(refused.epoch, refused.getMessage()));
     } catch (Replication.Refused refused) {
-      setField(response, "error", RemoteErrors.notOwner(node.ring().epoch(), refused.getMessage()));
+      setField(response, "error", RemoteErrors.notOwner(node.epoch(), refused.getMessage()));
     } catch (Throwable t) {
       setField(response, "error", RemoteErrors.toProto(t));
+    }
+    if (busy != null && busy[0]) {
+      return;
     }
     observer.onNext(response.build());
     observer.onCompleted();
@@ -193,17 +206,35 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void get(KeyRequest request, StreamObserver<ValueResponse> observer) {
-    dispatch(inlineRead(request.getHeader(), request.getKey()), () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+    // A near get reads the entry's time to live under its lock, so it never runs inline.
+    boolean inline = !request.getNear() && !request.getPeek() && inlineRead(request.getHeader(), request.getKey());
+    dispatch(inline, () -> {
+      ValueResponse.Builder builder = ValueResponse.newBuilder();
+      boolean[] busy = new boolean[1];
+      handle(request.getHeader(), List.of(request.getKey()), builder, (group, response) -> {
         Object key = decode(request.getKey());
-        Object value = request.getPeek() ? group.peek(key) : group.get(key);
+        Object value;
+        if (inline) {
+          value = group.tryGet(key);
+          if (value == Group.BUSY) {
+            busy[0] = true;
+            return;
+          }
+        } else {
+          value = request.getPeek() ? group.peek(key) : group.get(key);
+        }
         value(response, value);
         if (request.getNear() && value != null) {
           // The near copy must end when the entry does; read after the get, which may move it.
           Copies.Copy<Object> entry = group.copies().readOwned(key);
           response.setTtlNanos(entry == null ? 0 : entry.ttlNanos);
         }
-      }, out(observer));
+      }, busy, out(observer));
+      if (busy[0]) {
+        // The key's lock is held, maybe across a backup's round trip: wait for it off the transport.
+        dispatch(false, () -> handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
+            (group, response) -> value(response, group.get(decode(request.getKey()))), out(observer)));
+      }
     });
   }
 
@@ -213,25 +244,40 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     for (ByteString key : request.getKeysList()) {
       inline &= inlineRead(request.getHeader(), key);
     }
-    dispatch(inline, () -> {
-      handle(request.getHeader(), request.getKeysList(), ValuesResponse.newBuilder(), (group, response) -> {
-        node.batchedGets.add(request.getKeysCount());
-        for (ByteString key : request.getKeysList()) {
-          ValuesResponse.Result.Builder result = ValuesResponse.Result.newBuilder();
-          // Each key is its own get, with its own statistics and its own error.
-          try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
-            Object value = group.get(decode(key));
-            if (value != null) {
-              result.setValue(encode(value));
-            }
-            result.setHit(capture.hits() > 0);
-          } catch (Throwable t) {
-            result.setError(RemoteErrors.toProto(t));
+    boolean onTransport = inline;
+    dispatch(inline, () -> answerMany(request, observer, onTransport));
+  }
+
+  /**
+   * On the transport, a key whose lock is held makes the whole batch start again off it: its
+   * answer, with the counts it carries, is dropped unsent, so nothing is counted twice.
+   */
+  private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer, boolean onTransport) {
+    boolean[] busy = new boolean[1];
+    handle(request.getHeader(), request.getKeysList(), ValuesResponse.newBuilder(), (group, response) -> {
+      for (ByteString key : request.getKeysList()) {
+        ValuesResponse.Result.Builder result = ValuesResponse.Result.newBuilder();
+        // Each key is its own get, with its own statistics and its own error.
+        try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
+          Object value = onTransport ? group.tryGet(decode(key)) : group.get(decode(key));
+          if (value == Group.BUSY) {
+            busy[0] = true;
+            return;
           }
-          response.addResults(result);
+          if (value != null) {
+            result.setValue(encode(value));
+          }
+          result.setHit(capture.hits() > 0);
+        } catch (Throwable t) {
+          result.setError(RemoteErrors.toProto(t));
         }
-      }, out(observer));
-    });
+        response.addResults(result);
+      }
+      node.batchedGets.add(request.getKeysCount());
+    }, busy, out(observer));
+    if (busy[0]) {
+      dispatch(false, () -> answerMany(request, observer, false));
+    }
   }
 
   /** The get streams callers have open here, ended when this member closes. */
@@ -249,7 +295,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void containsKey(KeyRequest request, StreamObserver<FlagResponse> observer) {
-    dispatch(inlineRead(request.getHeader(), request.getKey()), () -> {
+    // It reads under the key's lock, which a writer may hold across a backup's round trip.
+    dispatch(false, () -> {
       handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
           (group, response) -> response.setFlag(group.containsKey(decode(request.getKey()))), out(observer));
     });
@@ -462,11 +509,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     try {
       Group<Object, Object> group = node.isOpen() ? node.group(request.getHeader().getCache()) : null;
       if (!node.isOpen()) {
-        response.setError(RemoteErrors.notOwner(node.ring().epoch(), "not open: joining or leaving"));
+        response.setError(RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
       } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
       } else {
-        if (request.getHeader().getEpoch() > node.ring().epoch()) {
+        if (request.getHeader().getEpoch() > node.epoch()) {
           node.refreshRing();
         }
         HashRing ring = node.ring();

@@ -44,24 +44,32 @@ final class PrefixView implements AutoCloseable {
   }
 
   /** Reads the prefix and starts watching from the revision after the read. */
-  synchronized void start(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
+  void start(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
     long read = reread(timeoutMillis);
-    startWatch(read + 1);
+    synchronized (this) {
+      startWatch(read + 1);
+    }
   }
 
-  /** Reads the prefix again, linearizably, and publishes it if it is newer than what we have. */
-  synchronized long reread(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
+  /**
+   * Reads the prefix again, linearizably, and publishes it if it is newer than what we have. The
+   * read is waited for outside this view's lock: the watch delivers on etcd's client threads,
+   * which must never wait for a caller that is itself waiting for etcd.
+   */
+  long reread(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
     GetResponse response = client.getKVClient()
         .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
         .get(timeoutMillis, TimeUnit.MILLISECONDS);
     long read = response.getHeader().getRevision();
-    if (read >= revision) {
-      entries.clear();
-      for (KeyValue kv : response.getKvs()) {
-        entries.put(suffix(kv.getKey()), kv.getValue().getBytes());
+    synchronized (this) {
+      if (read >= revision) {
+        entries.clear();
+        for (KeyValue kv : response.getKvs()) {
+          entries.put(suffix(kv.getKey()), kv.getValue().getBytes());
+        }
+        revision = read;
+        publish();
       }
-      revision = read;
-      publish();
     }
     return read;
   }
@@ -107,11 +115,12 @@ final class PrefixView implements AutoCloseable {
     Thread restart = new Thread(() -> {
       while (!closed) {
         try {
+          long read = reread(5_000);
           synchronized (this) {
             if (watcher != null) {
               watcher.close();
             }
-            startWatch(reread(5_000) + 1);
+            startWatch(read + 1);
           }
           return;
         } catch (Exception e) {

@@ -51,6 +51,8 @@ final class Rebalancer implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  /** Guards {@link #scheduled} alone: ring callbacks must never wait for a sweep that holds key locks. */
+  private final Object scheduling = new Object();
   private ScheduledFuture<?> scheduled;
   /** The ring the last complete sweep copied backups for. */
   private volatile HashRing swept;
@@ -70,11 +72,13 @@ final class Rebalancer implements AutoCloseable {
     schedule();
   }
 
-  private synchronized void schedule() {
-    if (scheduled != null) {
-      scheduled.cancel(false);
+  private void schedule() {
+    synchronized (scheduling) {
+      if (scheduled != null) {
+        scheduled.cancel(false);
+      }
+      scheduled = sweeper.schedule((Runnable) this::sweep, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
     }
-    scheduled = sweeper.schedule((Runnable) this::sweep, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** Whether the data of the current ring is where it belongs, as far as this member knows. */
@@ -221,7 +225,7 @@ final class Rebalancer implements AutoCloseable {
     List<Copies.Copy<Object>> taken = new ArrayList<>();
     for (int from = 0; from < copies.size(); from += BATCH) {
       CopyRequest.Builder request = CopyRequest.newBuilder().setLeaving(leaving)
-          .setHeader(Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).setSender(node.memberId()));
+          .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()));
       List<Copies.Copy<Object>> batch = copies.subList(from, Math.min(copies.size(), from + BATCH));
       for (Copies.Copy<Object> copy : batch) {
         request.addCopies(Replicator.message(node, copy.key, copy.value, copy.ttlNanos, copy.version));

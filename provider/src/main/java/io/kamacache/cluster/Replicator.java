@@ -132,7 +132,7 @@ final class Replicator<K> implements Replication<K> {
 
   private boolean send(HashRing.Member target, HashRing ring, Copy copy, long deadline) {
     CopyRequest request = CopyRequest.newBuilder()
-        .setHeader(Header.newBuilder().setCache(cache).setEpoch(ring.epoch()).setSender(node.memberId()))
+        .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()))
         .addCopies(copy).build();
     try {
       long remaining = deadline - System.nanoTime();

@@ -174,6 +174,11 @@ public final class Copies<K> {
     return read(owned, key, false);
   }
 
+  /** Reads a backup copy held here, or null. */
+  public Copy<K> readBackup(K key) {
+    return backups == null ? null : read(backups, key, false);
+  }
+
   /** Removes an owned entry that has moved to another owner, keeping it as a backup if asked. */
   public void release(K key, boolean keepAsBackup) {
     Copy<K> copy = take(owned, key);

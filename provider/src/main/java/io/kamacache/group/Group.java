@@ -111,6 +111,28 @@ public final class Group<K, V> implements CacheOperations<K, V> {
 
   // ---- reads
 
+  /** What {@link #tryGet} answers for a read that would have had to wait for a key's lock. */
+  public static final Object BUSY = new Object();
+
+  /**
+   * A get for a Group whose reads never block ({@link #readsWithoutBlocking}) that also never
+   * waits for a key's lock: returns {@link #BUSY}, having counted nothing, where it would have.
+   */
+  public Object tryGet(K key) {
+    long start = statistics.start();
+    Object stored = store.getWithoutWaiting(key, accessRule, BUSY);
+    if (stored == BUSY) {
+      return BUSY;
+    }
+    if (stored != null) {
+      statistics.recordHits(1);
+    } else {
+      statistics.recordMisses(1);
+    }
+    statistics.recordGetTime(start);
+    return view(stored);
+  }
+
   @Override
   public V get(K key) {
     long start = statistics.start();

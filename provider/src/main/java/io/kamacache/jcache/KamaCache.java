@@ -366,10 +366,11 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     }
   }
 
-  /** Closes this member's copy of a cache that was destroyed elsewhere in the cluster. */
+  /** Closes this member's copy of a cache that was destroyed in the cluster: nothing is retained. */
   void closeLocally() {
     group.clear();
     close();
+    stopServing();
   }
 
   @Override public void close() {
@@ -384,14 +385,41 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     }
     awaitLoads();
     manager.release(this);
-    walker.unregister(walkable);
     MBeans.unregister(configurationName);
     MBeans.unregister(statisticsName);
+    for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
+      group.events().deregister(listener);
+    }
+    if (manager.node() != null && manager.node().isOpen()) {
+      manager.node().listenersChanged(name, group.events()); // withdraws what we announced
+    }
+    // Closing a Cache ends this application's use of it, not the cluster's: while the manager is
+    // in a cluster, the keys this member owns stay served until the manager leaves.
+    if (!manager.retain(this)) {
+      stopServing();
+    }
+  }
+
+  /** Ends this member's part in the cache: its expiry walk, its Group and its near copies. */
+  void stopServing() {
+    walker.unregister(walkable);
     group.close();
     if (manager.node() != null) {
       manager.node().cacheClosed(name);
-      if (manager.node().isOpen()) {
-        manager.node().listenersChanged(name, group.events()); // withdraws what we announced
+    }
+  }
+
+  /** Moves the entries and backups this member holds into {@code successor}, a cache of the same name. */
+  void handTo(KamaCache<?, ?> successor) {
+    io.kamacache.group.Copies<Object> from = group().copies();
+    io.kamacache.group.Copies<Object> to = successor.group().copies();
+    for (io.kamacache.group.Copies.Copy<Object> copy : from.allOwned()) {
+      to.applyHandoff(copy.key, copy.value, copy.ttlNanos, copy.version);
+    }
+    for (Object key : from.backupKeys()) {
+      io.kamacache.group.Copies.Copy<Object> copy = from.readBackup(key);
+      if (copy != null) {
+        to.applyBackup(copy.key, copy.value, copy.ttlNanos, copy.version);
       }
     }
   }

@@ -35,6 +35,12 @@ public final class KamaCacheManager implements CacheManager {
    * the cluster's definitions; creating that one again with the same configuration is not an error.
    */
   private final java.util.Set<String> created = ConcurrentHashMap.newKeySet();
+  /**
+   * Caches closed by the application while this manager is in a cluster: they keep serving the
+   * keys this member owns until the manager leaves, or hand them to a cache created again under
+   * the same name.
+   */
+  private final Map<String, KamaCache<?, ?>> retained = new ConcurrentHashMap<>();
   /** Caches this manager is creating: their definition coming back from etcd must not create them first. */
   private final java.util.Set<String> creating = ConcurrentHashMap.newKeySet();
   /** Null in embedded mode, the default. */
@@ -62,6 +68,9 @@ public final class KamaCacheManager implements CacheManager {
   private final class Host implements CacheHost {
     @Override public Group<Object, Object> group(String name) {
       KamaCache<?, ?> cache = caches.get(name);
+      if (cache == null) {
+        cache = retained.get(name);
+      }
       return cache == null ? null : cache.group();
     }
 
@@ -80,7 +89,14 @@ public final class KamaCacheManager implements CacheManager {
           CompleteConfiguration<Object, Object> complete = (CompleteConfiguration<Object, Object>) decoded;
           KamaCache<Object, Object> cache =
               new KamaCache<>(name, KamaCacheManager.this, new KamaConfiguration<>(complete), Ticker.system());
+          KamaCache<?, ?> closedHere = retained.remove(name);
+          if (closedHere != null) {
+            closedHere.handTo(cache);
+          }
           caches.put(name, cache);
+          if (closedHere != null) {
+            closedHere.stopServing();
+          }
           node.cacheAdded(name, cache.events());
         }
       }
@@ -91,6 +107,7 @@ public final class KamaCacheManager implements CacheManager {
       if (cache != null) {
         cache.closeLocally();
       }
+      dropRetained(name);
     }
 
     @Override public ClassLoader classLoader() {
@@ -156,7 +173,14 @@ public final class KamaCacheManager implements CacheManager {
         throw new CacheException("a cache named '" + cacheName + "' already exists");
       }
       KamaCache<K, V> cache = new KamaCache<>(cacheName, this, copy, ticker);
+      KamaCache<?, ?> closed = retained.remove(cacheName);
+      if (closed != null) {
+        closed.handTo(cache);
+      }
       caches.put(cacheName, cache);
+      if (closed != null) {
+        closed.stopServing();
+      }
       if (node != null) {
         node.cacheAdded(cacheName, cache.events());
       }
@@ -254,6 +278,7 @@ public final class KamaCacheManager implements CacheManager {
       if (cache != null) {
         cache.close();
       }
+      dropRetained(cacheName);
       if (node != null) {
         node.undefine(cacheName);
       }
@@ -277,6 +302,28 @@ public final class KamaCacheManager implements CacheManager {
     KamaCache<?, ?> cache = caches.get(cacheName);
     if (cache != null) {
       cache.enableStatistics(enabled);
+    }
+  }
+
+  /**
+   * Keeps a cache the application closed serving this member's keys, if this manager is in a
+   * cluster and open; returns whether it did.
+   */
+  boolean retain(KamaCache<?, ?> cache) {
+    if (node == null || closed || !node.isOpen()) {
+      return false;
+    }
+    KamaCache<?, ?> before = retained.put(cache.getName(), cache);
+    if (before != null && before != cache) {
+      before.stopServing();
+    }
+    return true;
+  }
+
+  private void dropRetained(String name) {
+    KamaCache<?, ?> cache = retained.remove(name);
+    if (cache != null) {
+      cache.stopServing();
     }
   }
 
@@ -307,6 +354,9 @@ public final class KamaCacheManager implements CacheManager {
       cache.close();
     }
     caches.clear();
+    for (String name : new ArrayList<>(retained.keySet())) {
+      dropRetained(name);
+    }
   }
 
   @Override

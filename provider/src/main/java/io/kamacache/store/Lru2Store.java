@@ -178,25 +178,62 @@ public final class Lru2Store<K, V> {
     }
     bucket.lock.lock();
     try {
-      Node<K, V> node = bucket.byKey.get(key);
-      if (node == null) {
-        return null;
-      }
-      long now = ticker.nanos();
-      if (Expiry.isExpired(node.expiresAt, now)) {
-        bucket.expire(node);
-        return null;
-      }
-      bucket.touch(node);
-      bucket.recordHit();
-      long next = onAccess.expiresAt(node.value, node.expiresAt, now);
-      if (next != node.expiresAt) {
-        bucket.setExpiresAt(node, next);
-      }
-      return node.value;
+      return getLocked(bucket, key, onAccess);
     } finally {
       bucket.lock.unlock();
     }
+  }
+
+  /**
+   * As {@link #get}, but never waits for the bucket's lock: returns {@code busy} where it would
+   * have had to. In cluster mode a writer holds a key's lock while its backups answer, so a
+   * transport thread reads this way and hands a busy read to a thread that may wait.
+   */
+  public Object getWithoutWaiting(K key, AccessRule<V> onAccess, Object busy) {
+    Bucket<K, V> bucket = bucketOf(key);
+    if (!onAccess.readsClock()) {
+      int stamp = bucket.byKey.stamp();
+      Node<K, V> node = bucket.byKey.get(key);
+      if (node == null) {
+        if (bucket.byKey.unchangedSince(stamp)) {
+          return null;
+        }
+      } else {
+        long expiresAt = node.expiresAt;
+        if (expiresAt == Expiry.NEVER || expiresAt - ticker.recentNanos() > Ticker.RECENT_GUARD_NANOS) {
+          V value = node.value;
+          bucket.touchIfFree(node);
+          return value;
+        }
+      }
+    }
+    if (!bucket.lock.tryLock()) {
+      return busy;
+    }
+    try {
+      return getLocked(bucket, key, onAccess);
+    } finally {
+      bucket.lock.unlock();
+    }
+  }
+
+  private V getLocked(Bucket<K, V> bucket, K key, AccessRule<V> onAccess) {
+    Node<K, V> node = bucket.byKey.get(key);
+    if (node == null) {
+      return null;
+    }
+    long now = ticker.nanos();
+    if (Expiry.isExpired(node.expiresAt, now)) {
+      bucket.expire(node);
+      return null;
+    }
+    bucket.touch(node);
+    bucket.recordHit();
+    long next = onAccess.expiresAt(node.value, node.expiresAt, now);
+    if (next != node.expiresAt) {
+      bucket.setExpiresAt(node, next);
+    }
+    return node.value;
   }
 
   /** Whether a live entry exists, without counting as an access. */
