@@ -92,7 +92,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return false;
     }
     // Adopting a backup copy puts it on this member's backups, which waits for them.
-    return !group.copies().hasBackup(decode(key));
+    try {
+      return !group.copies().hasBackup(decode(key));
+    } catch (RuntimeException e) {
+      return false; // a key that cannot be decoded gets its error off the transport
+    }
   }
 
   /** An operation on the cache's Group, filling in the response. */
@@ -134,7 +138,9 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       }
       Group<Object, Object> group = node.group(header.getCache());
       if (group == null) {
-        throw new Refused(RemoteErrors.unknownCache(header.getCache()));
+        // A member still joining may not know the cache yet: the caller tries again.
+        throw new Refused(node.isOpen() ? RemoteErrors.unknownCache(header.getCache())
+            : RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
       }
       long until = System.nanoTime() + (deadline == null ? node.config().timeout.toNanos()
           : deadline.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS));
@@ -507,8 +513,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   private void copies(CopyRequest request, StreamObserver<DoneResponse> observer, boolean handoff) {
     DoneResponse.Builder response = DoneResponse.newBuilder();
     try {
-      Group<Object, Object> group = node.isOpen() ? node.group(request.getHeader().getCache()) : null;
-      if (!node.isOpen()) {
+      // A leaving member still keeps backups until it is out of the ring: its owners' writes must
+      // not wait for it. It takes no handoffs, which it would only have to hand on.
+      Group<Object, Object> group = node.isOpen() ? node.group(request.getHeader().getCache())
+          : handoff ? null : node.localGroup(request.getHeader().getCache());
+      if (group == null && (handoff || !node.isOpen())) {
         response.setError(RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
       } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
