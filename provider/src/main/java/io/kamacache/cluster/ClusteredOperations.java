@@ -127,7 +127,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
             return onLocal.apply(local);
           });
         }
-        return call(owner, ring, onRemote);
+        return call(owner, onRemote, deadline);
       } catch (NotOwner e) {
         retryAfterNotOwner(attempt, deadline, e);
       }
@@ -198,9 +198,18 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   }
 
   private <T> T call(HashRing.Member owner, HashRing ring, Remote<T> onRemote) {
+    return call(owner, onRemote, node.stub(owner));
+  }
+
+  /** A call that must answer by {@code deadline}, which also bounds the retries before it. */
+  private <T> T call(HashRing.Member owner, Remote<T> onRemote, long deadline) {
+    return call(owner, onRemote, node.stub(owner, Math.max(1, deadline - System.nanoTime())));
+  }
+
+  private <T> T call(HashRing.Member owner, Remote<T> onRemote, PeerCalls stub) {
     Header header = Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()).build();
     try {
-      return onRemote.call(node.stub(owner), header);
+      return onRemote.call(stub, header);
     } catch (StatusRuntimeException e) {
       throw CallFailures.of(cache, owner, node.config(), e.getStatus(), e);
     }

@@ -1,0 +1,88 @@
+package io.kamacache.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What membership changes must not undo: removals, and a Cache closed on one member. */
+class OwnershipChangesTest {
+
+  @RegisterExtension
+  static final EtcdExtension etcd = new EtcdExtension();
+
+  private Members members;
+
+  @BeforeEach
+  void start() {
+    members = new Members(etcd.endpoint());
+  }
+
+  @AfterEach
+  void stop() {
+    members.close();
+  }
+
+  @Test
+  void removesMadeWhileEntriesMoveToAJoiningMemberStayRemoved() throws Exception {
+    CacheManager a = members.open("a");
+    Cache<String, String> viaA = a.createCache("removals", new MutableConfiguration<String, String>());
+    for (int i = 0; i < 200; i++) {
+      viaA.put("k" + i, "v" + i);
+    }
+    CacheManager b = members.open("b");
+    Members.awaitRingSize(List.of(a, b), 2);
+    Cache<String, String> viaB = Members.awaitCache(b, "removals");
+    for (int i = 0; i < 200; i++) {
+      assertThat(viaB.remove("k" + i)).as("k" + i + " was there to remove").isTrue();
+    }
+    assertNoneBack(viaA, viaB);
+    // Long enough for every sweep and handoff of the join to have run.
+    Thread.sleep(TimeUnit.SECONDS.toMillis(4));
+    assertNoneBack(viaA, viaB);
+  }
+
+  private static void assertNoneBack(Cache<String, String> viaA, Cache<String, String> viaB) {
+    List<String> back = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      if (viaA.containsKey("k" + i) || viaB.containsKey("k" + i) || viaA.get("k" + i) != null) {
+        back.add("k" + i);
+      }
+    }
+    assertThat(back).as("removed keys that came back").isEmpty();
+  }
+
+  @Test
+  void aCacheClosedOnOneMemberStaysServedAndNothingIsLostWhenItsManagerLeavesAndAnotherJoins() {
+    List<CacheManager> managers = members.openAll("c1", "c2", "c3");
+    Cache<Integer, Integer> viaC1 = managers.get(0).createCache("regions", new MutableConfiguration<Integer, Integer>());
+    for (int i = 0; i < 300; i++) {
+      viaC1.put(i, i);
+    }
+    Cache<Integer, Integer> viaC2 = Members.awaitCache(managers.get(1), "regions");
+    Cache<Integer, Integer> viaC3 = Members.awaitCache(managers.get(2), "regions");
+
+    viaC3.close(); // the application is done with the cache here; the cluster is not
+    for (int i = 0; i < 300; i++) {
+      assertThat(viaC2.get(i)).as("entry " + i + " through another member").isEqualTo(i);
+    }
+
+    // Hibernate's shutdown order: every region closed, then the manager; a member joins at once.
+    managers.get(2).close();
+    CacheManager c4 = members.open("c4");
+    Members.awaitRingSize(List.of(managers.get(0), managers.get(1), c4), 3);
+    Cache<Integer, Integer> viaC4 = Members.awaitCache(c4, "regions");
+    for (int i = 0; i < 300; i++) {
+      assertThat(viaC1.get(i)).as("entry " + i).isEqualTo(i);
+      assertThat(viaC4.get(i)).as("entry " + i + " through the new member").isEqualTo(i);
+    }
+  }
+}
