@@ -60,6 +60,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Rebalancer rebalancer = new Rebalancer(this);
   /** Runs membership barriers, which wait on other members, apart from the keepalive's thread. */
   private final ScheduledExecutorService barriers;
+  /** Sends what need not hold up any caller: expiry times that reads moved, to the backups. */
+  private final ScheduledExecutorService background;
   private final Barrier barrier;
   private final Ownership ownership;
   private final ListenerRelay listeners;
@@ -100,6 +102,7 @@ public final class ClusterNode implements AutoCloseable {
     this.address = advertised;
     this.listeners = new ListenerRelay(this, client, "/" + config.prefix + "/" + config.cluster + "/listeners/");
     this.barriers = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-barrier"));
+    this.background = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-background"));
     this.barrier = new Barrier(this, barriers);
     this.membership = new Membership(client, config, advertised, scheduler, this::onRing, this::onLost,
         () -> listeners.reannounce());
@@ -221,6 +224,10 @@ public final class ClusterNode implements AutoCloseable {
       near.invalidateAll();
     }
     barrier.reset();
+  }
+
+  ScheduledExecutorService background() {
+    return background;
   }
 
   Ownership ownership() {
@@ -533,6 +540,7 @@ public final class ClusterNode implements AutoCloseable {
     channels.close();
     deadlines.shutdownNow();
     barriers.shutdownNow();
+    background.shutdownNow();
     scheduler.shutdownNow();
     handlers.shutdownNow();
     client.close();

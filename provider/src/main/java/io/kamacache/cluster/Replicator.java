@@ -1,7 +1,6 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import io.kamacache.group.Copies;
 import io.kamacache.group.Replication;
@@ -12,7 +11,9 @@ import io.kamacache.proto.v1.Header;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps a key's backups current. The owner's Group calls it under the key's lock before every
@@ -43,6 +44,11 @@ final class Replicator<K> implements Replication<K> {
   private final int backups;
   /** Null unless the cache has a near cache, whose copies on other members a change makes stale. */
   private final NearInvalidations invalidations;
+  /** Keys whose expiry a read moved, not yet sent to their backups. */
+  private final Set<K> touched = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean touching = new AtomicBoolean();
+  /** How often moved expiry times go to the backups: reads of a hot key cost one copy per period. */
+  static final long TOUCH_MILLIS = 100;
 
   Replicator(ClusterNode node, String cache, Copies<K> copies, int backups, NearInvalidations invalidations) {
     this.node = node;
@@ -73,6 +79,38 @@ final class Replicator<K> implements Replication<K> {
     }
     node.ownership().changed(claim);
     return version;
+  }
+
+  /**
+   * Queues the key for its backups to learn its new expiry time. The queue is sent every
+   * {@link #TOUCH_MILLIS}, so while the owner lives its backups' expiry lags by at most that plus
+   * a round trip; the copies carry the entry's version, so they never undo a newer write.
+   */
+  @Override
+  public void accessed(K key) {
+    if (backups > 0 && touched.add(key) && touching.compareAndSet(false, true)) {
+      node.background().schedule(this::sendTouched, TOUCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void sendTouched() {
+    touching.set(false);
+    HashRing ring = node.ring();
+    for (K key : List.copyOf(touched)) {
+      touched.remove(key);
+      Copies.Copy<K> copy = copies.readOwned(key);
+      byte[] keyBytes = node.codec().encode(key);
+      HashRing.Member owner = ring.owner(keyBytes);
+      if (copy == null || owner == null || !owner.id().equals(node.memberId())) {
+        continue;
+      }
+      Copy message = message(node, key, copy.value, copy.ttlNanos, copy.version);
+      for (HashRing.Member target : ring.backups(keyBytes, backups)) {
+        if (!target.id().equals(node.memberId())) {
+          send(target, ring, message, System.nanoTime() + node.config().timeout.toNanos());
+        }
+      }
+    }
   }
 
   @Override

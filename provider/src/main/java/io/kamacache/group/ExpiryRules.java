@@ -51,6 +51,11 @@ final class ExpiryRules {
    * read of an entry that never expires skips the clock. Any other policy is asked on every
    * access, as the spec says.
    */
+  /** Whether a read may move an entry's expiry time, which its backups must then learn. */
+  boolean movesOnAccess() {
+    return accessRule.readsClock();
+  }
+
   Lru2Store.AccessRule<Object> accessRule() {
     return accessRule;
   }

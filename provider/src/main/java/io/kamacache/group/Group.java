@@ -47,6 +47,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   private final CacheStatistics statistics;
   private final Executor executor;
   private final Lru2Store.AccessRule<Object> accessRule;
+  private final boolean movesOnAccess;
   /** Backups this member holds for other owners are kept apart, so they never count as owned. */
   private final Copies<K> copies;
   private volatile Replication<K> replication;
@@ -61,6 +62,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     this.executor = settings.executor;
     this.store = new Lru2Store<>(settings.capacity, settings.ticker, this::onRemoval);
     this.accessRule = expiry.accessRule();
+    this.movesOnAccess = expiry.movesOnAccess();
     this.copies = new Copies<>(store,
         () -> new Lru2Store<>(settings.capacity, settings.ticker, (key, value, cause) -> { }), copier, () -> replication);
   }
@@ -126,6 +128,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     }
     if (stored != null) {
       statistics.recordHits(1);
+      accessedElsewhere(key);
     } else {
       statistics.recordMisses(1);
     }
@@ -140,6 +143,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
       Object stored = store.get(key, accessRule);
       if (stored != null) {
         statistics.recordHits(1);
+        accessedElsewhere(key);
         return view(stored);
       }
       statistics.recordMisses(1);
@@ -163,6 +167,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         Object stored = store.get(key, accessRule);
         if (stored != null) {
           result.put(key, view(stored));
+          accessedElsewhere(key);
         } else {
           missing.add(key);
         }
@@ -388,6 +393,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         }
         if (!Objects.equals(view(slot.value()), oldValue)) {
           accessed(slot);
+          accessedElsewhere(k);
           return 1;
         }
         integration.write(k, newValue);
@@ -435,6 +441,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         }
         if (!Objects.equals(view(slot.value()), oldValue)) {
           accessed(slot);
+          accessedElsewhere(k);
           return 1;
         }
         integration.delete(k);
@@ -543,6 +550,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         break;
       case ACCESSED:
         accessed(slot);
+        accessedElsewhere(key);
         break;
       case LOADED:
         putInSlot(key, slot, copier.toStored(entry.value()));
@@ -659,6 +667,14 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     }
     long previous = slot.isPresent() ? slot.version() : copies.removedVersion(key);
     return replicating.changing(key, stored, expiresAt, slot.now(), previous);
+  }
+
+  /** Tells the backups of an entry whose expiry a read may have moved; nothing when none can have. */
+  private void accessedElsewhere(K key) {
+    Replication<K> replicating = replication;
+    if (replicating != null && movesOnAccess) {
+      replicating.accessed(key);
+    }
   }
 
   private void accessed(Slot<Object> slot) {

@@ -44,4 +44,10 @@ public interface Replication<K> {
    * left) is now owned here: copy it to this member's backups. It keeps the version it came with.
    */
   void copied(K key, Object stored, long expiresAt, long now, long version);
+
+  /**
+   * A read may have moved the entry's expiry time (an access-based expiry policy): its backups
+   * should learn the new time. Called after the read, without the key's lock; may be batched.
+   */
+  void accessed(K key);
 }

@@ -85,4 +85,33 @@ class OwnershipChangesTest {
       assertThat(viaC4.get(i)).as("entry " + i + " through the new member").isEqualTo(i);
     }
   }
+
+  @Test
+  void expiryThatReadsExtendedSurvivesTheOwnersDeath() throws Exception {
+    CacheManager a = members.open("a");
+    try (MemberProcess b = MemberProcess.start(members.settings("b", java.util.Map.of()))) {
+      Members.awaitRingSize(List.of(a), 2);
+      Cache<String, String> cache = a.createCache("touched", new MutableConfiguration<String, String>()
+          .setExpiryPolicyFactory(javax.cache.expiry.AccessedExpiryPolicy.factoryOf(
+              new javax.cache.expiry.Duration(TimeUnit.SECONDS, 6))));
+      ClusterNode node = Members.node(a);
+      String key = null;
+      for (int i = 0; key == null; i++) {
+        if (node.ring().owner(node.codec().encode("t" + i)).id().equals("b")) {
+          key = "t" + i;
+        }
+      }
+      cache.put(key, "kept alive by reads");
+      long written = System.nanoTime();
+      // Reads for 8 s keep it alive past the 6 s it had at its write.
+      while (System.nanoTime() - written < TimeUnit.SECONDS.toNanos(8)) {
+        assertThat(cache.get(key)).isNotNull();
+        Thread.sleep(500);
+      }
+      Thread.sleep(Replicator.TOUCH_MILLIS * 3); // the last read's expiry reaches the backup
+      b.kill();
+      Members.awaitRingSize(List.of(a), 1);
+      assertThat(cache.get(key)).as("the backup learnt the expiry the reads moved").isEqualTo("kept alive by reads");
+    }
+  }
 }
