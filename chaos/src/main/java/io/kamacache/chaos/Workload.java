@@ -118,7 +118,7 @@ final class Workload {
     try {
       writer.close();
     } catch (Exception e) {
-      System.err.println("chaos: closing a history failed: " + e);
+      System.err.println("chaos member: closing a history failed: " + e);
     }
   }
 }
