@@ -5,7 +5,7 @@
 # lost acknowledged write or a never-written value, or could not finish.
 #
 #   scripts/chaos.sh [--runs N] [--scenarios kill-owner,pause-member,...] [--seed S] [--short]
-#                    [--out DIR] [--no-build] [--workers N] [--keys K] [--think-ms MS]
+#                    [--out DIR] [--no-build] [--workers N] [--keys K] [--think-ms MS] [--keep-all]
 #
 # Scenarios: kill-owner pause-member etcd-outage partition leave-join rolling-restart.
 # The partition scenario makes Linux network namespaces, so the suite runs as root.
@@ -18,7 +18,7 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
-    --short) args+=("--short") ;;
+    --short|--keep-all) args+=("$1") ;;
     --runs|--scenarios|--seed|--out|--workers|--keys|--think-ms)
       [ $# -ge 2 ] || { echo "chaos.sh: $1 needs a value" >&2; exit 2; }
       args+=("$1" "$2"); shift ;;

@@ -18,7 +18,7 @@ public final class ChaosRunner {
       parsed = RunnerArgs.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("usage: ChaosRunner [--runs N] [--scenarios " + String.join(",", Scenario.ids())
-          + "] [--seed S] [--short] [--out DIR] [--workers N] [--keys K] [--think-ms MS]: " + e.getMessage());
+          + "] [--seed S] [--short] [--out DIR] [--workers N] [--keys K] [--think-ms MS] [--keep-all]: " + e.getMessage());
       System.exit(2);
       return;
     }
@@ -33,7 +33,8 @@ public final class ChaosRunner {
     for (Scenario scenario : parsed.scenarios()) {
       for (int run = 0; run < parsed.runs(); run++) {
         RunOptions options = new RunOptions(parsed.seedOf(run), parsed.quick() ? Timing.quick() : Timing.full(),
-            3, parsed.workers(), parsed.keys(), parsed.thinkMillis(), System.getProperty("java.class.path"), out);
+            3, parsed.workers(), parsed.keys(), parsed.thinkMillis(), System.getProperty("java.class.path"), out,
+            parsed.keepAll());
         RunResult result = Harness.run(scenario, options);
         summary.add(result);
         System.out.println(result.line());

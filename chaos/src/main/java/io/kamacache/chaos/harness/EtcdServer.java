@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class EtcdServer implements AutoCloseable {
 
-  /** The line etcd 3.4 logs once it serves clients; readiness is read from the log, since in a
-   * namespace the orchestrator cannot reach etcd's address. */
-  static final String READY = "ready to serve client requests";
+  /**
+   * What etcd logs once it serves clients (3.4.23 says the first, other 3.4 and 3.5 builds the
+   * second). Readiness is read from the log: in a namespace the orchestrator cannot reach etcd.
+   */
+  static final List<String> READY = List.of("serving client traffic", "ready to serve client requests");
   /** A healthy etcd starts in about a second here; much longer means it will not. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -114,7 +116,7 @@ final class EtcdServer implements AutoCloseable {
       return 0;
     }
     String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-    return text.lines().filter(line -> line.contains(READY)).count();
+    return text.lines().filter(line -> READY.stream().anyMatch(line::contains)).count();
   }
 
   static String binary() {

@@ -43,7 +43,7 @@ final class Harness {
     }
     RunResult result = check(scenario, options, cluster.historyDir(), error, Duration.ofNanos(System.nanoTime() - begin));
     writeReport(dir, result, events);
-    if (result.passed()) {
+    if (result.passed() && !options.keepPassing()) {
       Os.deleteTree(dir);
       return result;
     }

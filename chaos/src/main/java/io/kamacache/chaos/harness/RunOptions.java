@@ -11,16 +11,14 @@ import java.nio.file.Path;
  * @param thinkMillis mean pause between a worker's operations
  * @param classPath the class path of the member JVMs
  * @param workRoot where runs make their directories
+ * @param keepPassing keep a passing run's directory too, to look at a run that went well
  */
 record RunOptions(long seed, Timing timing, int members, int workers, int keys, int thinkMillis, String classPath,
-    Path workRoot) {
+    Path workRoot, boolean keepPassing) {
 
   /** Three members keep two cores sane; 20 keys give every key hundreds of operations per run. */
   static RunOptions defaults(long seed, boolean quick, String classPath, Path workRoot) {
-    return new RunOptions(seed, quick ? Timing.quick() : Timing.full(), 3, 2, 20, 10, classPath, workRoot);
+    return new RunOptions(seed, quick ? Timing.quick() : Timing.full(), 3, 2, 20, 10, classPath, workRoot, false);
   }
 
-  RunOptions withSeed(long newSeed) {
-    return new RunOptions(newSeed, timing, members, workers, keys, thinkMillis, classPath, workRoot);
-  }
 }

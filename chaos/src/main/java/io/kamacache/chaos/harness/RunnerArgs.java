@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * The command line of {@link ChaosRunner}: {@code [--runs N] [--scenarios a,b] [--seed S] [--short]
- * [--out DIR] [--workers N] [--keys K] [--think-ms MS]}.
+ * [--out DIR] [--workers N] [--keys K] [--think-ms MS] [--keep-all]}.
  */
 record RunnerArgs(int runs, List<Scenario> scenarios, long seed, boolean quick, Path out, int workers, int keys,
-    int thinkMillis) {
+    int thinkMillis, boolean keepAll) {
 
   /** Twenty runs per scenario find the rarer interleavings without taking all day. */
   static final int DEFAULT_RUNS = 20;
@@ -25,6 +25,7 @@ record RunnerArgs(int runs, List<Scenario> scenarios, long seed, boolean quick, 
     int workers = Integer.parseInt(take(named, "--workers", "2"));
     int keys = Integer.parseInt(take(named, "--keys", "20"));
     int think = Integer.parseInt(take(named, "--think-ms", "10"));
+    boolean keepAll = Boolean.parseBoolean(take(named, "--keep-all", "false"));
     if (!named.isEmpty()) {
       throw new IllegalArgumentException("unknown arguments: " + named.keySet());
     }
@@ -38,7 +39,7 @@ record RunnerArgs(int runs, List<Scenario> scenarios, long seed, boolean quick, 
       throw new IllegalArgumentException("need --runs >= 1, some --scenarios, 1 <= --workers < "
           + Cluster.TAG_BLOCK + ", --keys >= 1, --think-ms >= 0");
     }
-    return new RunnerArgs(runs, List.copyOf(scenarios), seed, quick, out, workers, keys, think);
+    return new RunnerArgs(runs, List.copyOf(scenarios), seed, quick, out, workers, keys, think, keepAll);
   }
 
   /** The seed of each run: spread from the base seed, so runs differ and a failing one can be repeated alone. */
