@@ -3,6 +3,12 @@ package io.kamacache.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kamacache.chaos.history.Fn;
+import io.kamacache.chaos.history.HistoryReader;
+import io.kamacache.chaos.history.HistoryWriter;
+import io.kamacache.chaos.history.Op;
+import io.kamacache.chaos.history.Status;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.Set;
 import javax.cache.Cache;
@@ -12,6 +18,7 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkerTest {
 
@@ -50,6 +57,24 @@ class WorkerTest {
     assertThat(Worker.apply(cache, "k", Fn.GET_AND_PUT, 7L, null)).isEqualTo(6L);
     assertThat(Worker.apply(cache, "k", Fn.REMOVE, null, null)).isEqualTo(1L);
     assertThat(Worker.apply(cache, "k", Fn.REMOVE, null, null)).isEqualTo(0L);
+  }
+
+  @Test
+  void recordsEveryOperationWithUniqueWrittenValues(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("w.history");
+    try (HistoryWriter history = new HistoryWriter(file, "m1-t0")) {
+      Worker worker = new Worker(cache, history, 4, 1, 7, 0, new Failures(), () -> false);
+      for (int i = 0; i < 500; i++) {
+        worker.step();
+      }
+      assertThat(worker.completed()).isEqualTo(500);
+    }
+    List<Op> ops = HistoryReader.read(List.of(file));
+    assertThat(ops).hasSize(500).allMatch(op -> op.status() == Status.OK);
+    assertThat(ops).extracting(Op::fn).contains(Fn.PUT, Fn.GET, Fn.CAS, Fn.GET_AND_PUT, Fn.INCR, Fn.REMOVE);
+    List<Long> written = ops.stream().filter(op -> op.arg() != null).map(Op::arg).toList();
+    assertThat(written).doesNotHaveDuplicates().allMatch(value -> value / Worker.VALUE_SPACE == 7);
+    assertThat(ops).filteredOn(op -> op.fn() == Fn.CAS).allMatch(op -> op.expected() != null);
   }
 
   @Test
