@@ -8,7 +8,7 @@ import java.util.List;
 public final class Linearizability {
   private Linearizability() {}
 
-  public record Violation(String key, String description) {}
+  public record Violation(String key, String explanation, List<Op> context) {}
 
   public record Report(int keys, int opsChecked, List<Violation> violations, List<String> undecidedKeys) {
     public boolean ok() {

@@ -89,7 +89,7 @@ final class Harness {
     }
     Linearizability.Report report = Linearizability.check(ops, options.timing().checkBudget());
     Anomalies.Counts counts = Anomalies.count(ops);
-    List<String> violations = report.violations().stream().map(String::valueOf).toList();
+    List<String> violations = report.violations().stream().map(v -> v.key() + ": " + v.explanation()).toList();
     return new RunResult(scenario, options.seed(), Measures.of(ops), report.opsChecked(), violations,
         List.copyOf(report.undecidedKeys()), counts.lostAcknowledgedWrites(), counts.neverWrittenValues(),
         counts.staleReads(), elapsed, error, null);
