@@ -30,10 +30,10 @@ import java.util.TreeMap;
 public final class Linearizability {
 
   /**
-   * Configurations one key's search may store before it is called undecided. Each costs roughly
-   * 100 to 200 bytes, so this bounds a search at a few hundred MB of heap.
+   * Configurations one key's search may store before the key is called undecided: one per 1 KiB of
+   * heap, and each takes about 200 bytes, so a search never fills more than about a fifth of the heap.
    */
-  static final long MAX_CONFIGURATIONS = 2_000_000;
+  static final long MAX_CONFIGURATIONS = Runtime.getRuntime().maxMemory() / 1024;
 
   private Linearizability() {}
 

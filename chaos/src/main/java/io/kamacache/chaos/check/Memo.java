@@ -20,7 +20,8 @@ import java.util.Map;
  */
 final class Memo {
 
-  private final Map<Placed, List<long[]>> entered = new HashMap<>();
+  /** Per placed set and state, the UNKNOWN sets entered: a {@code long[]} while there is one, else a list. */
+  private final Map<Placed, Object> entered = new HashMap<>();
   private long size;
 
   /** How many configurations are stored. */
@@ -34,22 +35,35 @@ final class Memo {
    */
   boolean enter(int frontier, int[] beyond, int beyondCount, RegisterModel.State state, long[] unknownPlaced) {
     Placed placed = new Placed(frontier, Arrays.copyOf(beyond, beyondCount), state);
-    List<long[]> sets = entered.get(placed);
+    Object sets = entered.get(placed);
     if (sets == null) {
-      sets = new ArrayList<>(1);
-      entered.put(placed, sets);
+      entered.put(placed, unknownPlaced.clone());
+      size++;
+      return true;
+    }
+    List<long[]> list;
+    if (sets instanceof long[] only) {
+      if (subset(only, unknownPlaced)) {
+        return false;
+      }
+      list = new ArrayList<>(2);
+      list.add(only);
+      entered.put(placed, list);
     } else {
-      for (long[] earlier : sets) {
+      @SuppressWarnings("unchecked")
+      List<long[]> several = (List<long[]>) sets;
+      list = several;
+      for (long[] earlier : list) {
         if (subset(earlier, unknownPlaced)) {
           return false;
         }
       }
-      // The new set dominates its supersets; dropping them keeps the lists short.
-      int before = sets.size();
-      sets.removeIf(earlier -> subset(unknownPlaced, earlier));
-      size -= before - sets.size();
     }
-    sets.add(unknownPlaced.clone());
+    // The new set dominates its supersets; dropping them keeps the lists short.
+    int before = list.size();
+    list.removeIf(earlier -> subset(unknownPlaced, earlier));
+    size -= before - list.size();
+    list.add(unknownPlaced.clone());
     size++;
     return true;
   }

@@ -32,6 +32,7 @@ class LinearizabilityScaleTest {
     assertThat(report.violations()).isEmpty();
     assertThat(report.undecidedKeys()).isEmpty();
     assertThat(report.opsChecked()).isEqualTo(10_000);
+    assertThat(Anomalies.count(history)).isEqualTo(new Anomalies.Counts(0, 0, 0));
   }
 
   @Test void tenThousandOperationsWithOneStaleReadNearTheEndFail() {
@@ -47,6 +48,8 @@ class LinearizabilityScaleTest {
     assertThat(report.undecidedKeys()).isEmpty();
     assertThat(report.violations()).hasSize(1);
     assertThat(report.violations().get(0).context()).isNotEmpty();
+    assertThat(Anomalies.count(history).staleReads()).isEqualTo(1);
+    assertThat(Anomalies.count(history).lostAcknowledgedWrites()).isPositive();
   }
 
   @Test void manySeedsAndShapesPass() {
@@ -54,6 +57,7 @@ class LinearizabilityScaleTest {
       List<Op> history = Simulation.run(seed, 2 + (int) (seed % 19), 2_000, (int) seed);
       Linearizability.Report report = Linearizability.check(history, BUDGET);
       assertThat(report.ok()).as("seed %d: %s", seed, report).isTrue();
+      assertThat(Anomalies.count(history)).as("seed %d", seed).isEqualTo(new Anomalies.Counts(0, 0, 0));
     }
   }
 

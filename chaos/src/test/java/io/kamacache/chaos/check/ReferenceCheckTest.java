@@ -39,6 +39,19 @@ class ReferenceCheckTest {
     assertThat(linearizable).isBetween(HISTORIES / 10, HISTORIES * 9 / 10);
   }
 
+  @Test void anomalyCountsAreZeroWheneverTheHistoryIsLinearizable() {
+    Random random = new Random(11);
+    int linearizable = 0;
+    for (int i = 0; linearizable < HISTORIES / 3; i++) {
+      List<Op> history = randomHistory(random, 2 + random.nextInt(6));
+      if (reference(history)) {
+        linearizable++;
+        assertThat(Anomalies.count(history)).as("history %d: %s", i, history)
+            .isEqualTo(new Anomalies.Counts(0, 0, 0));
+      }
+    }
+  }
+
   private static List<Op> randomHistory(Random random, int size) {
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < size; i++) {

@@ -24,6 +24,11 @@ final class Simulation {
   private Simulation() {}
 
   static List<Op> run(long seed, int processes, int operations, int unknownWrites) {
+    return run(seed, processes, operations, unknownWrites, false);
+  }
+
+  /** As above; with {@code anyUnknown}, the UNKNOWN operations are any kind of write, not just PUTs. */
+  static List<Op> run(long seed, int processes, int operations, int unknownWrites, boolean anyUnknown) {
     Random random = new Random(seed);
     Set<Integer> unknown = new HashSet<>();
     while (unknown.size() < unknownWrites) {
@@ -52,7 +57,7 @@ final class Simulation {
           continue;
         }
         boolean isUnknown = unknown.contains(started++);
-        op = isUnknown ? new Pending(Fn.PUT) : new Pending(randomFn(random));
+        op = new Pending(isUnknown ? unknownFn(random, anyUnknown) : randomFn(random));
         op.start = time;
         op.arg = op.fn == Fn.PUT || op.fn == Fn.GET_AND_PUT || op.fn == Fn.CAS ? nextValue++ * VALUE_SPACING : null;
         if (op.fn == Fn.CAS) {
@@ -93,6 +98,11 @@ final class Simulation {
   private static Fn randomFn(Random random) {
     int r = random.nextInt(100);
     return r < 40 ? Fn.GET : r < 65 ? Fn.PUT : r < 80 ? Fn.CAS : r < 90 ? Fn.GET_AND_PUT : r < 95 ? Fn.INCR : Fn.REMOVE;
+  }
+
+  private static Fn unknownFn(Random random, boolean any) {
+    Fn fn = any ? randomFn(random) : Fn.PUT;
+    return fn == Fn.GET ? Fn.PUT : fn;
   }
 
   private static Long result(Long register, Pending op) {
