@@ -102,9 +102,7 @@ final class Barrier {
         return false;
       }
       if (!response.getView().equals(ring.view())) {
-        if (response.getEpoch() > node.epoch()) {
-          node.refreshRing(); // they have seen more than we have; the new view calls again
-        }
+        node.catchUp(response.getEpoch()); // they have seen more than we have; the new view calls again
         return false;
       }
     }
@@ -116,9 +114,7 @@ final class Barrier {
    * what this member no longer owns under it before answering.
    */
   SyncResponse answer(SyncRequest request) {
-    if (request.getHeader().getEpoch() > node.epoch()) {
-      node.refreshRing();
-    }
+    node.catchUp(request.getHeader().getEpoch());
     HashRing ring = node.ring();
     SyncResponse.Builder response = SyncResponse.newBuilder().setEpoch(node.epoch()).setView(ring.view());
     if (ring.view().equals(request.getView())) {

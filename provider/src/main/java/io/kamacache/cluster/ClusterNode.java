@@ -312,6 +312,11 @@ public final class ClusterNode implements AutoCloseable {
     membership.refresh();
   }
 
+  /** Catches up with a peer that has read the members at {@code epoch}, if this member has not yet. */
+  void catchUp(long epoch) {
+    membership.catchUp(epoch);
+  }
+
   /** The address peers reach this member at, or null for a client. */
   public String address() {
     return address;

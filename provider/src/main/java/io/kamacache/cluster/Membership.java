@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -128,55 +127,53 @@ final class Membership implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends one keepalive without waiting for it: a slow answer must not hold up the next one, and
+   * an answer however late still proves the lease from the moment its request was sent.
+   */
   private void keepAlive() {
     if (leaving) {
       return;
     }
     long lease = leaseId;
+    if (lease == 0 || provenUntil == 0) {
+      lost(lease, "the previous attempt to register again failed");
+      return;
+    }
     long sent = System.nanoTime();
-    try {
-      if (lease == 0 || provenUntil == 0) {
-        lost("the previous attempt to register again failed");
-        return;
-      }
-      // A late answer proves nothing new, so waiting longer than the margin gains nothing.
-      LeaseKeepAliveResponse response = client.getLeaseClient().keepAliveOnce(lease)
-          .get(ttlNanos / 2, TimeUnit.NANOSECONDS);
-      if (response.getTTL() <= 0) {
-        lost("the lease has expired");
-        return;
-      }
-      synchronized (this) {
-        if (leaseId == lease && provenUntil != 0) {
-          long until = sent + TimeUnit.SECONDS.toNanos(response.getTTL()) - marginNanos;
-          if (until - provenUntil > 0) {
-            provenUntil = until;
+    client.getLeaseClient().keepAliveOnce(lease).orTimeout(ttlNanos, TimeUnit.NANOSECONDS)
+        .whenComplete((response, error) -> {
+          if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+            String message = String.valueOf(cause);
+            if (message.contains("not found") || message.contains("expired") || message.contains("revoked")) {
+              scheduler.execute(() -> lost(lease, "etcd says the lease is gone: " + message));
+            } else {
+              LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving only while the lease is proven: {0}",
+                  message);
+            }
+          } else if (response.getTTL() <= 0) {
+            scheduler.execute(() -> lost(lease, "etcd says the lease has expired"));
+          } else {
+            proven(lease, sent + TimeUnit.SECONDS.toNanos(response.getTTL()) - marginNanos);
           }
-        }
-      }
-    } catch (ExecutionException e) {
-      String message = String.valueOf(e.getCause());
-      if (message.contains("not found") || message.contains("expired") || message.contains("revoked")) {
-        lost(message);
-      } else {
-        LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving only while the lease is proven: {0}",
-            message);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving only while the lease is proven: {0}",
-          e.toString());
+        });
+  }
+
+  private synchronized void proven(long lease, long until) {
+    if (leaseId == lease && provenUntil != 0 && until - provenUntil > 0) {
+      provenUntil = until;
     }
   }
 
   /** Stops serving at once, forgets what this incarnation held, and registers as a new one. */
-  private void lost(String why) {
-    if (leaving) {
-      return;
-    }
+  private void lost(long lease, String why) {
     long old;
     synchronized (this) {
+      if (leaving || leaseId != lease) {
+        return; // already registered again since
+      }
       provenUntil = 0;
       old = leaseId;
     }
@@ -204,6 +201,9 @@ final class Membership implements AutoCloseable {
    */
   private volatile boolean frozen;
   private final ThreadLocal<Boolean> refreshing = ThreadLocal.withInitial(() -> false);
+  private final Object refreshes = new Object();
+  /** When the latest read of the members started. Guarded by {@link #refreshes}. */
+  private long lastRefresh = System.nanoTime();
 
   void freezeView(boolean frozen) {
     this.frozen = frozen;
@@ -240,7 +240,7 @@ final class Membership implements AutoCloseable {
           HashRing now = ring.get();
           HashRing.Member me = now.members().get(config.memberId);
           if (revision() >= registeredAt && (me == null || !me.incarnation().equals(incarnation()))) {
-            lost("its registration was removed from etcd while its lease was alive");
+            lost(leaseId, "its registration is gone from etcd: its lease expired, or someone removed it");
           }
         });
       }
@@ -258,13 +258,28 @@ final class Membership implements AutoCloseable {
 
   /** Reads the members again from etcd; a caller told NOT_OWNER uses it to catch up. */
   void refresh() {
-    refreshing.set(true);
-    try {
-      view.reread(config.timeout.toMillis());
-    } catch (Exception e) {
-      LOG.log(System.Logger.Level.DEBUG, "refreshing the members failed: {0}", e.toString());
-    } finally {
-      refreshing.set(false);
+    long called = System.nanoTime();
+    synchronized (refreshes) {
+      // One read at a time: a read that started after this call was made answers it too.
+      if (lastRefresh - called > 0) {
+        return;
+      }
+      lastRefresh = System.nanoTime();
+      refreshing.set(true);
+      try {
+        view.reread(config.timeout.toMillis());
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "refreshing the members failed: {0}", e.toString());
+      } finally {
+        refreshing.set(false);
+      }
+    }
+  }
+
+  /** Reads the members again unless this member has already read them at {@code epoch} or later. */
+  void catchUp(long epoch) {
+    if (revision < epoch) {
+      refresh();
     }
   }
 

@@ -133,9 +133,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         throw new Refused(RemoteErrors.toProto(new javax.cache.CacheException(
             "the request's deadline passed before it ran; it was not applied")));
       }
-      if (header.getEpoch() > node.epoch()) {
-        node.refreshRing();
-      }
+      node.catchUp(header.getEpoch());
       Group<Object, Object> group = node.group(header.getCache());
       if (group == null) {
         // A member still joining may not know the cache yet: the caller tries again.
@@ -522,9 +520,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
       } else {
-        if (request.getHeader().getEpoch() > node.epoch()) {
-          node.refreshRing();
-        }
+        node.catchUp(request.getHeader().getEpoch());
         HashRing ring = node.ring();
         for (Copy copy : request.getCopiesList()) {
           HashRing.Member owner = ring.owner(copy.getKey().toByteArray());
