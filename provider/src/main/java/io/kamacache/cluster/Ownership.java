@@ -66,6 +66,11 @@ final class Ownership {
     this.self = self;
   }
 
+  /** Whether this member's lease is proven alive now; see {@link Membership#leaseProven}. */
+  boolean leaseProven() {
+    return membership.leaseProven();
+  }
+
   /** Starts or stops serving: closed until the member is open, and again once it starts leaving. */
   void serving(boolean serving) {
     this.serving = serving;

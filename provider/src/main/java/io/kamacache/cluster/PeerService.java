@@ -133,6 +133,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         throw new Refused(RemoteErrors.toProto(new javax.cache.CacheException(
             "the request's deadline passed before it ran; it was not applied")));
       }
+      if (!node.ownership().leaseProven()) {
+        // Catching up would wait for etcd, which this member cannot reach: refuse at once.
+        throw new Refused(RemoteErrors.notOwner(node.epoch(), "cannot prove its etcd lease is alive"));
+      }
       node.catchUp(header.getEpoch());
       Group<Object, Object> group = node.group(header.getCache());
       if (group == null) {

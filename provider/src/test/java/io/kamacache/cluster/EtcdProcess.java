@@ -160,6 +160,11 @@ public final class EtcdProcess implements AutoCloseable {
     throw new IllegalStateException("etcd did not listen in 30 s; see " + dataDir.resolve("etcd.log"));
   }
 
+  /** Whether the etcd process is running. */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
   /** Stops etcd, keeping its data, as an outage would. */
   public synchronized void stopProcess() {
     if (process != null && process.isAlive()) {

@@ -151,6 +151,17 @@ class MembershipChangesTest {
     }
 
     etcd.process().stopProcess();
+    try {
+      refusedWhileDownAndServedWhenBack(all, caches, leases);
+    } finally {
+      if (!etcd.process().isRunning()) {
+        etcd.process().startProcess(); // the next test needs it, whatever this one found
+      }
+    }
+  }
+
+  private void refusedWhileDownAndServedWhenBack(List<CacheManager> all, List<Cache<Integer, Integer>> caches,
+      List<Long> leases) throws Exception {
     // Without etcd no member can prove its lease, and a member that cannot must not serve: past
     // the proof's end every operation is refused, so none can meet a second owner.
     long stopped = System.nanoTime();
