@@ -28,7 +28,8 @@ import java.util.TreeMap;
  *       (its arg), INCR (its result) or REMOVE that returned 1 (absent).
  *   <li>A <em>producer</em> of x is an operation that may have set the register to x: a PUT,
  *       GET_AND_PUT or CAS with arg x that is OK (a CAS: successful) or UNKNOWN; an OK INCR that
- *       returned x; any UNKNOWN INCR; for absent, the initial state (before everything) and any REMOVE
+ *       returned x; any UNKNOWN INCR, if 1 to n increments (n counting the key's INCRs) lead to x
+ *       from absent or from an arg of some PUT, GET_AND_PUT or CAS on the key; for absent, the initial state (before everything) and any REMOVE
  *       that returned 1 or is UNKNOWN. An UNKNOWN producer may act any time after its start, so it
  *       counts as ending never.
  *   <li>A write w <em>hides</em> x from an observation r when w is an acknowledged write of a value
@@ -67,23 +68,20 @@ public final class Anomalies {
     int neverWritten = 0;
     int stale = 0;
     for (List<Op> ops : byKey.values()) {
-      neverWritten += neverWritten(ops);
-      Hidden hidden = hidden(ops);
+      Reach reach = new Reach(ops);
+      neverWritten += neverWritten(ops, reach);
+      Hidden hidden = hidden(ops, reach);
       lost += hidden.writes;
       stale += hidden.observations;
     }
     return new Counts(lost, neverWritten, stale);
   }
 
-  private static int neverWritten(List<Op> ops) {
-    long increments = ops.stream().filter(op -> op.fn() == Fn.INCR).count();
-    long[] written = ops.stream()
-        .filter(op -> op.fn() == Fn.PUT || op.fn() == Fn.GET_AND_PUT || op.fn() == Fn.CAS)
-        .map(Op::arg).filter(Objects::nonNull).mapToLong(Long::longValue).sorted().toArray();
+  private static int neverWritten(List<Op> ops, Reach reach) {
     int count = 0;
     for (Op op : ops) {
       Long read = readValue(op);
-      if (read != null && !producible(read, written, increments)) {
+      if (read != null && !reach.producible(read)) {
         count++;
       }
     }
@@ -107,27 +105,45 @@ public final class Anomalies {
     }
   }
 
-  private static boolean producible(long x, long[] written, long increments) {
-    if (x >= 1 && x <= increments) {
-      return true;
+  /** Which values the writes and increments on one key could ever have put in the register. */
+  private static final class Reach {
+    /** Args of PUT, GET_AND_PUT and CAS of any status, sorted. */
+    private final long[] written;
+    /** INCRs of any status. */
+    private final long increments;
+
+    Reach(List<Op> ops) {
+      increments = ops.stream().filter(op -> op.fn() == Fn.INCR).count();
+      written = ops.stream()
+          .filter(op -> op.fn() == Fn.PUT || op.fn() == Fn.GET_AND_PUT || op.fn() == Fn.CAS)
+          .map(Op::arg).filter(Objects::nonNull).mapToLong(Long::longValue).sorted().toArray();
     }
-    int at = Arrays.binarySearch(written, x);
-    if (at >= 0) {
-      return true;
+
+    /** Whether x is written, or 1 to n increments from a written value or from absent. */
+    boolean producible(long x) {
+      return Arrays.binarySearch(written, x) >= 0 || incremented(x);
     }
-    // The closest written value below x is the one that reaches x in the fewest increments.
-    int below = -at - 2;
-    if (below < 0) {
-      return false;
+
+    /** Whether 1 to n increments from a written value or from absent give x. */
+    boolean incremented(long x) {
+      if (x >= 1 && x <= increments) {
+        return true;
+      }
+      // The closest written value below x is the one that reaches x in the fewest increments.
+      int at = Arrays.binarySearch(written, x);
+      int below = at >= 0 ? at - 1 : -at - 2;
+      if (below < 0) {
+        return false;
+      }
+      long distance = x - written[below];
+      return distance > 0 && distance <= increments; // not above 0 only on overflow
     }
-    long distance = x - written[below];
-    return distance > 0 && distance <= increments; // not above 0 only on overflow
   }
 
   private record Hidden(int writes, int observations) {}
 
-  private static Hidden hidden(List<Op> ops) {
-    Producers producers = new Producers(ops);
+  private static Hidden hidden(List<Op> ops, Reach reach) {
+    Producers producers = new Producers(ops, reach);
     List<Op> writes = new ArrayList<>();
     for (Op op : ops) {
       if (written(op) != NOT_A_WRITE) {
@@ -236,10 +252,12 @@ public final class Anomalies {
   /** The producers of each value on one key, by start, with the latest end so far. */
   private static final class Producers {
     private final Map<Object, List<Op>> byValue = new HashMap<>();
-    /** UNKNOWN INCRs, which may produce any value. */
+    /** UNKNOWN INCRs, which may produce any value increments can reach. */
     private final List<Op> anyValue = new ArrayList<>();
+    private final Reach reach;
 
-    Producers(List<Op> ops) {
+    Producers(List<Op> ops, Reach reach) {
+      this.reach = reach;
       for (Op op : ops) {
         Object value = produced(op);
         if (value == ANY) {
@@ -280,7 +298,8 @@ public final class Anomalies {
     long lastEnd(Object x, Op r) {
       long last = x == ABSENT ? Long.MIN_VALUE : Long.MAX_VALUE;
       boolean any = x == ABSENT;
-      for (List<Op> list : List.of(byValue.getOrDefault(x, List.of()), anyValue)) {
+      boolean incremented = x != ABSENT && reach.incremented((Long) x);
+      for (List<Op> list : List.of(byValue.getOrDefault(x, List.of()), incremented ? anyValue : List.<Op>of())) {
         for (Op p : list) {
           if (p != r && p.start() <= r.end()) {
             long end = p.status() == Status.OK ? p.end() : Long.MAX_VALUE;
