@@ -25,7 +25,7 @@ import java.util.List;
  */
 public final class CheckMain {
 
-  /** Per-key search budget unless told otherwise: generous, as a real violation is usually found in seconds. */
+  /** Per-key search budget unless told otherwise: generous, as a search usually ends in seconds. */
   private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(60);
 
   private CheckMain() {}

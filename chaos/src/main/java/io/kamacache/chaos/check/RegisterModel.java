@@ -47,7 +47,10 @@ final class RegisterModel {
     }
 
     @Override public String toString() {
-      return kind == ABSENT ? "absent" : kind == DEAD ? value + " (which no operation reads)" : Long.toString(value);
+      if (kind == ABSENT) {
+        return "absent";
+      }
+      return kind == DEAD ? value + " (which no operation reads)" : Long.toString(value);
     }
   }
 
@@ -150,7 +153,8 @@ final class RegisterModel {
         return true;
       case CAS:
         // A failed CAS changes nothing; a successful CAS(x -> x) finds x and leaves it.
-        return Objects.equals(op.result, 0L) || (Objects.equals(op.result, 1L) && Objects.equals(op.expected, op.arg));
+        return Objects.equals(op.result, 0L)
+            || (Objects.equals(op.result, 1L) && Objects.equals(op.expected, op.arg));
       case GET_AND_PUT:
         return op.result != null && op.result.equals(op.arg);
       case REMOVE:
