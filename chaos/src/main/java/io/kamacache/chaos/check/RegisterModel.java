@@ -24,8 +24,8 @@ final class RegisterModel {
   static final int DEAD = 2;
 
   /**
-   * A register state. A dead state keeps the value it stands for, to show people, but equals every
-   * other dead state.
+   * A register state. A dead state keeps the value it stands for, to show people (one of the values
+   * it stands for: the one on the path the search took), but equals every other dead state.
    */
   record State(int kind, long value) {
     static final State ABSENT_STATE = new State(ABSENT, 0);
@@ -47,10 +47,7 @@ final class RegisterModel {
     }
 
     @Override public String toString() {
-      if (kind == ABSENT) {
-        return "absent";
-      }
-      return kind == DEAD ? value + " (which no operation reads)" : Long.toString(value);
+      return kind == ABSENT ? "absent" : Long.toString(value);
     }
   }
 
