@@ -5,6 +5,7 @@ import io.kamacache.chaos.history.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /** Operations and violations in words, for people reading a failed run's report. */
 final class Describe {
@@ -33,8 +34,8 @@ final class Describe {
       case GET:
         return "GET -> " + value(r) + status;
       case CAS:
-        return "CAS(" + op.expected() + " -> " + op.arg() + ")"
-            + (!ok ? status : r != null && r == 1 ? " succeeded" : r != null && r == 0 ? " failed" : " -> " + r);
+        String outcome = Objects.equals(r, 1L) ? " succeeded" : Objects.equals(r, 0L) ? " failed" : " -> " + r;
+        return "CAS(" + op.expected() + " -> " + op.arg() + ")" + (ok ? outcome : status);
       case GET_AND_PUT:
         return "GET_AND_PUT(" + op.arg() + ")" + (ok ? " -> " + value(r) : status);
       case INCR:
@@ -49,17 +50,19 @@ final class Describe {
   /** The explanation of a key with no linearization, from the furthest point the search reached. */
   static String violation(KeyHistory h, KeySearch.Snapshot deepest) {
     StringBuilder text = new StringBuilder();
-    text.append("no linearization: at most ").append(deepest.okPlaced()).append(" of the ").append(h.ok.length)
-        .append(" acknowledged operations on key ").append(h.key).append(" fit in a valid order.\n");
+    text.append("no linearization: at most ").append(deepest.okPlaced()).append(" of the ")
+        .append(h.ok.length).append(" acknowledged operations on key ").append(h.key)
+        .append(" fit in a valid order.\n");
     if (deepest.tail().isEmpty()) {
       text.append("Not even the first can be placed: the register starts absent.\n");
     } else {
-      text.append("The longest valid order found (").append(deepest.placed()).append(" operations) ends with:\n");
+      text.append("The longest valid order found (").append(deepest.placed())
+          .append(" operations) ends with:\n");
       for (SearchOp op : deepest.tail()) {
         text.append("  ").append(op(op.op, h.origin)).append('\n');
       }
-      text.append("which leaves the register ").append(deepest.state().kind() == RegisterModel.ABSENT ? "" : "at ")
-          .append(deepest.state()).append(".\n");
+      boolean absent = deepest.state().kind() == RegisterModel.ABSENT;
+      text.append("which leaves the register ").append(absent ? "" : "at ").append(deepest.state()).append(".\n");
     }
     text.append("None of the operations that could come next fits");
     text.append(deepest.pending().isEmpty() ? " (there are none).\n" : ":\n");

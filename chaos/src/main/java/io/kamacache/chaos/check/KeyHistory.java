@@ -4,6 +4,7 @@ import io.kamacache.chaos.history.Fn;
 import io.kamacache.chaos.history.Op;
 import io.kamacache.chaos.history.Status;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,7 @@ final class KeyHistory {
       if (op.status() == Status.FAIL || (op.status() == Status.UNKNOWN && op.fn() == Fn.GET)) {
         continue;
       }
-      requireArguments(op);
+      requireWellFormed(op);
       kept.add(new SearchOp(op));
     }
     RegisterModel model = modelFor(kept);
@@ -121,13 +122,16 @@ final class KeyHistory {
         seen[n++] = op.result - 1;
       }
     }
-    return new RegisterModel(java.util.Arrays.copyOf(seen, n), increments);
+    return new RegisterModel(Arrays.copyOf(seen, n), increments);
   }
 
-  private static void requireArguments(Op op) {
+  private static void requireWellFormed(Op op) {
     boolean needsArg = op.fn() == Fn.PUT || op.fn() == Fn.GET_AND_PUT || op.fn() == Fn.CAS;
     if ((needsArg && op.arg() == null) || (op.fn() == Fn.CAS && op.expected() == null)) {
       throw new IllegalArgumentException("operation lacks its argument: " + op);
+    }
+    if (op.status() == Status.OK && op.end() < op.start()) {
+      throw new IllegalArgumentException("operation ends before it starts: " + op);
     }
   }
 }

@@ -25,16 +25,16 @@ import java.util.List;
  * </ul>
  *
  * <p>Candidates are tried acknowledged ones first, earliest end first (the earliest-ending pending
- * operation must come before anything that starts after it ends), then UNKNOWN ones: an UNKNOWN
- * write is only placed when the acknowledged operations cannot go on without it.
+ * operation must come before anything that starts after it ends), then UNKNOWN ones, so an UNKNOWN
+ * write is tried only where the acknowledged operations alone lead nowhere.
  */
 final class KeySearch {
 
   enum Outcome { LINEARIZABLE, VIOLATION, UNDECIDED }
 
-  /** Steps between clock readings: the clock costs more than a step, and 256 steps take well under 1 ms. */
+  /** Steps between clock readings, less one: a step is cheaper than the clock, and 256 take well under 1 ms. */
   private static final int CLOCK_MASK = 255;
-  /** Operations of the longest linearizable prefix quoted in an explanation: enough to see the state's history. */
+  /** Operations of the longest valid order an explanation quotes: enough to see how the state came about. */
   private static final int TAIL = 5;
 
   private final KeyHistory h;

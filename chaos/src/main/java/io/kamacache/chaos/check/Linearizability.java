@@ -25,7 +25,10 @@ import java.util.TreeMap;
  *       their result is not known. UNKNOWN reads are dropped, as they change nothing.
  * </ul>
  *
- * <p>A key whose search runs out of its budget is reported undecided, never as passing.
+ * <p>Operation A precedes B when A ended strictly before B started; equal times count as
+ * concurrent, so a coarse clock can hide a violation but never invent one. A key whose search runs
+ * out of its budget, or would need more than about a fifth of the heap for its memo, is reported
+ * undecided, never as passing.
  */
 public final class Linearizability {
 
@@ -76,7 +79,7 @@ public final class Linearizability {
    *
    * @param budgetPerKey how long one key's search may take before the key is called undecided
    * @throws IllegalArgumentException if an operation that must be checked lacks its argument (a PUT,
-   *     GET_AND_PUT or CAS without arg, a CAS without expected)
+   *     GET_AND_PUT or CAS without arg, a CAS without expected) or, acknowledged, ends before it starts
    */
   public static Report check(List<Op> history, Duration budgetPerKey) {
     Objects.requireNonNull(budgetPerKey, "budgetPerKey");

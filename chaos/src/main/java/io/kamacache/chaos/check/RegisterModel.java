@@ -24,8 +24,8 @@ final class RegisterModel {
   static final int DEAD = 2;
 
   /**
-   * A register state. A dead state keeps the value it stands for, to show people, but equals every
-   * other dead state.
+   * A register state. A dead state keeps the value it stands for, to show people (one of the values
+   * it stands for: the one on the path the search took), but equals every other dead state.
    */
   record State(int kind, long value) {
     static final State ABSENT_STATE = new State(ABSENT, 0);
@@ -47,7 +47,7 @@ final class RegisterModel {
     }
 
     @Override public String toString() {
-      return kind == ABSENT ? "absent" : kind == DEAD ? value + " (which no operation reads)" : Long.toString(value);
+      return kind == ABSENT ? "absent" : Long.toString(value);
     }
   }
 
@@ -150,7 +150,8 @@ final class RegisterModel {
         return true;
       case CAS:
         // A failed CAS changes nothing; a successful CAS(x -> x) finds x and leaves it.
-        return Objects.equals(op.result, 0L) || (Objects.equals(op.result, 1L) && Objects.equals(op.expected, op.arg));
+        return Objects.equals(op.result, 0L)
+            || (Objects.equals(op.result, 1L) && Objects.equals(op.expected, op.arg));
       case GET_AND_PUT:
         return op.result != null && op.result.equals(op.arg);
       case REMOVE:

@@ -53,7 +53,8 @@ public final class HistoryReader {
       Invocation i = entry.getValue();
       Completion c = completions.remove(entry.getKey());
       if (c == null) {
-        ops.add(new Op(i.process, i.id, i.key, i.fn, i.arg, i.expected, null, Status.UNKNOWN, i.start, Long.MAX_VALUE));
+        ops.add(new Op(i.process, i.id, i.key, i.fn, i.arg, i.expected, null, Status.UNKNOWN, i.start,
+            Long.MAX_VALUE));
       } else if (c.end < i.start) {
         throw new IOException(c.where + ": completion ends before its invocation (" + i.where + ") started");
       } else {
@@ -97,18 +98,22 @@ public final class HistoryReader {
             parseNullable(f[5], "arg"), parseNullable(f[6], "expected"), parseLong(f[7], "start"));
         Invocation earlier = invocations.putIfAbsent(new Ref(inv.process, inv.id), inv);
         if (earlier != null) {
-          throw new IllegalArgumentException("operation " + inv.process + " " + inv.id + " was already invoked at " + earlier.where);
+          throw new IllegalArgumentException(
+              "operation " + inv.process + " " + inv.id + " was already invoked at " + earlier.where);
         }
       } else if (f[0].equals(LineFormat.COMPLETE)) {
         expectFields(f, LineFormat.COMPLETE_FIELDS);
-        Completion c = new Completion(where, Status.valueOf(f[3]), parseNullable(f[4], "result"), parseLong(f[5], "end"));
+        Completion c = new Completion(where, Status.valueOf(f[3]), parseNullable(f[4], "result"),
+            parseLong(f[5], "end"));
         Ref ref = new Ref(f[1], parseLong(f[2], "id"));
         Completion earlier = completions.putIfAbsent(ref, c);
         if (earlier != null) {
-          throw new IllegalArgumentException("operation " + ref.process + " " + ref.id + " was already completed at " + earlier.where);
+          throw new IllegalArgumentException(
+              "operation " + ref.process + " " + ref.id + " was already completed at " + earlier.where);
         }
       } else {
-        throw new IllegalArgumentException("a line must start with " + LineFormat.INVOKE + " or " + LineFormat.COMPLETE);
+        throw new IllegalArgumentException(
+            "a line must start with " + LineFormat.INVOKE + " or " + LineFormat.COMPLETE);
       }
     } catch (IllegalArgumentException e) {
       // Enum.valueOf and our own checks both land here; the message says which field.
@@ -140,7 +145,8 @@ public final class HistoryReader {
 
   private record Ref(String process, long id) {}
 
-  private record Invocation(String where, String process, long id, String key, Fn fn, Long arg, Long expected, long start) {}
+  private record Invocation(
+      String where, String process, long id, String key, Fn fn, Long arg, Long expected, long start) {}
 
   private record Completion(String where, Status status, Long result, long end) {}
 }

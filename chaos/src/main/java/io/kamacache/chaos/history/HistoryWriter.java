@@ -165,7 +165,8 @@ public final class HistoryWriter implements AutoCloseable {
           int from = prefixI.length();
           int to = line.indexOf(LineFormat.SEPARATOR, from);
           try {
-            lastId = Math.max(lastId, Long.parseLong(to < 0 ? line.substring(from) : line.substring(from, to)));
+            String id = to < 0 ? line.substring(from) : line.substring(from, to);
+            lastId = Math.max(lastId, Long.parseLong(id));
           } catch (NumberFormatException ignored) {
             // A malformed line is the reader's to report; it cannot hold an id we would reuse.
           }
