@@ -314,7 +314,12 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Catches up with a peer that has read the members at {@code epoch}, if this member has not yet. */
   void catchUp(long epoch) {
-    membership.catchUp(epoch);
+    membership.catchUp(epoch, config.timeout.toMillis());
+  }
+
+  /** As {@link #catchUp(long)}, waiting at most {@code timeoutMillis}; returns whether it caught up. */
+  boolean catchUp(long epoch, long timeoutMillis) {
+    return membership.catchUp(epoch, timeoutMillis);
   }
 
   /** The address peers reach this member at, or null for a client. */

@@ -201,7 +201,7 @@ final class Membership implements AutoCloseable {
    */
   private volatile boolean frozen;
   private final ThreadLocal<Boolean> refreshing = ThreadLocal.withInitial(() -> false);
-  private final Object refreshes = new Object();
+  private final java.util.concurrent.locks.ReentrantLock refreshes = new java.util.concurrent.locks.ReentrantLock();
   /** When the latest read of the members started. Guarded by {@link #refreshes}. */
   private long lastRefresh = System.nanoTime();
 
@@ -258,29 +258,46 @@ final class Membership implements AutoCloseable {
 
   /** Reads the members again from etcd; a caller told NOT_OWNER uses it to catch up. */
   void refresh() {
+    refresh(config.timeout.toMillis());
+  }
+
+  /** As {@link #refresh()}, waiting at most {@code timeoutMillis} for etcd and for a read under way. */
+  void refresh(long timeoutMillis) {
     long called = System.nanoTime();
-    synchronized (refreshes) {
+    try {
+      if (!refreshes.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
       // One read at a time: a read that started after this call was made answers it too.
       if (lastRefresh - called > 0) {
         return;
       }
       lastRefresh = System.nanoTime();
       refreshing.set(true);
-      try {
-        view.reread(config.timeout.toMillis());
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.DEBUG, "refreshing the members failed: {0}", e.toString());
-      } finally {
-        refreshing.set(false);
-      }
+      long left = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(lastRefresh - called);
+      view.reread(Math.max(1, left));
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.DEBUG, "refreshing the members failed: {0}", e.toString());
+    } finally {
+      refreshing.set(false);
+      refreshes.unlock();
     }
   }
 
-  /** Reads the members again unless this member has already read them at {@code epoch} or later. */
-  void catchUp(long epoch) {
+  /**
+   * Reads the members again unless this member has already read them at {@code epoch} or later;
+   * returns whether it has now.
+   */
+  boolean catchUp(long epoch, long timeoutMillis) {
     if (revision < epoch) {
-      refresh();
+      refresh(timeoutMillis);
     }
+    return revision >= epoch;
   }
 
   /** Leaves: stops the keepalive and revokes the lease, which removes us from every ring at once. */

@@ -137,15 +137,18 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         // Catching up would wait for etcd, which this member cannot reach: refuse at once.
         throw new Refused(RemoteErrors.notOwner(node.epoch(), "cannot prove its etcd lease is alive"));
       }
-      node.catchUp(header.getEpoch());
+      long until = System.nanoTime() + (deadline == null ? node.config().timeout.toNanos()
+          : deadline.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS));
+      // Half the caller's time at most: if etcd cannot tell us in that, the caller hears why.
+      if (!node.catchUp(header.getEpoch(), Math.max(1, (until - System.nanoTime()) / 2_000_000))) {
+        throw new Refused(RemoteErrors.notOwner(node.epoch(), "cannot catch up with the caller's newer view"));
+      }
       Group<Object, Object> group = node.group(header.getCache());
       if (group == null) {
         // A member still joining may not know the cache yet: the caller tries again.
         throw new Refused(node.isOpen() ? RemoteErrors.unknownCache(header.getCache())
             : RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
       }
-      long until = System.nanoTime() + (deadline == null ? node.config().timeout.toNanos()
-          : deadline.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS));
       List<byte[]> keyBytes = new ArrayList<>(keys.size());
       for (ByteString key : keys) {
         keyBytes.add(key.toByteArray());
@@ -524,7 +527,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
       } else {
-        node.catchUp(request.getHeader().getEpoch());
+        io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
+        long wait = deadline == null ? node.config().timeout.toMillis()
+            : Math.max(1, deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS) / 2);
+        node.catchUp(request.getHeader().getEpoch(), wait); // behind still, it refuses what it owns
         HashRing ring = node.ring();
         for (Copy copy : request.getCopiesList()) {
           HashRing.Member owner = ring.owner(copy.getKey().toByteArray());

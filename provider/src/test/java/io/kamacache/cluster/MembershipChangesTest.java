@@ -166,8 +166,10 @@ class MembershipChangesTest {
     // the proof's end every operation is refused, so none can meet a second owner.
     long stopped = System.nanoTime();
     String refusal = null;
-    for (int i = 0; refusal == null; i++) {
-      assertThat(System.nanoTime() - stopped).as("refusing within the lease TTL").isLessThan(TimeUnit.SECONDS.toNanos(8));
+    // The first failures may be writes that waited for a backup stuck catching up with etcd; soon
+    // every member refuses because it cannot prove its lease.
+    for (int i = 0; refusal == null || !refusal.contains("lease"); i++) {
+      assertThat(System.nanoTime() - stopped).as("refusing within the lease TTL").isLessThan(TimeUnit.SECONDS.toNanos(10));
       try {
         caches.get(i % 3).put(i % 30, i % 30);
       } catch (javax.cache.CacheException e) {
