@@ -159,14 +159,22 @@ public final class Copies<K> {
    * died or left), if it is newer than what is owned here. Returns whether a copy was adopted.
    */
   public boolean adopt(K key) {
-    if (backups == null) {
+    Lru2Store<K, Object> held = backups;
+    if (held == null) {
       return false;
     }
-    Copy<K> copy = take(backups, key);
-    if (copy == null) {
-      return false;
-    }
-    return applyHandoff(key, copy.value, copy.ttlNanos, copy.version);
+    // Under the owned key's lock, and the copy leaves the backups only once it is owned: a read
+    // that finds no backup copy any more then finds the adopted entry, never a gap between.
+    return owned.compute(key, (k, slot) -> {
+      Copy<K> copy = read(held, k, false);
+      if (copy == null) {
+        return false;
+      }
+      boolean taken = install(k, slot, copy.value == null ? null : copier.toStored(copy.value), copy.ttlNanos,
+          copy.version);
+      take(held, k);
+      return taken;
+    });
   }
 
   /** Reads an owned entry for sending elsewhere, or null if it is absent or expired. */
