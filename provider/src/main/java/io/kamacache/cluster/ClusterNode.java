@@ -212,14 +212,16 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * This member's lease is gone (or its registration): others have served its keys since, so the
-   * new incarnation starts empty and settles its first view like a member that just joined.
+   * This member's lease is gone (or its registration): others may have served its keys since, so
+   * the new incarnation drops its backups, keeps its entries only as candidates that anything
+   * newer handed over replaces, and settles its first view like a member that just joined. When
+   * every member lost its lease at once (etcd lost them), nobody served meanwhile and nothing is lost.
    */
   private void onLost() {
     if (!ownsKeys()) {
       return;
     }
-    rebalancer.forgetAll();
+    rebalancer.forgetBackups();
     for (NearCache<Object> near : nearCaches.values()) {
       near.invalidateAll();
     }

@@ -132,12 +132,19 @@ final class Rebalancer implements AutoCloseable {
           }
         }
       }
+      for (Copies.Copy<Object> removal : copies.removalsOf(key -> !isSelf(ring.owner(node.codec().encode(key))))) {
+        HashRing.Member owner = ring.owner(node.codec().encode(removal.key));
+        handoffs.computeIfAbsent(owner, o -> new ArrayList<>()).add(removal);
+      }
       int backups = caches.get(cache).backups();
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : handoffs.entrySet()) {
         List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false, ring);
         complete &= taken.size() == target.getValue().size();
         moved.addAndGet(taken.size());
         for (Copies.Copy<Object> copy : taken) {
+          if (copy.value == null) {
+            continue; // a removal: nothing here to release
+          }
           byte[] keyBytes = node.codec().encode(copy.key);
           boolean backupHere = ring.backups(keyBytes, backups).stream().anyMatch(m -> m.id().equals(self));
           copies.release(copy.key, backupHere);
@@ -249,6 +256,10 @@ final class Rebalancer implements AutoCloseable {
     return taken;
   }
 
+  private boolean isSelf(HashRing.Member member) {
+    return member != null && member.id().equals(node.memberId());
+  }
+
   private HashRing without(HashRing ring, String memberId) {
     List<HashRing.Member> others = new ArrayList<>();
     for (HashRing.Member member : ring.members().values()) {
@@ -271,7 +282,9 @@ final class Rebalancer implements AutoCloseable {
         continue;
       }
       Map<HashRing.Member, List<Copies.Copy<Object>>> byOwner = new LinkedHashMap<>();
-      for (Copies.Copy<Object> copy : group.copies().allOwned()) {
+      List<Copies.Copy<Object>> everything = new ArrayList<>(group.copies().allOwned());
+      everything.addAll(group.copies().removalsOf(key -> true));
+      for (Copies.Copy<Object> copy : everything) {
         byOwner.computeIfAbsent(without.owner(node.codec().encode(copy.key)), o -> new ArrayList<>()).add(copy);
       }
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byOwner.entrySet()) {
@@ -280,14 +293,17 @@ final class Rebalancer implements AutoCloseable {
     }
   }
 
-  /** A new incarnation holds nothing of the old one's. */
-  synchronized void forgetAll() {
+  /**
+   * A new incarnation keeps no backups of the old one's, and its owned entries only as candidates
+   * against what the others hand over (see {@link Copies#forgetBackups}).
+   */
+  synchronized void forgetBackups() {
     handedOverFor = null;
     swept = null;
     for (String cache : caches.keySet()) {
       Group<Object, Object> group = node.localGroup(cache);
       if (group != null) {
-        group.copies().forgetAll();
+        group.copies().forgetBackups();
       }
     }
   }

@@ -222,15 +222,30 @@ public final class Copies<K> {
   }
 
   /**
-   * Forgets everything: owned entries, backups and removals, without events. A member that lost
-   * its lease does this before it comes back, since another member has served its keys since.
+   * Forgets the backups held here, for a member that lost its lease: an owner may have removed
+   * such a key since, and a stale backup adopted later would bring it back. Owned entries stay,
+   * as candidates only: the member serves nothing until its first view settles, by when every
+   * member has handed it their newer states and removals for its keys, and the newer version wins.
    */
-  public void forgetAll() {
-    owned.clear();
+  public void forgetBackups() {
     clearBackups();
+  }
+
+  /**
+   * Removals of keys {@code elsewhere} says another member now owns, as copies without a value:
+   * handed over with the entries, so that an older copy of a removed key arriving later from
+   * anywhere is refused by its new owner.
+   */
+  public List<Copy<K>> removalsOf(java.util.function.Predicate<K> elsewhere) {
+    List<Copy<K>> found = new ArrayList<>();
     synchronized (removals) {
-      removals.clear();
+      for (Map.Entry<K, Long> removal : removals.entrySet()) {
+        if (elsewhere.test(removal.getKey())) {
+          found.add(new Copy<>(removal.getKey(), null, NEVER, removal.getValue()));
+        }
+      }
     }
+    return found;
   }
 
   private Lru2Store<K, Object> backupStore() {

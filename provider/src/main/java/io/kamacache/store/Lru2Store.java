@@ -155,26 +155,12 @@ public final class Lru2Store<K, V> {
    * one hot key never queue behind each other. Under contention some accesses go unrecorded,
    * which only makes the LRU order a little less exact.
    */
+  @SuppressWarnings("unchecked")
   public V get(K key, AccessRule<V> onAccess) {
     Bucket<K, V> bucket = bucketOf(key);
-    if (!onAccess.readsClock()) {
-      // The index is read without the lock; only the LRU bookkeeping needs it.
-      int stamp = bucket.byKey.stamp();
-      Node<K, V> node = bucket.byKey.get(key);
-      if (node == null) {
-        if (bucket.byKey.unchangedSince(stamp)) {
-          return null;
-        }
-        // A resize ran under the lookup, which may have missed a moved node: ask under the lock.
-      } else {
-        long expiresAt = node.expiresAt;
-        // Only an entry near its expiry time needs the exact clock and the lock.
-        if (expiresAt == Expiry.NEVER || expiresAt - ticker.recentNanos() > Ticker.RECENT_GUARD_NANOS) {
-          V value = node.value;
-          bucket.touchIfFree(node);
-          return value;
-        }
-      }
+    Object found = getLockFree(bucket, key, onAccess);
+    if (found != NEEDS_LOCK) {
+      return (V) found;
     }
     bucket.lock.lock();
     try {
@@ -191,21 +177,9 @@ public final class Lru2Store<K, V> {
    */
   public Object getWithoutWaiting(K key, AccessRule<V> onAccess, Object busy) {
     Bucket<K, V> bucket = bucketOf(key);
-    if (!onAccess.readsClock()) {
-      int stamp = bucket.byKey.stamp();
-      Node<K, V> node = bucket.byKey.get(key);
-      if (node == null) {
-        if (bucket.byKey.unchangedSince(stamp)) {
-          return null;
-        }
-      } else {
-        long expiresAt = node.expiresAt;
-        if (expiresAt == Expiry.NEVER || expiresAt - ticker.recentNanos() > Ticker.RECENT_GUARD_NANOS) {
-          V value = node.value;
-          bucket.touchIfFree(node);
-          return value;
-        }
-      }
+    Object found = getLockFree(bucket, key, onAccess);
+    if (found != NEEDS_LOCK) {
+      return found;
     }
     if (!bucket.lock.tryLock()) {
       return busy;
@@ -215,6 +189,31 @@ public final class Lru2Store<K, V> {
     } finally {
       bucket.lock.unlock();
     }
+  }
+
+  /** What {@link #getLockFree} answers when only the bucket's lock can tell. */
+  private static final Object NEEDS_LOCK = new Object();
+
+  /** The read without the lock: the value, null for a miss, or {@link #NEEDS_LOCK}. */
+  private Object getLockFree(Bucket<K, V> bucket, K key, AccessRule<V> onAccess) {
+    if (onAccess.readsClock()) {
+      return NEEDS_LOCK;
+    }
+    // The index is read without the lock; only the LRU bookkeeping needs it.
+    int stamp = bucket.byKey.stamp();
+    Node<K, V> node = bucket.byKey.get(key);
+    if (node == null) {
+      // A resize that ran under the lookup may have missed a moved node: ask under the lock.
+      return bucket.byKey.unchangedSince(stamp) ? null : NEEDS_LOCK;
+    }
+    long expiresAt = node.expiresAt;
+    // Only an entry near its expiry time needs the exact clock and the lock.
+    if (expiresAt == Expiry.NEVER || expiresAt - ticker.recentNanos() > Ticker.RECENT_GUARD_NANOS) {
+      V value = node.value;
+      bucket.touchIfFree(node);
+      return value;
+    }
+    return NEEDS_LOCK;
   }
 
   private V getLocked(Bucket<K, V> bucket, K key, AccessRule<V> onAccess) {
