@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +28,9 @@ final class Barrier {
   private final ClusterNode node;
   private final ScheduledExecutorService executor;
   private volatile HashRing settled;
+  /** Members this new incarnation waits to see again before it settles; see {@link #reset}. */
+  private volatile Set<String> awaited = Set.of();
+  private volatile long awaitUntil;
 
   Barrier(ClusterNode node, ScheduledExecutorService executor) {
     this.node = node;
@@ -38,8 +42,16 @@ final class Barrier {
     return settled;
   }
 
-  /** Forgets the settled view: a new incarnation gained every key it owns. */
-  void reset() {
+  /**
+   * Forgets the settled view: a new incarnation gained every key it owns. It first waits, up to
+   * {@code graceNanos}, to see again every member of the view it had settled: when etcd loses
+   * several leases at once, those members hold the entries and come back one by one, and a member
+   * that settled without them would serve their keys empty.
+   */
+  void reset(long graceNanos) {
+    HashRing before = settled;
+    awaited = before == null ? Set.of() : Set.copyOf(before.members().keySet());
+    awaitUntil = System.nanoTime() + graceNanos;
     settled = null;
     onRing();
   }
@@ -61,6 +73,13 @@ final class Barrier {
     HashRing.Member me = ring.members().get(node.memberId());
     if (me == null || !me.incarnation().equals(node.incarnation())) {
       return; // the view that shows this incarnation will call again
+    }
+    if (!awaited.isEmpty()) {
+      if (!ring.members().keySet().containsAll(awaited) && System.nanoTime() - awaitUntil < 0) {
+        retryLater();
+        return;
+      }
+      awaited = Set.of();
     }
     try {
       if (settle(ring)) {

@@ -212,20 +212,20 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * This member's lease is gone (or its registration): others may have served its keys since, so
-   * the new incarnation drops its backups, keeps its entries only as candidates that anything
-   * newer handed over replaces, and settles its first view like a member that just joined. When
-   * every member lost its lease at once (etcd lost them), nobody served meanwhile and nothing is lost.
+   * This member's lease is gone (or its registration): others may have served its keys since. The
+   * new incarnation keeps what it holds only as candidates, which anything newer handed to it
+   * replaces, and settles its first view like a member that just joined, after waiting up to two
+   * lease TTLs for the members it knew: when etcd loses every lease at once, they come back one by one.
    */
   private void onLost() {
     if (!ownsKeys()) {
       return;
     }
-    rebalancer.forgetBackups();
+    rebalancer.startOver();
     for (NearCache<Object> near : nearCaches.values()) {
       near.invalidateAll();
     }
-    barrier.reset();
+    barrier.reset(2 * config.leaseTtl.toNanos());
   }
 
   ScheduledExecutorService background() {

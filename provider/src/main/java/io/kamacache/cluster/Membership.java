@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * cut off from etcd, or paused, stops serving before etcd can hand its keys to anyone else.
  *
  * <p>A member whose lease is gone, or whose registration disappeared, comes back as a new
- * incarnation under a new lease, after forgetting everything it held ({@code onLost}): other
- * members have served its keys meanwhile. The incarnation is part of the registration, so every
+ * incarnation under a new lease ({@code onLost}): other members may have served its keys
+ * meanwhile, so what it held is only a candidate against what they hand it. The incarnation is part of the registration, so every
  * view tells the two apart. The ring is rebuilt from the members prefix on every change and
  * swapped in whole.
  */
@@ -177,8 +177,8 @@ final class Membership implements AutoCloseable {
       provenUntil = 0;
       old = leaseId;
     }
-    LOG.log(System.Logger.Level.WARNING, "member {0} lost its registration ({1}); forgetting what it held and "
-        + "registering again as a new incarnation", config.memberId, why);
+    LOG.log(System.Logger.Level.WARNING, "member {0} lost its registration ({1}); registering again as a new "
+        + "incarnation, which serves nothing until it has caught up with the others", config.memberId, why);
     onLost.run();
     try {
       if (old != 0) {

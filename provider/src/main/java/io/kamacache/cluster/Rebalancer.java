@@ -293,19 +293,10 @@ final class Rebalancer implements AutoCloseable {
     }
   }
 
-  /**
-   * A new incarnation keeps no backups of the old one's, and its owned entries only as candidates
-   * against what the others hand over (see {@link Copies#forgetBackups}).
-   */
-  synchronized void forgetBackups() {
+  /** A new incarnation hands over and sweeps again, whatever the old one had done. */
+  synchronized void startOver() {
     handedOverFor = null;
     swept = null;
-    for (String cache : caches.keySet()) {
-      Group<Object, Object> group = node.localGroup(cache);
-      if (group != null) {
-        group.copies().forgetBackups();
-      }
-    }
   }
 
   @Override

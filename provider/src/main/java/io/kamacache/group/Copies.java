@@ -222,16 +222,6 @@ public final class Copies<K> {
   }
 
   /**
-   * Forgets the backups held here, for a member that lost its lease: an owner may have removed
-   * such a key since, and a stale backup adopted later would bring it back. Owned entries stay,
-   * as candidates only: the member serves nothing until its first view settles, by when every
-   * member has handed it their newer states and removals for its keys, and the newer version wins.
-   */
-  public void forgetBackups() {
-    clearBackups();
-  }
-
-  /**
    * Removals of keys {@code elsewhere} says another member now owns, as copies without a value:
    * handed over with the entries, so that an older copy of a removed key arriving later from
    * anywhere is refused by its new owner.
