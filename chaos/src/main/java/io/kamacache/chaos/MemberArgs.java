@@ -33,7 +33,7 @@ record MemberArgs(Path settings, Path historyDir, int workers, int keys, long se
   }
 
   static MemberArgs parse(String... args) {
-    Map<String, String> named = named(args);
+    Map<String, String> named = NamedArgs.parse(args);
     Path settings = Path.of(required(named, "--settings"));
     Path history = Path.of(required(named, "--history"));
     int workers = Integer.parseInt(required(named, "--workers"));
@@ -54,25 +54,6 @@ record MemberArgs(Path settings, Path historyDir, int workers, int keys, long se
         "--workers", String.valueOf(workers), "--keys", String.valueOf(keys), "--seed", String.valueOf(seed),
         "--tag", String.valueOf(tag), "--think-ms", String.valueOf(thinkMillis),
         "--incarnation", String.valueOf(incarnation)};
-  }
-
-  /** {@code --name value} pairs; the map is mutable so that callers can remove what they read. */
-  static Map<String, String> named(String... args) {
-    Map<String, String> named = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("expected --name, was '" + arg + "'");
-      }
-      if (arg.contains("=")) {
-        named.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-        named.put(arg, args[++i]);
-      } else {
-        named.put(arg, "true");
-      }
-    }
-    return named;
   }
 
   static String required(Map<String, String> named, String name) {

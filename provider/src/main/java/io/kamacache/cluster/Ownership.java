@@ -42,13 +42,16 @@ final class Ownership {
     final String incarnation;
     /** {@code System.nanoTime()} past which the caller has stopped waiting. */
     final long deadline;
+    /** The key's codec bytes when the claim is on one key: a change need not encode it again. */
+    final byte[] onlyKey;
     /** Whether a change was made under this claim: its result then stands whatever happens next. */
     boolean changed;
 
-    Claim(HashRing ring, String incarnation, long deadline) {
+    Claim(HashRing ring, String incarnation, long deadline, byte[] onlyKey) {
       this.ring = ring;
       this.incarnation = incarnation;
       this.deadline = deadline;
+      this.onlyKey = onlyKey;
     }
   }
 
@@ -111,7 +114,11 @@ final class Ownership {
       throw new Refused("its view does not show it yet", membership.revision());
     }
     HashRing settled = barrier.settled();
+    byte[] onlyKey = null;
+    int count = 0;
     for (byte[] key : keys) {
+      onlyKey = key;
+      count++;
       HashRing.Member owner = ring.owner(key);
       if (owner == null || !owner.id().equals(self)) {
         throw new Refused("not the owner", membership.revision());
@@ -120,7 +127,7 @@ final class Ownership {
         throw new Refused("gained the key and is waiting for the others to hand it over", membership.revision());
       }
     }
-    return new Claim(ring, incarnation, deadline);
+    return new Claim(ring, incarnation, deadline, count == 1 ? onlyKey : null);
   }
 
   private boolean ownedIn(HashRing ring, byte[] key) {

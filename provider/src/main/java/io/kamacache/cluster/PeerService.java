@@ -93,15 +93,15 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     }
     // Adopting a backup copy puts it on this member's backups, which waits for them.
     try {
-      return !group.copies().hasBackup(decode(key));
+      return !group.copies().mayHoldBackup(decode(key));
     } catch (RuntimeException e) {
       return false; // a key that cannot be decoded gets its error off the transport
     }
   }
 
-  /** An operation on the cache's Group, filling in the response. */
+  /** An operation on the cache's Group with the request's keys, decoded once, filling in the response. */
   private interface Operation<B> {
-    void run(Group<Object, Object> group, B response) throws Exception;
+    void run(Group<Object, Object> group, List<Object> keys, B response) throws Exception;
   }
 
   /** A refusal that travels as a typed error rather than an exception from the Group. */
@@ -154,13 +154,16 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         keyBytes.add(key.toByteArray());
       }
       node.ownership().serve(keyBytes, until, () -> {
+        List<Object> decoded = new ArrayList<>(keys.size());
         for (ByteString key : keys) {
-          node.rebalancer().prepare(group, decode(key));
+          Object one = decode(key);
+          node.rebalancer().prepare(group, one);
+          decoded.add(one);
         }
         try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
           NearInvalidations.ORIGIN.set(header.getSender());
           try {
-            operation.run(group, response);
+            operation.run(group, decoded, response);
           } catch (RuntimeException e) {
             throw e;
           } catch (Exception e) {
@@ -222,8 +225,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     dispatch(inline, () -> {
       ValueResponse.Builder builder = ValueResponse.newBuilder();
       boolean[] busy = new boolean[1];
-      handle(request.getHeader(), List.of(request.getKey()), builder, (group, response) -> {
-        Object key = decode(request.getKey());
+      handle(request.getHeader(), List.of(request.getKey()), builder, (group, decoded, response) -> {
+        Object key = decoded.get(0);
         Object value;
         if (inline) {
           value = group.tryGet(key);
@@ -244,7 +247,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       if (busy[0]) {
         // The key's lock is held, maybe across a backup's round trip: wait for it off the transport.
         dispatch(false, () -> handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
-            (group, response) -> value(response, group.get(decode(request.getKey()))), out(observer)));
+            (group, decoded, response) -> value(response, group.get(decoded.get(0))), out(observer)));
       }
     });
   }
@@ -265,12 +268,12 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    */
   private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer, boolean onTransport) {
     boolean[] busy = new boolean[1];
-    handle(request.getHeader(), request.getKeysList(), ValuesResponse.newBuilder(), (group, response) -> {
-      for (ByteString key : request.getKeysList()) {
+    handle(request.getHeader(), request.getKeysList(), ValuesResponse.newBuilder(), (group, decoded, response) -> {
+      for (Object key : decoded) {
         ValuesResponse.Result.Builder result = ValuesResponse.Result.newBuilder();
         // Each key is its own get, with its own statistics and its own error.
         try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
-          Object value = onTransport ? group.tryGet(decode(key)) : group.get(decode(key));
+          Object value = onTransport ? group.tryGet(key) : group.get(key);
           if (value == Group.BUSY) {
             busy[0] = true;
             return;
@@ -309,15 +312,15 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     // It reads under the key's lock, which a writer may hold across a backup's round trip.
     dispatch(false, () -> {
       handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
-          (group, response) -> response.setFlag(group.containsKey(decode(request.getKey()))), out(observer));
+          (group, decoded, response) -> response.setFlag(group.containsKey(decoded.get(0))), out(observer));
     });
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<ValueResponse> observer) {
     dispatch(false, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
-        Object key = decode(request.getKey());
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
+        Object key = decoded.get(0);
         Object value = decode(request.getValue());
         switch (request.getMode()) {
           case GET_AND_PUT:
@@ -336,8 +339,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   public void remove(RemoveRequest request, StreamObserver<ValueResponse> observer) {
     dispatch(false, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
-        Object key = decode(request.getKey());
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
+        Object key = decoded.get(0);
         switch (request.getMode()) {
           case REMOVE_IF_EQUALS:
             response.setFlag(group.remove(key, decode(request.getExpected())));
@@ -355,8 +358,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   public void replace(ReplaceRequest request, StreamObserver<ValueResponse> observer) {
     dispatch(false, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
-        Object key = decode(request.getKey());
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
+        Object key = decoded.get(0);
         Object value = decode(request.getValue());
         switch (request.getMode()) {
           case REPLACE_IF_EQUALS:
@@ -376,9 +379,9 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @SuppressWarnings("unchecked")
   public void invoke(InvokeRequest request, StreamObserver<ValueResponse> observer) {
     dispatch(false, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, response) -> {
+      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
-        value(response, group.invoke(decode(request.getKey()), processor, arguments(request.getArgumentsList())));
+        value(response, group.invoke(decoded.get(0), processor, arguments(request.getArgumentsList())));
       }, out(observer));
     });
   }
@@ -391,19 +394,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     return arguments;
   }
 
-  private Set<Object> keys(List<ByteString> encoded) {
-    Set<Object> keys = new LinkedHashSet<>();
-    for (ByteString key : encoded) {
-      keys.add(decode(key));
-    }
-    return keys;
-  }
-
   @Override
   public void getAll(KeysRequest request, StreamObserver<EntriesResponse> observer) {
     dispatch(false, () -> {
-      handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, response) -> {
-        for (Map.Entry<Object, Object> entry : group.getAll(keys(request.getKeysList())).entrySet()) {
+      handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, decoded, response) -> {
+        for (Map.Entry<Object, Object> entry : group.getAll(new LinkedHashSet<>(decoded)).entrySet()) {
           response.addEntries(Entry.newBuilder().setKey(encode(entry.getKey())).setValue(encode(entry.getValue())));
         }
       }, out(observer));
@@ -417,10 +412,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       for (Entry entry : request.getEntriesList()) {
         keys.add(entry.getKey());
       }
-      handle(request.getHeader(), keys, DoneResponse.newBuilder(), (group, response) -> {
+      handle(request.getHeader(), keys, DoneResponse.newBuilder(), (group, decoded, response) -> {
         Map<Object, Object> entries = new LinkedHashMap<>();
-        for (Entry entry : request.getEntriesList()) {
-          entries.put(decode(entry.getKey()), decode(entry.getValue()));
+        for (int i = 0; i < decoded.size(); i++) {
+          entries.put(decoded.get(i), decode(request.getEntries(i).getValue()));
         }
         group.putAll(entries);
       }, out(observer));
@@ -431,7 +426,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   public void removeAll(KeysRequest request, StreamObserver<DoneResponse> observer) {
     dispatch(false, () -> {
       handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
-          (group, response) -> group.removeAll(keys(request.getKeysList())), out(observer));
+          (group, decoded, response) -> group.removeAll(new LinkedHashSet<>(decoded)), out(observer));
     });
   }
 
@@ -439,10 +434,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @SuppressWarnings("unchecked")
   public void invokeAll(InvokeAllRequest request, StreamObserver<InvokeAllResponse> observer) {
     dispatch(false, () -> {
-      handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, response) -> {
+      handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, decoded, response) -> {
         EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
         Map<Object, EntryProcessorResult<Object>> results =
-            group.invokeAll(keys(request.getKeysList()), processor, arguments(request.getArgumentsList()));
+            group.invokeAll(new LinkedHashSet<>(decoded), processor, arguments(request.getArgumentsList()));
         for (Map.Entry<Object, EntryProcessorResult<Object>> entry : results.entrySet()) {
           InvokeAllResponse.Result.Builder result = InvokeAllResponse.Result.newBuilder().setKey(encode(entry.getKey()));
           try {
@@ -463,7 +458,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   public void loadAll(LoadAllRequest request, StreamObserver<DoneResponse> observer) {
     dispatch(false, () -> {
       handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
-          (group, response) -> group.loadAll(keys(request.getKeysList()), request.getReplaceExisting()), out(observer));
+          (group, decoded, response) -> group.loadAll(new LinkedHashSet<>(decoded), request.getReplaceExisting()), out(observer));
     });
   }
 
@@ -472,7 +467,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     dispatch(false, () -> {
       // A clear changes no entry one by one, so no owner invalidates: every member drops its copies.
       invalidateNear(request.getHeader().getCache());
-      handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.clear(), out(observer));
+      handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.clear(), out(observer));
     });
   }
 
@@ -505,7 +500,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   public void removeEverything(CacheRequest request, StreamObserver<DoneResponse> observer) {
     dispatch(false, () -> {
-      handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, response) -> group.removeAll(), out(observer));
+      handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.removeAll(), out(observer));
     });
   }
 
@@ -623,7 +618,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   public void keys(CacheRequest request, StreamObserver<KeysResponse> observer) {
     dispatch(false, () -> {
-      handle(request.getHeader(), List.of(), KeysResponse.newBuilder(), (group, response) -> {
+      handle(request.getHeader(), List.of(), KeysResponse.newBuilder(), (group, decoded, response) -> {
         for (Object key : group.keys()) {
           response.addKeys(encode(key));
         }

@@ -87,6 +87,15 @@ final class Rebalancer implements AutoCloseable {
     return swept == ring && node.barrier().settled() == ring;
   }
 
+  /** The fewest backups any cache here keeps: as many members can vanish at once without losing entries. */
+  int fewestBackups() {
+    int fewest = Integer.MAX_VALUE;
+    for (Replicator<Object> replicator : caches.values()) {
+      fewest = Math.min(fewest, replicator.backups());
+    }
+    return fewest == Integer.MAX_VALUE ? 1 : fewest;
+  }
+
   /** Entries this member has handed to new owners so far. */
   long moved() {
     return moved.get();
@@ -95,7 +104,7 @@ final class Rebalancer implements AutoCloseable {
   /** Makes a key about to be served here hold its newest data: adopts a newer backup copy, if any. */
   void prepare(Group<Object, Object> group, Object key) {
     Copies<Object> copies = group.copies();
-    if (copies.hasBackup(key)) {
+    if (copies.mayHoldBackup(key)) {
       copies.adopt(key);
     }
   }

@@ -67,12 +67,16 @@ final class Replicator<K> implements Replication<K> {
     Ownership.Claim claim = node.ownership().checkChange();
     HashRing ring = claim == null ? node.ring() : claim.ring;
     long version = Math.max(previous + 1, ring.epoch() << EPOCH_SHIFT);
-    byte[] keyBytes = node.codec().encode(key);
+    if (backups == 0 && invalidations == null) {
+      node.ownership().changed(claim);
+      return version;
+    }
+    byte[] keyBytes = claim != null && claim.onlyKey != null ? claim.onlyKey : node.codec().encode(key);
     if (invalidations != null) {
       invalidations.changed(cache, keyBytes);
     }
     if (backups > 0) {
-      Copy copy = message(node, key, copies.view(stored), Copies.ttl(expiresAt, now), version);
+      Copy copy = message(node, keyBytes, copies.view(stored), Copies.ttl(expiresAt, now), version);
       long deadline = claim != null ? claim.deadline : System.nanoTime() + node.config().timeout.toNanos();
       replicate(claim, keyBytes, copy, deadline);
       node.ownership().checkLease();
@@ -104,7 +108,7 @@ final class Replicator<K> implements Replication<K> {
       if (copy == null || owner == null || !owner.id().equals(node.memberId())) {
         continue;
       }
-      Copy message = message(node, key, copy.value, copy.ttlNanos, copy.version);
+      Copy message = message(node, keyBytes, copy.value, copy.ttlNanos, copy.version);
       for (HashRing.Member target : ring.backups(keyBytes, backups)) {
         if (!target.id().equals(node.memberId())) {
           send(target, ring, message, System.nanoTime() + node.config().timeout.toNanos());
@@ -119,7 +123,7 @@ final class Replicator<K> implements Replication<K> {
       return;
     }
     byte[] keyBytes = node.codec().encode(key);
-    Copy copy = message(node, key, copies.view(stored), Copies.ttl(expiresAt, now), version);
+    Copy copy = message(node, keyBytes, copies.view(stored), Copies.ttl(expiresAt, now), version);
     HashRing ring = node.ring();
     for (HashRing.Member target : ring.backups(keyBytes, backups)) {
       if (!target.id().equals(node.memberId()) && !send(target, ring, copy, System.nanoTime()
@@ -205,7 +209,12 @@ final class Replicator<K> implements Replication<K> {
 
   /** One entry's state as it travels: key and value in codec bytes, time to live, version. */
   static Copy message(ClusterNode node, Object key, Object value, long ttlNanos, long version) {
-    Copy.Builder copy = Copy.newBuilder().setKey(ByteString.copyFrom(node.codec().encode(key)))
+    return message(node, node.codec().encode(key), value, ttlNanos, version);
+  }
+
+  /** As above, with the key already encoded; the array is not changed afterwards, so it is not copied. */
+  static Copy message(ClusterNode node, byte[] keyBytes, Object value, long ttlNanos, long version) {
+    Copy.Builder copy = Copy.newBuilder().setKey(com.google.protobuf.UnsafeByteOperations.unsafeWrap(keyBytes))
         .setTtlNanos(ttlNanos).setVersion(version);
     if (value != null) {
       copy.setValue(ByteString.copyFrom(node.codec().encode(value)));

@@ -33,12 +33,17 @@ public final class Copies<K> {
    */
   static final int REMEMBERED_REMOVALS = 1 << 16;
 
+  /** Reads of backup copies move no expiry times. */
+  private static final Lru2Store.AccessRule<Object> UNCHANGED = Lru2Store.AccessRule.unchanged();
+
   private final Lru2Store<K, Object> owned;
   private final Supplier<Lru2Store<K, Object>> newBackupStore;
   /** Made when the first backup arrives: embedded caches never have one. */
   private volatile Lru2Store<K, Object> backups;
   private final Copier copier;
   private final Supplier<Replication<K>> replication;
+  /** Set once the first removal is remembered; before that no create needs {@link #removals}' lock. */
+  private volatile boolean anyRemoved;
   /** Versions of recent removals of owned keys; empty in embedded mode. Guarded by itself. */
   private final Map<K, Long> removals = new LinkedHashMap<>(16, 0.75f, false) {
     @Override protected boolean removeEldestEntry(Map.Entry<K, Long> eldest) {
@@ -91,11 +96,15 @@ public final class Copies<K> {
   void removed(K key, long version) {
     synchronized (removals) {
       removals.put(key, version);
+      anyRemoved = true;
     }
   }
 
   /** The version of the key's last remembered removal, or 0. */
   long removedVersion(K key) {
+    if (!anyRemoved) {
+      return 0; // every create asks, and most caches never remove: no lock for them
+    }
     synchronized (removals) {
       Long version = removals.get(key);
       return version == null ? 0 : version;
@@ -201,8 +210,13 @@ public final class Copies<K> {
     }
   }
 
-  public boolean hasBackup(K key) {
-    return backups != null && backups.containsKey(key);
+  /**
+   * Whether a backup copy of the key may be held here, answered without waiting for a lock: a
+   * read asks this on every request, and a false answer is exact.
+   */
+  public boolean mayHoldBackup(K key) {
+    Lru2Store<K, Object> held = backups;
+    return held != null && held.getWithoutWaiting(key, UNCHANGED, held) != null;
   }
 
   public List<K> ownedKeys() {

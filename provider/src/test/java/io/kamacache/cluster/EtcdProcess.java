@@ -59,7 +59,8 @@ public final class EtcdProcess implements AutoCloseable {
     }
   }
 
-  static String binary() {
+  /** The etcd binary: {@code ETCD_BIN}, or {@code etcd} on the PATH. */
+  public static String binary() {
     String fromEnv = System.getenv("ETCD_BIN");
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv;
@@ -74,7 +75,8 @@ public final class EtcdProcess implements AutoCloseable {
         + "./scripts/test.sh does this for you");
   }
 
-  static int freePort() throws IOException {
+  /** A port free on 127.0.0.1 at this moment. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return socket.getLocalPort();
     }

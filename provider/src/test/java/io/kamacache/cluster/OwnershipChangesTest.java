@@ -45,8 +45,12 @@ class OwnershipChangesTest {
       assertThat(viaB.remove("k" + i)).as("k" + i + " was there to remove").isTrue();
     }
     assertNoneBack(viaA, viaB);
-    // Long enough for every sweep and handoff of the join to have run.
-    Thread.sleep(TimeUnit.SECONDS.toMillis(4));
+    // Once every handoff and sweep of the join has run, nothing may have brought them back.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Members.node(a).rebalanced() || !Members.node(b).rebalanced()) {
+      assertThat(System.nanoTime()).as("the join's rebalancing finished").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
     assertNoneBack(viaA, viaB);
   }
 

@@ -1,10 +1,8 @@
 package io.kamacache.chaos.harness;
 
-import java.io.File;
+import io.kamacache.cluster.EtcdProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +68,7 @@ final class EtcdServer implements AutoCloseable {
     String client = endpoint();
     String peer = "http://" + host + ":" + peerPort;
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of(binary(), "--name", "n1", "--data-dir", dataDir.toString(),
+    command.addAll(List.of(EtcdProcess.binary(), "--name", "n1", "--data-dir", dataDir.toString(),
         "--logger=zap", "--log-outputs=stderr",
         "--listen-client-urls", client, "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
@@ -119,22 +117,9 @@ final class EtcdServer implements AutoCloseable {
     return text.lines().filter(line -> READY.stream().anyMatch(line::contains)).count();
   }
 
-  static String binary() {
-    String fromEnv = System.getenv("ETCD_BIN");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return fromEnv;
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, "etcd"))) {
-        return Path.of(dir, "etcd").toString();
-      }
-    }
-    throw new IllegalStateException("etcd is not installed: apt-get install -y etcd-server, or set ETCD_BIN");
-  }
-
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
+    try {
+      return EtcdProcess.freePort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,5 +1,6 @@
 package io.kamacache.chaos.harness;
 
+import io.kamacache.chaos.NamedArgs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ record RunnerArgs(int runs, List<Scenario> scenarios, long seed, boolean quick, 
   static final int DEFAULT_RUNS = 20;
 
   static RunnerArgs parse(String... args) {
-    Map<String, String> named = named(args);
+    Map<String, String> named = NamedArgs.parse(args);
     int runs = Integer.parseInt(take(named, "--runs", String.valueOf(DEFAULT_RUNS)));
     String scenarioList = take(named, "--scenarios", String.join(",", Scenario.ids()));
     long seed = Long.parseLong(take(named, "--seed", String.valueOf(System.currentTimeMillis())));
@@ -45,24 +46,6 @@ record RunnerArgs(int runs, List<Scenario> scenarios, long seed, boolean quick, 
   /** The seed of each run: spread from the base seed, so runs differ and a failing one can be repeated alone. */
   long seedOf(int run) {
     return seed + 1_000_003L * run;
-  }
-
-  private static Map<String, String> named(String... args) {
-    Map<String, String> named = new java.util.HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("expected --name, was '" + arg + "'");
-      }
-      if (arg.contains("=")) {
-        named.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-        named.put(arg, args[++i]);
-      } else {
-        named.put(arg, "true");
-      }
-    }
-    return named;
   }
 
   private static String take(Map<String, String> named, String name, String fallback) {
