@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +29,18 @@ final class Barrier {
   private final ClusterNode node;
   private final ScheduledExecutorService executor;
   private volatile HashRing settled;
-  /** Members this new incarnation waits to see again before it settles; see {@link #reset}. */
-  private volatile Set<String> awaited = Set.of();
-  private volatile long awaitUntil;
+  /** Members to see again before settling, and until when; see {@link #waitingForMembers}. Guarded by this. */
+  private Set<String> awaited = Set.of();
+  private long awaitUntil;
+  /** The settled view the last wait was measured against, so that a wait that ran out is not armed again. */
+  private HashRing armedAgainst;
+  /** Two lease TTLs: members that lost their leases together come back within about one. */
+  private final long graceNanos;
 
-  Barrier(ClusterNode node, ScheduledExecutorService executor) {
+  Barrier(ClusterNode node, ScheduledExecutorService executor, long leaseTtlNanos) {
     this.node = node;
     this.executor = executor;
+    this.graceNanos = 2 * leaseTtlNanos;
   }
 
   /** The last view this member settled, or null before its first. */
@@ -43,17 +49,47 @@ final class Barrier {
   }
 
   /**
-   * Forgets the settled view: a new incarnation gained every key it owns. It first waits, up to
-   * {@code graceNanos}, to see again every member of the view it had settled: when etcd loses
-   * several leases at once, those members hold the entries and come back one by one, and a member
-   * that settled without them would serve their keys empty.
+   * Forgets the settled view: a new incarnation gained every key it owns. Like a member that sees
+   * several members vanish at once (see {@link #waitingForMembers}), it first waits to see again
+   * every member of the view it had settled.
    */
-  void reset(long graceNanos) {
+  void reset() {
     HashRing before = settled;
-    awaited = before == null ? Set.of() : Set.copyOf(before.members().keySet());
-    awaitUntil = System.nanoTime() + graceNanos;
+    synchronized (this) {
+      awaited = before == null ? Set.of() : Set.copyOf(before.members().keySet());
+      awaitUntil = System.nanoTime() + graceNanos;
+      armedAgainst = before;
+    }
     settled = null;
     onRing();
+  }
+
+  /**
+   * Whether to hold off settling {@code ring}: it lacks more members of the last settled view than
+   * the caches keep backups, so the entries only they held are not here. When etcd loses several
+   * leases at once, those members come back within about a TTL, with the entries; a member that
+   * settled without them would serve their keys empty. So it waits for them, up to
+   * {@link #graceNanos}, and then settles: members that do not come back in that time are dead.
+   */
+  private synchronized boolean waitingForMembers(HashRing ring) {
+    HashRing before = settled;
+    if (awaited.isEmpty() && before != null && before != armedAgainst) {
+      Set<String> departed = new HashSet<>(before.members().keySet());
+      departed.removeAll(ring.members().keySet());
+      if (departed.size() > node.rebalancer().fewestBackups()) {
+        awaited = departed;
+        awaitUntil = System.nanoTime() + graceNanos;
+        armedAgainst = before;
+      }
+    }
+    if (awaited.isEmpty()) {
+      return false;
+    }
+    if (!ring.members().keySet().containsAll(awaited) && System.nanoTime() - awaitUntil < 0) {
+      return true;
+    }
+    awaited = Set.of();
+    return false;
   }
 
   /** The view changed: settle it as soon as everyone agrees. Attempts run one at a time. */
@@ -74,12 +110,9 @@ final class Barrier {
     if (me == null || !me.incarnation().equals(node.incarnation())) {
       return; // the view that shows this incarnation will call again
     }
-    if (!awaited.isEmpty()) {
-      if (!ring.members().keySet().containsAll(awaited) && System.nanoTime() - awaitUntil < 0) {
-        retryLater();
-        return;
-      }
-      awaited = Set.of();
+    if (waitingForMembers(ring)) {
+      retryLater();
+      return;
     }
     try {
       if (settle(ring)) {

