@@ -104,7 +104,7 @@ public final class ClusterNode implements AutoCloseable {
     this.barriers = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-barrier"));
     this.background = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-background"));
     this.barrier = new Barrier(this, barriers, config.leaseTtl.toNanos());
-    this.membership = new Membership(client, config, advertised, scheduler, this::onRing, this::onLost,
+    this.membership = new Membership(client, () -> etcdClient(config), config, advertised, scheduler, this::onRing, this::onLost,
         () -> listeners.reannounce());
     this.ownership = new Ownership(membership, barrier, config.memberId);
     this.definitionsPrefix = "/" + config.prefix + "/" + config.cluster + "/caches/";

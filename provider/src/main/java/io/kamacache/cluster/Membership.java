@@ -36,7 +36,15 @@ final class Membership implements AutoCloseable {
   private static final long MIN_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private final Client client;
-  private final ClusterConfig config;
+  /**
+   * The client for the lease alone (grant, keepalive, registration, revoke), apart from the one
+   * that watches: when etcd comes back after an outage, a channel waiting out gRPC's reconnection
+   * backoff can take many seconds to try again, longer than the lease lives. So a member that has
+   * lost its proof makes a new lease client, which connects at once, at most once a TTL.
+   */
+  private volatile Client leases;
+  private final java.util.function.Supplier<Client> newClient;
+  private volatile long leasesMadeAt = System.nanoTime();  private final ClusterConfig config;
   private final String memberKey;
   private final String address;
   private final ScheduledExecutorService scheduler;
@@ -58,9 +66,12 @@ final class Membership implements AutoCloseable {
   private volatile long revision;
   private ScheduledFuture<?> keepAlive;
 
-  Membership(Client client, ClusterConfig config, String address, ScheduledExecutorService scheduler,
+  Membership(Client client, java.util.function.Supplier<Client> newClient, ClusterConfig config, String address,
+      ScheduledExecutorService scheduler,
       Consumer<HashRing> onRing, Runnable onLost, Runnable onRegistered) {
     this.client = client;
+    this.newClient = newClient;
+    this.leases = newClient.get();
     this.config = config;
     this.address = address;
     this.scheduler = scheduler;
@@ -104,11 +115,11 @@ final class Membership implements AutoCloseable {
   private void register() throws Exception {
     long timeout = config.timeout.toMillis();
     long sent = System.nanoTime();
-    long lease = client.getLeaseClient().grant(config.leaseTtl.toSeconds()).get(timeout, TimeUnit.MILLISECONDS).getID();
+    long lease = leases.getLeaseClient().grant(config.leaseTtl.toSeconds()).get(timeout, TimeUnit.MILLISECONDS).getID();
     long revision = 0;
     if (config.role == ClusterConfig.Role.MEMBER) {
       String value = "address=" + address + ";incarnation=" + Long.toHexString(lease);
-      revision = client.getKVClient().put(PrefixView.bytes(memberKey), PrefixView.bytes(value),
+      revision = leases.getKVClient().put(PrefixView.bytes(memberKey), PrefixView.bytes(value),
           PutOption.builder().withLeaseId(lease).build()).get(timeout, TimeUnit.MILLISECONDS).getHeader().getRevision();
     }
     boolean again = leaseId != 0;
@@ -141,7 +152,7 @@ final class Membership implements AutoCloseable {
       return;
     }
     long sent = System.nanoTime();
-    client.getLeaseClient().keepAliveOnce(lease).orTimeout(ttlNanos, TimeUnit.NANOSECONDS)
+    leases.getLeaseClient().keepAliveOnce(lease).orTimeout(ttlNanos, TimeUnit.NANOSECONDS)
         .whenComplete((response, error) -> {
           if (error != null) {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -152,6 +163,7 @@ final class Membership implements AutoCloseable {
             } else {
               LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving only while the lease is proven: {0}",
                   message);
+              scheduler.execute(this::reconnectIfUnproven);
             }
           } else if (response.getTTL() <= 0) {
             scheduler.execute(() -> lost(lease, "etcd says the lease has expired"));
@@ -159,6 +171,18 @@ final class Membership implements AutoCloseable {
             proven(lease, sent + TimeUnit.SECONDS.toNanos(response.getTTL()) - marginNanos);
           }
         });
+  }
+
+  /** Makes a new lease client once the proof has run out, at most once a TTL; see {@link #leases}. */
+  private void reconnectIfUnproven() {
+    if (leaving || leaseProven() || System.nanoTime() - leasesMadeAt < ttlNanos) {
+      return;
+    }
+    Client old = leases;
+    leases = newClient.get();
+    leasesMadeAt = System.nanoTime();
+    old.close();
+    LOG.log(System.Logger.Level.INFO, "member {0} reconnects to etcd to keep its lease", config.memberId);
   }
 
   private synchronized void proven(long lease, long until) {
@@ -182,7 +206,7 @@ final class Membership implements AutoCloseable {
     onLost.run();
     try {
       if (old != 0) {
-        client.getLeaseClient().revoke(old).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+        leases.getLeaseClient().revoke(old).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (Exception e) {
       LOG.log(System.Logger.Level.DEBUG, "revoking the old lease failed: {0}", e.toString());
@@ -309,7 +333,7 @@ final class Membership implements AutoCloseable {
     provenUntil = 0;
     if (leaseId != 0) {
       try {
-        client.getLeaseClient().revoke(leaseId).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+        leases.getLeaseClient().revoke(leaseId).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.log(System.Logger.Level.WARNING, "revoking the lease failed; it will expire: {0}", e.toString());
       }
@@ -319,5 +343,6 @@ final class Membership implements AutoCloseable {
   @Override
   public void close() {
     view.close();
+    leases.close();
   }
 }
