@@ -72,6 +72,7 @@ public final class ChaosMember {
           break;
         case "stop":
           say("stopped " + workload.stop());
+          workload.failures().print(System.err, "chaos member " + node.memberId());
           break;
         case "ring":
           HashRing ring = node.ring();

@@ -13,9 +13,13 @@ final class Failures {
   private static final int MESSAGE_CHARS = 160;
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  /** The first failure of each kind, whose stack trace the log shows: where it was thrown is the clue. */
+  private final Map<String, Throwable> first = new ConcurrentHashMap<>();
 
   void record(Throwable failure) {
-    counts.computeIfAbsent(describe(failure), any -> new LongAdder()).increment();
+    String kind = describe(failure);
+    first.putIfAbsent(kind, failure);
+    counts.computeIfAbsent(kind, any -> new LongAdder()).increment();
   }
 
   /** Class and message, with numbers blanked so that one kind of failure counts as one line. */
@@ -34,7 +38,10 @@ final class Failures {
   void print(PrintStream out, String who) {
     Map<String, LongAdder> sorted = new TreeMap<>(counts);
     out.println(who + ": " + total() + " operations threw");
-    sorted.forEach((what, count) -> out.println("  " + count.sum() + " x " + what));
+    sorted.forEach((what, count) -> {
+      out.println("  " + count.sum() + " x " + what);
+      first.get(what).printStackTrace(out);
+    });
     out.flush();
   }
 }

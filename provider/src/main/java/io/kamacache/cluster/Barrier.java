@@ -34,6 +34,12 @@ final class Barrier {
   private long awaitUntil;
   /** The settled view the last wait was measured against, so that a wait that ran out is not armed again. */
   private HashRing armedAgainst;
+  /** Whether the members awaited since the wait was armed were checked against those that left on purpose. */
+  private boolean awaitedFiltered;
+  /** The view whose departed members {@link #asked} and {@link #onPurpose} are about. Guarded by this. */
+  private HashRing askedFor;
+  private final Set<String> asked = new HashSet<>();
+  private final Set<String> onPurpose = new HashSet<>();
   /** Two lease TTLs: members that lost their leases together come back within about one. */
   private final long graceNanos;
 
@@ -59,6 +65,7 @@ final class Barrier {
       awaited = before == null ? Set.of() : Set.copyOf(before.members().keySet());
       awaitUntil = System.nanoTime() + graceNanos;
       armedAgainst = before;
+      awaitedFiltered = false;
     }
     settled = null;
     onRing();
@@ -77,19 +84,56 @@ final class Barrier {
       Set<String> departed = new HashSet<>(before.members().keySet());
       departed.removeAll(ring.members().keySet());
       if (departed.size() > node.rebalancer().fewestBackups()) {
+        // Members that left on purpose handed everything over first: only the others are missed.
+        departed.removeAll(leftOnPurpose(before, departed));
+      }
+      if (departed.size() > node.rebalancer().fewestBackups()) {
         awaited = departed;
         awaitUntil = System.nanoTime() + graceNanos;
         armedAgainst = before;
+        awaitedFiltered = true; // already filtered above
       }
     }
     if (awaited.isEmpty()) {
       return false;
+    }
+    if (!awaitedFiltered && !ring.members().keySet().containsAll(awaited) && armedAgainst != null) {
+      awaitedFiltered = true; // one read of etcd per wait
+      Set<String> missing = new HashSet<>(awaited);
+      missing.removeAll(ring.members().keySet());
+      Set<String> still = new HashSet<>(awaited);
+      still.removeAll(leftOnPurpose(armedAgainst, missing));
+      awaited = still;
     }
     if (!ring.members().keySet().containsAll(awaited) && System.nanoTime() - awaitUntil < 0) {
       return true;
     }
     awaited = Set.of();
     return false;
+  }
+
+  /**
+   * Which of {@code ids}, members of {@code view}, left on purpose. Asks etcd only about members
+   * not asked about before for this view, since attempts repeat every {@link #RETRY_MILLIS}.
+   */
+  private Set<String> leftOnPurpose(HashRing view, Set<String> ids) {
+    if (view != askedFor) {
+      askedFor = view;
+      asked.clear();
+      onPurpose.clear();
+    }
+    java.util.Map<String, String> incarnations = new java.util.HashMap<>();
+    for (String id : ids) {
+      if (asked.add(id)) {
+        incarnations.put(id, view.members().get(id).incarnation());
+      }
+    }
+    if (!incarnations.isEmpty()) {
+      onPurpose.addAll(node.leftOnPurpose(incarnations));
+    }
+    Set<String> found = new HashSet<>(ids);
+    found.retainAll(onPurpose);
+    return found;
   }
 
   /** The view changed: settle it as soon as everyone agrees. Attempts run one at a time. */
@@ -171,6 +215,7 @@ final class Barrier {
     SyncResponse.Builder response = SyncResponse.newBuilder().setEpoch(node.epoch()).setView(ring.view());
     if (ring.view().equals(request.getView())) {
       response.setHandedOver(node.rebalancer().handOver(ring));
+      response.setBackedUp(node.rebalancer().backedUp(ring));
       if (ring != settled) {
         onRing(); // our own barrier may be waiting on this view too
       }

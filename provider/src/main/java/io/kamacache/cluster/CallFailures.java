@@ -12,6 +12,26 @@ final class CallFailures {
 
   private CallFailures() {}
 
+  /**
+   * Whether a failed call certainly never reached its member, so that trying again elsewhere is
+   * safe even for a write: the channel was already shut down here (the member left this member's
+   * view a moment before), or the connection was refused.
+   */
+  static boolean neverSent(Status status) {
+    if (status.getCode() != Status.Code.UNAVAILABLE) {
+      return false;
+    }
+    if ("Channel shutdown invoked".equals(status.getDescription())) {
+      return true; // grpc-java fails new calls on a shut-down channel before sending anything
+    }
+    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static CacheException of(String cache, HashRing.Member member, ClusterConfig config, Status status, Throwable cause) {
     switch (status.getCode()) {
       case RESOURCE_EXHAUSTED:

@@ -240,6 +240,11 @@ public final class ClusterNode implements AutoCloseable {
     return barrier;
   }
 
+  /** Of these members (id to incarnation), the ones that left on purpose; see {@link Membership#leftOnPurpose}. */
+  Set<String> leftOnPurpose(Map<String, String> incarnations) {
+    return membership.leftOnPurpose(incarnations);
+  }
+
   /** This member's current incarnation: the lease it registered under, in hex. */
   String incarnation() {
     return membership.incarnation();

@@ -211,6 +211,9 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     try {
       return onRemote.call(stub, header);
     } catch (StatusRuntimeException e) {
+      if (CallFailures.neverSent(e.getStatus())) {
+        throw new NotOwner("member " + owner + " could not be called: " + e.getStatus());
+      }
       throw CallFailures.of(cache, owner, node.config(), e.getStatus(), e);
     }
   }

@@ -1,12 +1,15 @@
 package io.kamacache.cluster;
 
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +46,14 @@ final class Membership implements AutoCloseable {
    * lost its proof makes a new lease client, which connects at once, at most once a TTL.
    */
   private volatile Client leases;
+  /** Sends the keepalives themselves; see {@link LeaseKeeper} for why not through jetcd. */
+  private final LeaseKeeper keeper;
   private final java.util.function.Supplier<Client> newClient;
-  private volatile long leasesMadeAt = System.nanoTime();  private final ClusterConfig config;
+  private volatile long leasesMadeAt = System.nanoTime();
+  private final ClusterConfig config;
   private final String memberKey;
+  /** Where a member that leaves gracefully says so, with its incarnation, for two TTLs. */
+  private final String leftPrefix;
   private final String address;
   private final ScheduledExecutorService scheduler;
   private final Consumer<HashRing> onRing;
@@ -65,6 +73,8 @@ final class Membership implements AutoCloseable {
   /** The newest etcd revision this member has read the members at; requests carry it as their epoch. */
   private volatile long revision;
   private ScheduledFuture<?> keepAlive;
+  /** When the last keepalive was sent; only the keepalive task touches it. */
+  private long lastKeepAlive;
 
   Membership(Client client, java.util.function.Supplier<Client> newClient, ClusterConfig config, String address,
       ScheduledExecutorService scheduler,
@@ -72,6 +82,7 @@ final class Membership implements AutoCloseable {
     this.client = client;
     this.newClient = newClient;
     this.leases = newClient.get();
+    this.keeper = new LeaseKeeper(config);
     this.config = config;
     this.address = address;
     this.scheduler = scheduler;
@@ -80,6 +91,7 @@ final class Membership implements AutoCloseable {
     this.onRegistered = onRegistered;
     String members = "/" + config.prefix + "/" + config.cluster + "/members/";
     this.memberKey = members + config.memberId;
+    this.leftPrefix = "/" + config.prefix + "/" + config.cluster + "/left/";
     this.ttlNanos = config.leaseTtl.toNanos();
     this.marginNanos = Math.max(MIN_MARGIN_NANOS, ttlNanos / 5);
     this.ring = new AtomicReference<>(new HashRing(0, List.of(), config.virtualNodes));
@@ -152,28 +164,33 @@ final class Membership implements AutoCloseable {
       return;
     }
     long sent = System.nanoTime();
-    leases.getLeaseClient().keepAliveOnce(lease).orTimeout(ttlNanos, TimeUnit.NANOSECONDS)
-        .whenComplete((response, error) -> {
-          if (error != null) {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-            String message = String.valueOf(cause);
-            if (message.contains("not found") || message.contains("expired") || message.contains("revoked")) {
-              scheduler.execute(() -> lost(lease, "etcd says the lease is gone: " + message));
-            } else {
-              LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving only while the lease is proven: {0}",
-                  message);
-              scheduler.execute(this::reconnectIfUnproven);
-            }
-          } else if (response.getTTL() <= 0) {
-            scheduler.execute(() -> lost(lease, "etcd says the lease has expired"));
-          } else {
-            proven(lease, sent + TimeUnit.SECONDS.toNanos(response.getTTL()) - marginNanos);
-          }
-        });
+    long period = ttlNanos / 3;
+    if (lastKeepAlive != 0 && sent - lastKeepAlive > 2 * period) {
+      // A lease that lapses for this reason is the member's own doing: say so, for the operator.
+      LOG.log(System.Logger.Level.WARNING, "member {0} sent its lease keepalive {1} ms late (a long GC pause or a"
+          + " starved CPU?); with a TTL of {2} ms the lease may lapse", config.memberId,
+          TimeUnit.NANOSECONDS.toMillis(sent - lastKeepAlive - period), TimeUnit.NANOSECONDS.toMillis(ttlNanos));
+    }
+    lastKeepAlive = sent;
+    keeper.keepAlive(lease, ttlNanos).whenComplete((ttl, error) -> {
+      if (error != null) {
+        LOG.log(System.Logger.Level.WARNING, "lease keepalive failed; serving only while the lease is proven: {0}",
+            error.toString());
+        scheduler.execute(this::reconnectIfUnproven);
+      } else if (ttl <= 0) {
+        scheduler.execute(() -> lost(lease, "etcd says the lease has expired or is gone"));
+      } else {
+        long took = System.nanoTime() - sent;
+        if (took > period) {
+          LOG.log(System.Logger.Level.WARNING, "etcd answered member {0}''s lease keepalive after {1} ms",
+              config.memberId, TimeUnit.NANOSECONDS.toMillis(took));
+        }
+        proven(lease, sent + TimeUnit.SECONDS.toNanos(ttl) - marginNanos);
+      }
+    });
   }
 
-  /** Makes a new lease client once the proof has run out, at most once a TTL; see {@link #leases}. */
+  /** Makes new lease clients once the proof has run out, at most once a TTL; see {@link #leases}. */
   private void reconnectIfUnproven() {
     if (leaving || leaseProven() || System.nanoTime() - leasesMadeAt < ttlNanos) {
       return;
@@ -182,6 +199,7 @@ final class Membership implements AutoCloseable {
     leases = newClient.get();
     leasesMadeAt = System.nanoTime();
     old.close();
+    keeper.reconnect();
     LOG.log(System.Logger.Level.INFO, "member {0} reconnects to etcd to keep its lease", config.memberId);
   }
 
@@ -324,13 +342,19 @@ final class Membership implements AutoCloseable {
     return revision >= epoch;
   }
 
-  /** Leaves: stops the keepalive and revokes the lease, which removes us from every ring at once. */
+  /**
+   * Leaves: stops the keepalive, says that this incarnation left on purpose (after handing
+   * everything over), and revokes the lease, which removes us from every ring at once.
+   */
   void leave() {
     leaving = true;
     if (keepAlive != null) {
       keepAlive.cancel(false);
     }
     provenUntil = 0;
+    if (leaseId != 0 && config.role == ClusterConfig.Role.MEMBER) {
+      markLeft();
+    }
     if (leaseId != 0) {
       try {
         leases.getLeaseClient().revoke(leaseId).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -340,9 +364,48 @@ final class Membership implements AutoCloseable {
     }
   }
 
+  /**
+   * Written before the lease is revoked, so whoever sees this member gone and then reads the marks
+   * finds it: members that see several others vanish at once wait only for those that did not say
+   * they left ({@link Barrier}). The mark lives two TTLs, under a lease of its own.
+   */
+  private void markLeft() {
+    long timeout = config.timeout.toMillis();
+    try {
+      long mark = leases.getLeaseClient().grant(2 * config.leaseTtl.toSeconds()).get(timeout, TimeUnit.MILLISECONDS).getID();
+      leases.getKVClient().put(PrefixView.bytes(leftPrefix + config.memberId), PrefixView.bytes(incarnation()),
+          PutOption.builder().withLeaseId(mark).build()).get(timeout, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "could not record that member {0} leaves on purpose; members that see"
+          + " others leave at the same moment may wait up to two lease TTLs: {1}", config.memberId, e.toString());
+    }
+  }
+
+  /**
+   * Of these members (id to incarnation), the ones whose incarnation left on purpose, having
+   * handed everything over. Empty if etcd cannot say, which makes the caller wait: the safe side.
+   */
+  Set<String> leftOnPurpose(Map<String, String> incarnations) {
+    Set<String> left = new HashSet<>();
+    try {
+      List<KeyValue> marks = client.getKVClient().get(PrefixView.bytes(leftPrefix),
+          GetOption.builder().isPrefix(true).build()).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS).getKvs();
+      for (KeyValue mark : marks) {
+        String id = mark.getKey().toString(StandardCharsets.UTF_8).substring(leftPrefix.length());
+        if (mark.getValue().toString(StandardCharsets.UTF_8).equals(incarnations.get(id))) {
+          left.add(id);
+        }
+      }
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.DEBUG, "reading which members left on purpose failed: {0}", e.toString());
+    }
+    return left;
+  }
+
   @Override
   public void close() {
     view.close();
     leases.close();
+    keeper.close();
   }
 }

@@ -517,7 +517,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       // not wait for it. It takes no handoffs, which it would only have to hand on.
       Group<Object, Object> group = node.isOpen() ? node.group(request.getHeader().getCache())
           : handoff ? null : node.localGroup(request.getHeader().getCache());
-      if (group == null && (handoff || !node.isOpen())) {
+      if (group == null && !node.isOpen()) {
         response.setError(RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
       } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));

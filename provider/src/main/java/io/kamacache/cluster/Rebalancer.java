@@ -8,6 +8,8 @@ import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Header;
+import io.kamacache.proto.v1.SyncRequest;
+import io.kamacache.proto.v1.SyncResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -56,8 +58,10 @@ final class Rebalancer implements AutoCloseable {
   private ScheduledFuture<?> scheduled;
   /** The ring the last complete sweep copied backups for. */
   private volatile HashRing swept;
+  /** The ring under which every owned entry is on its backups, whether or not old backup copies are dropped yet. */
+  private volatile HashRing backedUp;
   /** The ring under which every owned entry this member does not own has been handed over. */
-  private HashRing handedOverFor;
+  private volatile HashRing handedOverFor;
   private final AtomicLong moved = new AtomicLong();
 
   Rebalancer(ClusterNode node) {
@@ -110,10 +114,16 @@ final class Rebalancer implements AutoCloseable {
   }
 
   /**
-   * Hands every owned entry this member does not own under {@code ring} to its owner there.
-   * Returns whether all of them arrived (or were older than what their owner has).
+   * Hands every owned entry this member does not own under {@code ring} to its owner there, and
+   * the backup copies whose owner changed (see {@link #backupsOfNewOwners}). Returns whether all
+   * of them arrived (or were older than what their owner has).
    */
-  synchronized boolean handOver(HashRing ring) {
+  boolean handOver(HashRing ring) {
+    // Asked on every Sync: a member busy handing over must still answer at once when it is done.
+    return handedOverFor == ring || handOverUnderLock(ring);
+  }
+
+  private synchronized boolean handOverUnderLock(HashRing ring) {
     if (handedOverFor == ring) {
       return true;
     }
@@ -146,9 +156,17 @@ final class Rebalancer implements AutoCloseable {
         handoffs.computeIfAbsent(owner, o -> new ArrayList<>()).add(removal);
       }
       int backups = caches.get(cache).backups();
+      // Copies refused for good (the cache is gone there) have nowhere to go: they do not hold the view up.
+      List<Copies.Copy<Object>> hopeless = new ArrayList<>();
+      for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : backupsOfNewOwners(copies, ring).entrySet()) {
+        hopeless.clear();
+        complete &= send(cache, target.getKey(), target.getValue(), true, false, ring, hopeless).size()
+            + hopeless.size() == target.getValue().size();
+      }
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : handoffs.entrySet()) {
-        List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false, ring);
-        complete &= taken.size() == target.getValue().size();
+        hopeless.clear();
+        List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false, ring, hopeless);
+        complete &= taken.size() + hopeless.size() == target.getValue().size();
         moved.addAndGet(taken.size());
         for (Copies.Copy<Object> copy : taken) {
           if (copy.value == null) {
@@ -166,6 +184,29 @@ final class Rebalancer implements AutoCloseable {
     return complete;
   }
 
+  /**
+   * The backup copies held here of keys whose owner under {@code ring} is another member than in
+   * the last view this member settled, by new owner. When an owner dies right after a join, its
+   * key can pass to a member that never held a copy, while the copy is here: handed over with the
+   * rest before anyone serves the key, it is not lost. The new owner keeps it only if it is newer.
+   */
+  private Map<HashRing.Member, List<Copies.Copy<Object>>> backupsOfNewOwners(Copies<Object> copies, HashRing ring) {
+    HashRing before = node.barrier().settled();
+    Map<HashRing.Member, List<Copies.Copy<Object>>> byOwner = new LinkedHashMap<>();
+    for (Object key : copies.backupKeys()) {
+      byte[] keyBytes = node.codec().encode(key);
+      HashRing.Member owner = ring.owner(keyBytes);
+      if (owner == null || isSelf(owner) || (before != null && owner.equals(before.owner(keyBytes)))) {
+        continue; // adopted here when served, or still with the owner that sent it
+      }
+      Copies.Copy<Object> copy = copies.readBackup(key);
+      if (copy != null) {
+        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(copy);
+      }
+    }
+    return byOwner;
+  }
+
   private void sweep() {
     HashRing ring = node.ring();
     if (node.barrier().settled() != ring) {
@@ -173,6 +214,8 @@ final class Rebalancer implements AutoCloseable {
       return;
     }
     boolean complete = handOver(ring);
+    boolean copied = true;
+    Map<Copies<Object>, Map<HashRing.Member, List<Object>>> unneeded = new LinkedHashMap<>();
     for (Map.Entry<String, Replicator<Object>> entry : caches.entrySet()) {
       Group<Object, Object> group = node.localGroup(entry.getKey());
       if (group == null) {
@@ -180,12 +223,16 @@ final class Rebalancer implements AutoCloseable {
         continue;
       }
       try {
-        complete &= sweep(entry.getKey(), group, entry.getValue().backups(), ring);
+        copied &= sweep(entry.getKey(), group, entry.getValue().backups(), ring, unneeded);
       } catch (RuntimeException e) {
-        complete = false;
+        copied = false;
         LOG.log(System.Logger.Level.WARNING, "rebalancing cache ''" + entry.getKey() + "'' failed", e);
       }
     }
+    if (copied && node.ring() == ring) {
+      backedUp = ring; // owners asking whether they may drop their old copies are told at once
+    }
+    complete &= copied && dropUnneeded(unneeded, ring);
     if (complete && node.ring() == ring) {
       swept = ring;
     } else {
@@ -193,8 +240,19 @@ final class Rebalancer implements AutoCloseable {
     }
   }
 
-  /** Copies owned entries to their backups and settles the backup copies held here; returns whether all arrived. */
-  private boolean sweep(String cache, Group<Object, Object> group, int backups, HashRing ring) {
+  /** Whether every entry this member owns under {@code ring} is on that ring's backups (see {@link Barrier#answer}). */
+  boolean backedUp(HashRing ring) {
+    HashRing done = backedUp;
+    return done != null && done.view().equals(ring.view());
+  }
+
+  /**
+   * Copies owned entries to their backups, adopts the backup copies of keys now owned here, and
+   * collects in {@code unneeded} the backup copies this member no longer needs, by owner; returns
+   * whether every copy arrived.
+   */
+  private boolean sweep(String cache, Group<Object, Object> group, int backups, HashRing ring,
+      Map<Copies<Object>, Map<HashRing.Member, List<Object>>> unneeded) {
     Copies<Object> copies = group.copies();
     String self = node.memberId();
     for (Object key : copies.backupKeys()) {
@@ -202,13 +260,50 @@ final class Rebalancer implements AutoCloseable {
       HashRing.Member owner = ring.owner(keyBytes);
       if (owner != null && owner.id().equals(self)) {
         copies.adopt(key);
-      } else if (ring.backups(keyBytes, backups).stream().noneMatch(m -> m.id().equals(self))) {
-        copies.dropBackup(key);
+      } else if (owner != null && ring.backups(keyBytes, backups).stream().noneMatch(m -> m.id().equals(self))) {
+        unneeded.computeIfAbsent(copies, c -> new LinkedHashMap<>()).computeIfAbsent(owner, o -> new ArrayList<>())
+            .add(key);
       }
     }
-    if (backups == 0) {
-      return true;
+    return backups == 0 || copyToBackups(cache, copies, backups, ring);
+  }
+
+  /**
+   * Drops backup copies this member no longer needs, but only those whose owner has put the key on
+   * its new backups: until then the copy here may be the only one besides the owner's. Returns
+   * whether all were dropped.
+   */
+  private boolean dropUnneeded(Map<Copies<Object>, Map<HashRing.Member, List<Object>>> unneeded, HashRing ring) {
+    Map<HashRing.Member, Boolean> asked = new java.util.HashMap<>();
+    boolean all = true;
+    for (Map.Entry<Copies<Object>, Map<HashRing.Member, List<Object>>> cache : unneeded.entrySet()) {
+      for (Map.Entry<HashRing.Member, List<Object>> drop : cache.getValue().entrySet()) {
+        if (asked.computeIfAbsent(drop.getKey(), owner -> ownerBackedUp(owner, ring))) {
+          drop.getValue().forEach(cache.getKey()::dropBackup);
+        } else {
+          all = false;
+        }
+      }
     }
+    return all;
+  }
+
+  /** Asks a key's owner whether it has put its entries on their backups under {@code ring}. */
+  private boolean ownerBackedUp(HashRing.Member owner, HashRing ring) {
+    SyncRequest request = SyncRequest.newBuilder()
+        .setHeader(Header.newBuilder().setEpoch(node.epoch()).setSender(node.memberId()))
+        .setView(ring.view()).build();
+    try {
+      SyncResponse response = node.stub(owner).sync(request);
+      return !response.hasError() && response.getView().equals(ring.view()) && response.getBackedUp();
+    } catch (StatusRuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Puts every entry owned here on each of its backups under {@code ring}; returns whether all arrived. */
+  private boolean copyToBackups(String cache, Copies<Object> copies, int backups, HashRing ring) {
+    String self = node.memberId();
     // Every backup of every owned key gets the entry again: a receiver keeps the newer state, so
     // this is safe, and it restores a copy lost with a member that died.
     Map<HashRing.Member, List<Copies.Copy<Object>>> byBackup = new LinkedHashMap<>();
@@ -238,6 +333,12 @@ final class Rebalancer implements AutoCloseable {
   /** Sends copies in batches; returns the ones the target took. */
   private List<Copies.Copy<Object>> send(String cache, HashRing.Member target, List<Copies.Copy<Object>> copies,
       boolean handoff, boolean leaving, HashRing ring) {
+    return send(cache, target, copies, handoff, leaving, ring, new ArrayList<>());
+  }
+
+  /** As above; copies the target refused for good (it has no such cache, say) go to {@code hopeless}. */
+  private List<Copies.Copy<Object>> send(String cache, HashRing.Member target, List<Copies.Copy<Object>> copies,
+      boolean handoff, boolean leaving, HashRing ring, List<Copies.Copy<Object>> hopeless) {
     List<Copies.Copy<Object>> taken = new ArrayList<>();
     for (int from = 0; from < copies.size(); from += BATCH) {
       CopyRequest.Builder request = CopyRequest.newBuilder().setLeaving(leaving)
@@ -250,6 +351,9 @@ final class Rebalancer implements AutoCloseable {
         DoneResponse response = handoff ? node.stub(target).handoff(request.build()) : node.stub(target).backup(request.build());
         if (response.hasError()) {
           LOG.log(System.Logger.Level.WARNING, "{0} refused copies: {1}", target, response.getError().getMessage());
+          if (response.getError().getCode() != io.kamacache.proto.v1.Error.Code.NOT_OWNER) {
+            hopeless.addAll(batch);
+          }
           continue;
         }
         Set<ByteString> refused = new HashSet<>(response.getRefusedKeysList());
@@ -279,33 +383,85 @@ final class Rebalancer implements AutoCloseable {
     return new HashRing(ring.epoch(), others, node.config().virtualNodes);
   }
 
-  /** Before leaving: hands every owned entry to its owner in the ring without this member. */
-  synchronized void handOffEverything() {
+  /**
+   * Before leaving: hands every owned entry to its owner in the ring without this member, and puts
+   * it on that ring's backups too, so that the entry is on as many members as its writes were
+   * acknowledged on before the new owner's first sweep. Asks again, following the members' views,
+   * while anyone refuses (a member still joining), until the request timeout; returns whether
+   * everything arrived.
+   */
+  boolean handOffEverything() {
+    long deadline = System.nanoTime() + node.config().timeout.toNanos();
+    long pause = 20;
+    while (true) {
+      int missing = handOffEverythingOnce();
+      if (missing == 0) {
+        return true;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        LOG.log(System.Logger.Level.WARNING, "{0} leaves with {1} entries not handed over: their owners refused them"
+            + " or could not be reached; what their backups hold survives", node.memberId(), missing);
+        return false;
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      pause = Math.min(250, pause * 2);
+      node.refreshRing();
+    }
+  }
+
+  /** One round of {@link #handOffEverything}; returns how many copies were not taken and may be on a retry. */
+  private synchronized int handOffEverythingOnce() {
     HashRing without = without(node.ring(), node.memberId());
     if (without.isEmpty()) {
-      return;
+      return 0;
     }
+    int missing = 0;
     for (String cache : caches.keySet()) {
       Group<Object, Object> group = node.localGroup(cache);
       if (group == null) {
         continue;
       }
+      int backups = caches.get(cache).backups();
       Map<HashRing.Member, List<Copies.Copy<Object>>> byOwner = new LinkedHashMap<>();
+      Map<HashRing.Member, List<Copies.Copy<Object>>> byBackup = new LinkedHashMap<>();
       List<Copies.Copy<Object>> everything = new ArrayList<>(group.copies().allOwned());
       everything.addAll(group.copies().removalsOf(key -> true));
       for (Copies.Copy<Object> copy : everything) {
-        byOwner.computeIfAbsent(without.owner(node.codec().encode(copy.key)), o -> new ArrayList<>()).add(copy);
+        byte[] keyBytes = node.codec().encode(copy.key);
+        HashRing.Member owner = without.owner(keyBytes);
+        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(copy);
+        for (HashRing.Member backup : without.backups(keyBytes, backups)) {
+          if (!backup.id().equals(owner.id())) {
+            byBackup.computeIfAbsent(backup, b -> new ArrayList<>()).add(copy);
+          }
+        }
       }
+      List<Copies.Copy<Object>> hopeless = new ArrayList<>();
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byOwner.entrySet()) {
-        moved.addAndGet(send(cache, target.getKey(), target.getValue(), true, true, without).size());
+        int taken = send(cache, target.getKey(), target.getValue(), true, true, without, hopeless).size();
+        moved.addAndGet(taken);
+        missing += target.getValue().size() - taken;
+      }
+      missing -= hopeless.size(); // no retry changes an answer such as "no cache of that name"
+      // The backups are a head start on the new owner's first sweep, not a condition for leaving:
+      // a member that owns the key in its own, newer view refuses them, rightly.
+      for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byBackup.entrySet()) {
+        send(cache, target.getKey(), target.getValue(), false, true, without);
       }
     }
+    return missing;
   }
 
   /** A new incarnation hands over and sweeps again, whatever the old one had done. */
   synchronized void startOver() {
     handedOverFor = null;
     swept = null;
+    backedUp = null;
   }
 
   @Override

@@ -55,6 +55,17 @@ class EtcdAuthTest {
   }
 
   @Test
+  void keepalivesAuthenticateAndRenewTheLease() throws Exception {
+    try (Client client = Client.builder().endpoints(etcd.endpoint()).user(bytes(USER)).password(bytes(PASSWORD)).build();
+        LeaseKeeper keeper = new LeaseKeeper(LeaseKeeperTest.config(etcd.endpoint(),
+            ClusterConfig.ETCD_USER, USER, ClusterConfig.ETCD_PASSWORD, PASSWORD))) {
+      long lease = client.getLeaseClient().grant(8).get(10, TimeUnit.SECONDS).getID();
+      org.assertj.core.api.Assertions.assertThat(
+          keeper.keepAlive(lease, TimeUnit.SECONDS.toNanos(5)).get(10, TimeUnit.SECONDS)).isEqualTo(8);
+    }
+  }
+
+  @Test
   void aMemberWithAWrongPasswordCannotJoin() {
     try (Members members = new Members(etcd.endpoint())) {
       assertThatThrownBy(() -> members.open("intruder", Map.of(ClusterConfig.ETCD_USER, USER,
