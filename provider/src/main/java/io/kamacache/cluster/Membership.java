@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * else's.
  *
  * <p>The member registers {@code /<prefix>/<cluster>/members/<id>} under a lease and keeps the
- * lease alive every TTL/3. Each keepalive etcd answers proves the lease alive until the moment it
+ * lease alive every TTL/4. Each keepalive etcd answers proves the lease alive until the moment it
  * was <em>sent</em> plus the TTL, since etcd counts the TTL from when it receives it; the member
  * serves its keys only before that moment less a safety margin ({@link #leaseProven}). So a member
  * cut off from etcd, or paused, stops serving before etcd can hand its keys to anyone else.
@@ -62,7 +62,7 @@ final class Membership implements AutoCloseable {
   private final PrefixView view;
   private final AtomicReference<HashRing> ring;
   private final long ttlNanos;
-  /** A fifth of the TTL: a keepalive every third of it can be late once and the proof still holds. */
+  /** A fifth of the TTL: etcd's own delay in expiring a lease, and clock drift between us, stay well inside it. */
   private final long marginNanos;
   private volatile long leaseId;
   /** The etcd revision of this incarnation's registration; a view older than it may not show it. */
@@ -73,7 +73,7 @@ final class Membership implements AutoCloseable {
   /** The newest etcd revision this member has read the members at; requests carry it as their epoch. */
   private volatile long revision;
   private ScheduledFuture<?> keepAlive;
-  /** When the last keepalive was sent; only the keepalive task touches it. */
+  /** When the lease was last renewed or granted; touched by the keepalive thread, and by join before it starts. */
   private long lastKeepAlive;
 
   Membership(Client client, java.util.function.Supplier<Client> newClient, ClusterConfig config, String address,
@@ -104,7 +104,7 @@ final class Membership implements AutoCloseable {
    */
   void join() throws Exception {
     register();
-    long period = Math.max(1, config.leaseTtl.toMillis() / 3);
+    long period = Math.max(1, TimeUnit.NANOSECONDS.toMillis(keepAlivePeriod()));
     keepAlive = scheduler.scheduleWithFixedDelay(this::keepAlive, period, period, TimeUnit.MILLISECONDS);
     view.start(config.timeout.toMillis());
   }
@@ -139,6 +139,7 @@ final class Membership implements AutoCloseable {
       leaseId = lease;
       registeredAt = revision;
       provenUntil = sent + ttlNanos - marginNanos;
+      lastKeepAlive = sent; // the grant renews the lease too: the first keepalive is late after it as well
     }
     if (again) {
       onRegistered.run();
@@ -148,6 +149,15 @@ final class Membership implements AutoCloseable {
       LOG.log(System.Logger.Level.INFO, "member {0} registered at {1} with lease {2}", config.memberId, address,
           Long.toHexString(lease));
     }
+  }
+
+  /**
+   * A quarter of the TTL. The proof from a keepalive lasts TTL minus the margin from its sending,
+   * so the next answer must arrive within that less the period: with a third (etcd's own clients'
+   * choice) that left under a second at a 2 s TTL, which a busy 2-core machine sometimes used up.
+   */
+  private long keepAlivePeriod() {
+    return ttlNanos / 4;
   }
 
   /**
@@ -164,7 +174,7 @@ final class Membership implements AutoCloseable {
       return;
     }
     long sent = System.nanoTime();
-    long period = ttlNanos / 3;
+    long period = keepAlivePeriod();
     if (lastKeepAlive != 0 && sent - lastKeepAlive > 2 * period) {
       // A lease that lapses for this reason is the member's own doing: say so, for the operator.
       LOG.log(System.Logger.Level.WARNING, "member {0} sent its lease keepalive {1} ms late (a long GC pause or a"

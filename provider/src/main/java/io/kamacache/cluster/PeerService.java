@@ -554,9 +554,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   public void backup(CopyRequest request, StreamObserver<DoneResponse> observer) {
     // Applying a backup only decodes and stores, so it runs on the transport thread, which saves
     // the owner (waiting for it under the key's lock) a thread hop and a wake-up here. A cache
-    // not open here yet may need its definition read from etcd, which blocks: that goes to a handler.
-    dispatch(node.isOpen() && node.localGroup(request.getHeader().getCache()) != null,
-        () -> copies(request, observer, false));
+    // not open here yet may need its definition read from etcd, and a sender ahead of our view
+    // makes us read the members first: both block, and a blocked transport thread stalls every
+    // call on it (lease keepalives were answered seconds late that way), so those go to a handler.
+    dispatch(node.isOpen() && request.getHeader().getEpoch() <= node.epoch()
+        && node.localGroup(request.getHeader().getCache()) != null, () -> copies(request, observer, false));
   }
 
   @Override
