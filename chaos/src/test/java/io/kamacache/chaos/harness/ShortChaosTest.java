@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>pause-member and partition check the fencing of ownership: a member that wakes up or
  * reconnects must not serve keys another member has taken over. Planned changes (a leave and a
- * join, a rolling restart) still fail an operation now and then (about 0.01%, one in five runs),
- * so their failed share is reported by scripts/chaos.sh rather than asserted here.
+ * join, a rolling restart) must not fail a single operation: their callers only wait.
  */
 class ShortChaosTest {
 
@@ -59,13 +58,23 @@ class ShortChaosTest {
     assertClean(run(Scenario.PARTITION));
   }
 
-  @Test
-  void aLeaveAndAJoinKeepHistoriesLinearizable() {
-    assertClean(run(Scenario.LEAVE_JOIN));
+  private static void assertNothingFailed(RunResult result) {
+    assertThat(result.measures().failed() + result.measures().unknown())
+        .as("operations that failed during a planned change (scripts/chaos.sh --keep-all keeps the members' logs, which list why)")
+        .isZero();
   }
 
   @Test
-  void aRollingRestartKeepsHistoriesLinearizable() {
-    assertClean(run(Scenario.ROLLING_RESTART));
+  void aLeaveAndAJoinKeepHistoriesLinearizableAndFailNothing() {
+    RunResult result = run(Scenario.LEAVE_JOIN);
+    assertClean(result);
+    assertNothingFailed(result);
+  }
+
+  @Test
+  void aRollingRestartKeepsHistoriesLinearizableAndFailsNothing() {
+    RunResult result = run(Scenario.ROLLING_RESTART);
+    assertClean(result);
+    assertNothingFailed(result);
   }
 }
