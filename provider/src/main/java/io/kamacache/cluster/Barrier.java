@@ -4,7 +4,9 @@ import io.grpc.StatusRuntimeException;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +124,7 @@ final class Barrier {
       asked.clear();
       onPurpose.clear();
     }
-    java.util.Map<String, String> incarnations = new java.util.HashMap<>();
+    Map<String, String> incarnations = new HashMap<>();
     for (String id : ids) {
       if (asked.add(id)) {
         incarnations.put(id, view.members().get(id).incarnation());

@@ -12,16 +12,13 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.kamacache.transport.PeerChannels;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,21 +54,8 @@ final class LeaseKeeper implements AutoCloseable {
 
   private static ChannelCredentials credentials(ClusterConfig config) {
     boolean https = config.endpoints.stream().anyMatch(uri -> "https".equalsIgnoreCase(uri.getScheme()));
-    if (config.etcdTlsTrust == null && config.etcdTlsCert == null && !https) {
-      return InsecureChannelCredentials.create();
-    }
-    try {
-      TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
-      if (config.etcdTlsTrust != null) {
-        builder.trustManager(config.etcdTlsTrust.toFile());
-      }
-      if (config.etcdTlsCert != null) {
-        builder.keyManager(config.etcdTlsCert.toFile(), config.etcdTlsKey.toFile());
-      }
-      return builder.build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the etcd TLS files", e);
-    }
+    return PeerChannels.credentials(config.etcdTlsTrust, config.etcdTlsCert, config.etcdTlsKey, https,
+        "the etcd TLS files");
   }
 
   /**

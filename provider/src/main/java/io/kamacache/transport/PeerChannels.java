@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,20 +29,30 @@ public final class PeerChannels implements AutoCloseable {
   }
 
   private static ChannelCredentials credentials(PeerServer.Tls tls) {
-    if (tls == null || (tls.certChain == null && tls.trust == null)) {
+    return tls == null ? InsecureChannelCredentials.create()
+        : credentials(tls.trust, tls.certChain, tls.privateKey, false, "the member's TLS certificate or key");
+  }
+
+  /**
+   * Client credentials: TLS, trusting {@code trust} (or the JVM's default trust when null) and
+   * presenting {@code certChain} with {@code privateKey} when given, if any file is given or
+   * {@code tls} asks for it; plain text otherwise. {@code what} names the files in the error.
+   */
+  public static ChannelCredentials credentials(Path trust, Path certChain, Path privateKey, boolean tls, String what) {
+    if (!tls && certChain == null && trust == null) {
       return InsecureChannelCredentials.create();
     }
     try {
       TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
-      if (tls.trust != null) {
-        builder.trustManager(tls.trust.toFile());
+      if (trust != null) {
+        builder.trustManager(trust.toFile());
       }
-      if (tls.certChain != null) {
-        builder.keyManager(tls.certChain.toFile(), tls.privateKey.toFile());
+      if (certChain != null) {
+        builder.keyManager(certChain.toFile(), privateKey.toFile());
       }
       return builder.build();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the member's TLS certificate or key", e);
+      throw new UncheckedIOException("cannot read " + what, e);
     }
   }
 
