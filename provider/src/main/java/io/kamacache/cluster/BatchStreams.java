@@ -12,6 +12,10 @@ import java.util.function.BiConsumer;
  * The owner's side of the GetBatches streams callers keep open here. Each request is answered
  * with one message, and the answer does not end the stream. The streams are
  * tracked so that a member that leaves can end them: a server waits for its open calls to end.
+ *
+ * <p>A stream reads its next request only once its last answer is sent and the caller is ready
+ * for more, so a caller that never reads its answers stops its own stream instead of filling this
+ * member's memory; a well-behaved caller keeps one request in flight anyway.
  */
 final class BatchStreams {
 
@@ -38,6 +42,8 @@ final class BatchStreams {
   private final class Stream implements StreamObserver<KeysRequest> {
     private final ServerCallStreamObserver<ValuesResponse> responses;
     private boolean ended;
+    /** An answer went out and the next request has not been asked for yet. */
+    private boolean owed;
 
     /** Takes each answer; only the stream's own end may end the call. */
     private final StreamObserver<ValuesResponse> answers = new StreamObserver<>() {
@@ -46,8 +52,10 @@ final class BatchStreams {
         synchronized (Stream.this) {
           if (!ended) {
             responses.onNext(response);
+            owed = true;
           }
         }
+        askForMore();
       }
 
       @Override public void onError(Throwable t) {
@@ -60,6 +68,8 @@ final class BatchStreams {
 
     Stream(ServerCallStreamObserver<ValuesResponse> responses) {
       this.responses = responses;
+      responses.disableAutoRequest();
+      responses.setOnReadyHandler(this::askForMore);
       // An answer that comes after the caller gave up is dropped rather than thrown.
       responses.setOnCancelHandler(() -> {
         synchronized (this) {
@@ -67,6 +77,18 @@ final class BatchStreams {
         }
         open.remove(this);
       });
+      responses.request(1);
+    }
+
+    /** Reads the next request if the last one is answered and the caller takes what we send. */
+    private void askForMore() {
+      synchronized (this) {
+        if (!owed || ended || !responses.isReady()) {
+          return;
+        }
+        owed = false;
+      }
+      responses.request(1);
     }
 
     @Override public void onNext(KeysRequest request) {

@@ -56,11 +56,25 @@ public final class ClusterConfig {
   public static final String TLS_TRUST = "kamacache.tls.trust";
   public static final String TLS_CLIENT_AUTH = "kamacache.tls.client-auth";
   public static final String SERIALIZATION_ALLOW = io.kamacache.codec.WireCodec.ALLOW_SETTING;
+  /**
+   * The one opt-in that lets a member serve a non-loopback address without mutual TLS: for a
+   * development cluster on a network nobody else can reach. It logs a warning at start.
+   */
+  public static final String INSECURE_PLAINTEXT = "kamacache.security.insecure-plaintext";
+  /** Threads per pool that run peer calls (one pool for callers' operations, one for members' own). */
+  public static final String SERVER_THREADS = "kamacache.server.threads";
+  /** Calls that may wait for a thread, per pool; more are refused with RESOURCE_EXHAUSTED. */
+  public static final String SERVER_QUEUE = "kamacache.server.queue";
+  /** Calls one connection may have open at once; more wait on the caller's side. */
+  public static final String CALLS_PER_CONNECTION = "kamacache.server.max-calls-per-connection";
+  /** The largest key, in codec bytes, a member accepts from a peer. */
+  public static final String MAX_KEY = "kamacache.request.max-key-bytes";
 
   private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, ETCD_TLS_TRUST,
       ETCD_TLS_CERT, ETCD_TLS_KEY, CLUSTER, PREFIX,
       MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
-      TIMEOUT, MAX_MESSAGE, SPIN, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW);
+      TIMEOUT, MAX_MESSAGE, SPIN, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW,
+      INSECURE_PLAINTEXT, SERVER_THREADS, SERVER_QUEUE, CALLS_PER_CONNECTION, MAX_KEY);
 
   /**
    * The second part of every known name ({@code etcd}, {@code tls}, ...). A system property or
@@ -104,6 +118,11 @@ public final class ClusterConfig {
   final Path tlsTrust;
   final boolean tlsClientAuth;
   final List<String> serializationAllow;
+  final boolean insecurePlaintext;
+  final int serverThreads;
+  final int serverQueue;
+  final int callsPerConnection;
+  final int maxKeyBytes;
 
   private ClusterConfig(Settings s) {
     endpoints = s.uris(ENDPOINTS);
@@ -125,7 +144,6 @@ public final class ClusterConfig {
     }
     cluster = s.name(CLUSTER, "default");
     prefix = s.name(PREFIX, "kamacache");
-    memberId = s.name(MEMBER_ID, UUID.randomUUID().toString());
     role = Role.valueOf(s.choice(ROLE, "member", "member", "client").toUpperCase(Locale.ROOT));
     bindHost = s.string(BIND_HOST, "127.0.0.1");
     bindPort = s.integer(BIND_PORT, 0, 0, 65535);
@@ -142,14 +160,75 @@ public final class ClusterConfig {
     tlsCert = s.path(TLS_CERT);
     tlsKey = s.path(TLS_KEY);
     tlsTrust = s.path(TLS_TRUST);
-    tlsClientAuth = s.bool(TLS_CLIENT_AUTH, false);
+    // With its own certificate and a CA to check others by, a member asks callers for theirs.
+    tlsClientAuth = s.bool(TLS_CLIENT_AUTH, tlsCert != null && tlsTrust != null);
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException(TLS_CERT + " and " + TLS_KEY + " must be set together");
     }
     if (tlsClientAuth && (tlsCert == null || tlsTrust == null)) {
       throw new IllegalArgumentException(TLS_CLIENT_AUTH + " needs " + TLS_CERT + ", " + TLS_KEY + " and " + TLS_TRUST);
     }
+    memberId = memberId(s, tlsClientAuth ? tlsCert : null, role);
     serializationAllow = s.list(SERIALIZATION_ALLOW);
+    insecurePlaintext = s.bool(INSECURE_PLAINTEXT, false);
+    if (role == Role.MEMBER && !tlsClientAuth && !insecurePlaintext && !loopback(bindHost)) {
+      throw new IllegalArgumentException(BIND_HOST + "=" + bindHost + " is not a loopback address, so this member"
+          + " would serve the network: it needs mutual TLS. Set " + TLS_CERT + ", " + TLS_KEY + " and " + TLS_TRUST
+          + " (scripts/make-certs.sh makes a CA and certificates; see docs/security.md), or bind 127.0.0.1. Only"
+          + " for a development cluster on a network nobody else can reach, set " + INSECURE_PLAINTEXT + "=true.");
+    }
+    // Enough for loaders and writers that block for a while; a flood past it is refused, not queued without end.
+    serverThreads = s.integer(SERVER_THREADS, 64, 2, 4096);
+    // About a second's worth of calls at the throughput one member reaches on 2 cores.
+    serverQueue = s.integer(SERVER_QUEUE, 1024, 0, 1_000_000);
+    // Callers keep far fewer in flight (one get stream, a few dozen threads' calls); see docs/security.md.
+    callsPerConnection = s.integer(CALLS_PER_CONNECTION, 256, 1, 100_000);
+    // Keys are identifiers; a larger one is a mistake or an attack, and every member hashes and stores it.
+    maxKeyBytes = s.integer(MAX_KEY, 64 * 1024, 16, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The member id: with mutual TLS, its certificate's common name, which is what peers will see;
+   * a set {@code kamacache.member.id} must agree with it.
+   */
+  private static String memberId(Settings s, Path certificate, Role role) {
+    if (certificate == null) {
+      return s.name(MEMBER_ID, UUID.randomUUID().toString());
+    }
+    io.kamacache.transport.PeerIdentity identity;
+    try (InputStream in = Files.newInputStream(certificate)) {
+      java.security.cert.X509Certificate x509 = (java.security.cert.X509Certificate)
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      identity = io.kamacache.transport.PeerIdentity.of(x509);
+    } catch (IOException | java.security.cert.CertificateException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(TLS_CERT + ": cannot read the member's identity from " + certificate + ": "
+          + e.getMessage(), e);
+    }
+    String id = s.name(MEMBER_ID, identity.id());
+    if (!id.equals(identity.id())) {
+      throw new IllegalArgumentException(MEMBER_ID + "=" + id + " differs from the common name (CN) of " + certificate
+          + ", '" + identity.id() + "', which is the id peers see; leave " + MEMBER_ID + " unset or make them agree");
+    }
+    if (role == Role.MEMBER && identity.role() != io.kamacache.transport.PeerIdentity.Role.MEMBER) {
+      throw new IllegalArgumentException(TLS_CERT + ": " + certificate + " is not a member's certificate (its subject"
+          + " needs OU=" + io.kamacache.transport.PeerIdentity.MEMBER_UNIT + "); a client's certificate needs "
+          + ROLE + "=client");
+    }
+    s.name(MEMBER_ID, id); // the same rules as any id
+    return id;
+  }
+
+  private static boolean loopback(String host) {
+    try {
+      for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(BIND_HOST + ": unknown host '" + host + "'", e);
+    }
   }
 
   /**

@@ -17,6 +17,7 @@ import io.kamacache.group.Group;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.transport.Awaiting;
+import io.kamacache.transport.PeerAuthentication;
 import io.kamacache.transport.PeerCalls;
 import io.kamacache.transport.PeerChannels;
 import io.kamacache.transport.PeerServer;
@@ -52,7 +53,10 @@ public final class ClusterNode implements AutoCloseable {
   /** Batchers with a get stream open, closed with this node so that the channels can close. */
   final Set<GetBatcher> streaming = ConcurrentHashMap.newKeySet();
   private final PeerService peerService;
+  /** Runs callers' operations that cannot run on a transport thread; bounded, see PeerService. */
   private final ExecutorService handlers;
+  /** Runs what only members send (backups, handoffs, barriers, events), apart from callers' operations. */
+  private final ExecutorService memberCalls;
   private final PeerChannels channels;
   private final Awaiting awaiting;
   private final PeerServer server;
@@ -82,17 +86,34 @@ public final class ClusterNode implements AutoCloseable {
     this.host = host;
     this.codec = new WireCodec(config.serializationAllow);
     this.client = etcdClient(config);
+    byte[] secret;
+    try {
+      secret = ClusterSecret.readOrCreate(client, config);
+    } catch (Exception e) {
+      client.close();
+      throw e;
+    }
+    PeerAuthentication authentication = new PeerAuthentication(config.cluster, secret, config.tlsClientAuth,
+        PeerService.MEMBER_ONLY);
+    if (config.insecurePlaintext && !config.tlsClientAuth) {
+      LOG.log(System.Logger.Level.WARNING, "member {0} serves {1}:{2} WITHOUT mutual TLS because {3}=true: anyone who"
+          + " can reach the port and read the cluster secret in etcd is trusted as a member; use this only on a"
+          + " network nobody else can reach (see docs/security.md)", config.memberId, config.bindHost,
+          String.valueOf(config.bindPort), ClusterConfig.INSECURE_PLAINTEXT);
+    }
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-membership"));
-    this.handlers = Executors.newCachedThreadPool(daemon("kamacache-peer"));
+    this.handlers = bounded("kamacache-peer", config.serverThreads, config.serverQueue);
+    this.memberCalls = bounded("kamacache-member-calls", config.serverThreads, config.serverQueue);
     this.deadlines = Executors.newSingleThreadScheduledExecutor(daemon("kamacache-deadlines"));
     PeerServer.Tls tls = new PeerServer.Tls(config.tlsCert, config.tlsKey, config.tlsTrust, config.tlsClientAuth);
-    this.channels = new PeerChannels(tls, config.maxMessageBytes);
+    this.channels = new PeerChannels(tls, config.maxMessageBytes, authentication.client(config.memberId));
     this.awaiting = new Awaiting(config.spinMicros, TimeUnit.MICROSECONDS, PeerCalls.KINDS);
     String advertised = null;
     if (config.role == ClusterConfig.Role.MEMBER) {
-      peerService = new PeerService(this, handlers);
-      server = new PeerServer(config.bindHost, config.bindPort, tls, config.maxMessageBytes,
-          peerService, handlers).start();
+      peerService = new PeerService(this, handlers, memberCalls);
+      server = new PeerServer(config.bindHost, config.bindPort, tls,
+          new PeerServer.Limits(config.maxMessageBytes, config.callsPerConnection), peerService,
+          authentication.server()).start();
       int port = config.advertisePort != 0 ? config.advertisePort : server.port();
       advertised = config.advertiseHost + ":" + port;
     } else {
@@ -182,6 +203,18 @@ public final class ClusterNode implements AutoCloseable {
           .password(ByteSequence.from(config.etcdPassword, StandardCharsets.UTF_8));
     }
     return builder.build();
+  }
+
+  /**
+   * A pool of at most {@code threads}, idle ones ending after a minute, with room for {@code queue}
+   * waiting tasks; past that it refuses, which the peer service answers with RESOURCE_EXHAUSTED.
+   */
+  private static ExecutorService bounded(String name, int threads, int queue) {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+        1, TimeUnit.MINUTES, queue == 0 ? new java.util.concurrent.SynchronousQueue<>()
+            : new java.util.concurrent.ArrayBlockingQueue<>(queue), daemon(name));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -491,7 +524,7 @@ public final class ClusterNode implements AutoCloseable {
   void refreshEverywhere() {
     HashRing ring = ring();
     io.kamacache.proto.v1.CacheRequest request = io.kamacache.proto.v1.CacheRequest.newBuilder()
-        .setHeader(io.kamacache.proto.v1.Header.newBuilder().setEpoch(epoch())).build();
+        .setHeader(io.kamacache.proto.v1.Header.newBuilder().setEpoch(epoch()).setSender(config.memberId)).build();
     for (HashRing.Member member : ring.members().values()) {
       if (member.id().equals(config.memberId)) {
         continue;
@@ -560,6 +593,7 @@ public final class ClusterNode implements AutoCloseable {
     background.shutdownNow();
     scheduler.shutdownNow();
     handlers.shutdownNow();
+    memberCalls.shutdownNow();
     client.close();
   }
 }

@@ -207,7 +207,7 @@ final class ListenerRelay implements AutoCloseable {
         return; // it left; its listeners left with it
       }
       EventsRequest.Builder request = EventsRequest.newBuilder().setSynchronous(synchronous)
-          .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()));
+          .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()));
       for (CacheEntryEvent<?, ?> event : events) {
         Event.Builder message = Event.newBuilder().setType(Event.Type.valueOf(event.getEventType().name()))
             .setKey(bytes(event.getKey()));

@@ -34,7 +34,12 @@ final class NearInvalidations implements AutoCloseable {
   private record Change(String cache, ByteString key, String origin) {}
 
   private final ClusterNode node;
-  private final LinkedBlockingQueue<Change> queue = new LinkedBlockingQueue<>();
+  /** Many batches' worth; past it, dropping every near copy of the cache is cheaper than holding more. */
+  private static final int QUEUE = 64 * 1024;
+
+  private final LinkedBlockingQueue<Change> queue = new LinkedBlockingQueue<>(QUEUE);
+  /** Caches a change of which did not fit in the queue: every member must drop all their near copies. */
+  private final java.util.Set<String> overflowed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Thread sender;
   private volatile boolean open = true;
 
@@ -47,7 +52,10 @@ final class NearInvalidations implements AutoCloseable {
 
   void changed(String cache, byte[] key) {
     if (open) {
-      queue.add(new Change(cache, ByteString.copyFrom(key), ORIGIN.get()));
+      if (!queue.offer(new Change(cache, ByteString.copyFrom(key), ORIGIN.get())) && overflowed.add(cache)) {
+        LOG.log(System.Logger.Level.WARNING, "near-cache invalidations for cache ''{0}'' overflowed their queue of {1};"
+            + " every member drops all its near copies of it instead", cache, QUEUE);
+      }
     }
   }
 
@@ -56,10 +64,17 @@ final class NearInvalidations implements AutoCloseable {
     while (open) {
       try {
         Change first = queue.poll(1, TimeUnit.SECONDS);
-        if (first == null) {
+        for (String cache : overflowed) {
+          overflowed.remove(cache);
+          // No keys: every key (see peer.proto's Invalidate).
+          batch.add(new Change(cache, null, null));
+        }
+        if (first == null && batch.isEmpty()) {
           continue;
         }
-        batch.add(first);
+        if (first != null) {
+          batch.add(first);
+        }
         queue.drainTo(batch, BATCH - 1);
         send(batch);
       } catch (InterruptedException e) {
@@ -79,8 +94,13 @@ final class NearInvalidations implements AutoCloseable {
         continue;
       }
       Map<String, KeysRequest.Builder> byCache = new LinkedHashMap<>();
+      java.util.Set<String> everything = new java.util.HashSet<>();
       for (Change change : batch) {
-        if (!member.id().equals(change.origin())) {
+        if (change.key() == null) {
+          byCache.put(change.cache(), KeysRequest.newBuilder()
+              .setHeader(Header.newBuilder().setCache(change.cache()).setEpoch(node.epoch()).setSender(node.memberId())));
+          everything.add(change.cache());
+        } else if (!member.id().equals(change.origin()) && !everything.contains(change.cache())) {
           byCache.computeIfAbsent(change.cache(), cache -> KeysRequest.newBuilder()
               .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId())))
               .addKeys(change.key());

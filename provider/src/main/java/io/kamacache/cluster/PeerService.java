@@ -1,7 +1,13 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.kamacache.codec.WireCodec;
 import io.kamacache.group.Copies;
 import io.kamacache.group.Group;
 import io.kamacache.group.Replication;
@@ -34,6 +40,7 @@ import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
 import io.kamacache.proto.v1.ValuesResponse;
+import io.kamacache.transport.PeerIdentity;
 import io.kamacache.transport.RemoteErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +48,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 
@@ -53,25 +64,101 @@ import javax.cache.processor.EntryProcessorResult;
  */
 final class PeerService extends PeerGrpc.PeerImplBase {
 
+  /**
+   * Methods that change another member's state without going through ownership, or that only
+   * members send: clients may not call them, and members only while in the current ring.
+   */
+  static final Set<String> MEMBER_ONLY = Set.of("Backup", "Handoff", "Sync", "Events", "Invalidate");
+
   private final ClusterNode node;
-  private final java.util.concurrent.Executor handlers;
+  private final Executor callers;
+  private final Executor members;
+  private final RequestChecks checks;
+  /** Re-reads of etcd that Refresh calls asked for, and the last one done: concurrent calls share one. */
+  private final AtomicLong refreshesAsked = new AtomicLong();
+  private long refreshesDone;
 
   /**
    * The server calls us on its transport threads. Reads that can only run JSR-107's own code stay
    * there, which saves a thread hop per call; everything that may block (loaders, writers,
-   * listeners, backups, etcd) moves to {@code handlers}.
+   * listeners, etcd) or decode what a caller serialized moves to a bounded pool: {@code callers}
+   * for cache operations, {@code members} for what only members send, so that a flood of the
+   * first never starves the backups and barriers that keep the cluster consistent.
    */
-  PeerService(ClusterNode node, java.util.concurrent.Executor handlers) {
+  PeerService(ClusterNode node, Executor callers, Executor members) {
     this.node = node;
-    this.handlers = handlers;
+    this.callers = callers;
+    this.members = members;
+    this.checks = new RequestChecks(node.config().maxKeyBytes);
   }
 
-  private void dispatch(boolean inline, Runnable work) {
+  private void dispatch(boolean inline, StreamObserver<?> observer, Runnable work) {
+    dispatch(callers, inline, observer, work);
+  }
+
+  /**
+   * Runs {@code work} here or on {@code pool}, in the call's context (its deadline, its caller's
+   * identity). A full pool refuses at once with RESOURCE_EXHAUSTED rather than queueing without
+   * end, and a call whose caller has given up by the time a thread is free is dropped unrun.
+   */
+  private void dispatch(Executor pool, boolean inline, StreamObserver<?> observer, Runnable work) {
     if (inline) {
       work.run();
-    } else {
-      handlers.execute(work);
+      return;
     }
+    Context context = Context.current();
+    try {
+      pool.execute(context.wrap(() -> {
+        if (!context.isCancelled()) {
+          work.run();
+        }
+      }));
+    } catch (RejectedExecutionException e) {
+      observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("member " + node.memberId() + " has every thread"
+          + " busy and its queue full (" + ClusterConfig.SERVER_THREADS + ", " + ClusterConfig.SERVER_QUEUE
+          + "); the call was not run").asRuntimeException());
+    }
+  }
+
+  /** Whether the request passes {@link RequestChecks}; if not, the caller has its INVALID_ARGUMENT. */
+  private static boolean valid(Runnable check, StreamObserver<?> observer) {
+    try {
+      check.run();
+      return true;
+    } catch (StatusRuntimeException e) {
+      observer.onError(e);
+      return false;
+    }
+  }
+
+  /**
+   * Whether the caller is a member in this member's current ring under the id it proved, and
+   * sends under that id; if not, the caller has its PERMISSION_DENIED. Call it once caught up with
+   * the caller's epoch, since a member that just joined is not in an older ring.
+   */
+  private boolean fromMember(Header header, StreamObserver<?> observer) {
+    PeerIdentity identity = PeerIdentity.CURRENT.get();
+    String refusal = null;
+    if (identity == null || identity.role() != PeerIdentity.Role.MEMBER) {
+      refusal = "only members may call this";
+    } else if (!header.getSender().isEmpty() && !header.getSender().equals(identity.id())) {
+      refusal = identity + " sent a request as '" + header.getSender() + "'";
+    } else if (!node.ring().members().containsKey(identity.id())) {
+      refusal = identity + " is not in the current ring of member " + node.memberId() + " (epoch " + node.epoch() + ")";
+    }
+    if (refusal == null) {
+      return true;
+    }
+    observer.onError(Status.PERMISSION_DENIED.withDescription(refusal).asRuntimeException());
+    return false;
+  }
+
+  /** Catches up with the caller's view, waiting at most half its remaining time. */
+  private void catchUpWith(Header header) {
+    Deadline deadline = Context.current().getDeadline();
+    long wait = deadline == null ? node.config().timeout.toMillis()
+        : Math.max(1, deadline.timeRemaining(TimeUnit.MILLISECONDS) / 2);
+    node.catchUp(header.getEpoch(), wait);
   }
 
   /**
@@ -80,7 +167,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    */
   private boolean inlineRead(Header header, ByteString key) {
     HashRing ring = node.ring();
-    if (!node.isOpen() || header.getEpoch() > node.epoch()) {
+    // What a caller serialized is decoded on the bounded pools only: see WireCodec.decodesPlainly.
+    if (!node.isOpen() || header.getEpoch() > node.epoch() || !WireCodec.decodesPlainly(key.byteAt(0))) {
       return false;
     }
     Group<Object, Object> group = node.localGroup(header.getCache());
@@ -128,7 +216,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   private <B extends com.google.protobuf.Message.Builder> void handle(Header header, List<ByteString> keys,
       B response, Operation<B> operation, boolean[] busy, StreamObserver<? super com.google.protobuf.Message> observer) {
     try {
-      io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
+      Deadline deadline = Context.current().getDeadline();
       if (deadline != null && deadline.isExpired()) {
         throw new Refused(RemoteErrors.toProto(new javax.cache.CacheException(
             "the request's deadline passed before it ran; it was not applied")));
@@ -220,9 +308,12 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void get(KeyRequest request, StreamObserver<ValueResponse> observer) {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
     // A near get reads the entry's time to live under its lock, so it never runs inline.
     boolean inline = !request.getNear() && !request.getPeek() && inlineRead(request.getHeader(), request.getKey());
-    dispatch(inline, () -> {
+    dispatch(inline, observer, () -> {
       ValueResponse.Builder builder = ValueResponse.newBuilder();
       boolean[] busy = new boolean[1];
       handle(request.getHeader(), List.of(request.getKey()), builder, (group, decoded, response) -> {
@@ -246,7 +337,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       }, busy, out(observer));
       if (busy[0]) {
         // The key's lock is held, maybe across a backup's round trip: wait for it off the transport.
-        dispatch(false, () -> handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
+        dispatch(false, observer, () -> handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
             (group, decoded, response) -> value(response, group.get(decoded.get(0))), out(observer)));
       }
     });
@@ -254,12 +345,15 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   /** Answers one batch of a get stream: each key as its own get, see {@link BatchStreams}. */
   private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer) {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
     boolean inline = true;
     for (ByteString key : request.getKeysList()) {
       inline &= inlineRead(request.getHeader(), key);
     }
     boolean onTransport = inline;
-    dispatch(inline, () -> answerMany(request, observer, onTransport));
+    dispatch(inline, observer, () -> answerMany(request, observer, onTransport));
   }
 
   /**
@@ -290,7 +384,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       node.batchedGets.add(request.getKeysCount());
     }, busy, out(observer));
     if (busy[0]) {
-      dispatch(false, () -> answerMany(request, observer, false));
+      dispatch(false, observer, () -> answerMany(request, observer, false));
     }
   }
 
@@ -309,8 +403,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void containsKey(KeyRequest request, StreamObserver<FlagResponse> observer) {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
     // It reads under the key's lock, which a writer may hold across a backup's round trip.
-    dispatch(false, () -> {
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
           (group, decoded, response) -> response.setFlag(group.containsKey(decoded.get(0))), out(observer));
     });
@@ -318,7 +415,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void put(PutRequest request, StreamObserver<ValueResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
         Object value = decode(request.getValue());
@@ -329,8 +429,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           case PUT_IF_ABSENT:
             response.setFlag(group.putIfAbsent(key, value));
             break;
-          default:
+          case PUT:
             group.put(key, value);
+            break;
+          default:
+            throw new IllegalStateException("unchecked put mode " + request.getMode());
         }
       }, out(observer));
     });
@@ -338,7 +441,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void remove(RemoveRequest request, StreamObserver<ValueResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
         switch (request.getMode()) {
@@ -348,8 +454,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           case GET_AND_REMOVE:
             value(response, group.getAndRemove(key));
             break;
-          default:
+          case REMOVE:
             response.setFlag(group.remove(key));
+            break;
+          default:
+            throw new IllegalStateException("unchecked remove mode " + request.getMode());
         }
       }, out(observer));
     });
@@ -357,7 +466,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void replace(ReplaceRequest request, StreamObserver<ValueResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
         Object value = decode(request.getValue());
@@ -368,8 +480,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           case GET_AND_REPLACE:
             value(response, group.getAndReplace(key, value));
             break;
-          default:
+          case REPLACE:
             response.setFlag(group.replace(key, value));
+            break;
+          default:
+            throw new IllegalStateException("unchecked replace mode " + request.getMode());
         }
       }, out(observer));
     });
@@ -378,7 +493,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   @SuppressWarnings("unchecked")
   public void invoke(InvokeRequest request, StreamObserver<ValueResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
         value(response, group.invoke(decoded.get(0), processor, arguments(request.getArgumentsList())));
@@ -396,7 +514,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void getAll(KeysRequest request, StreamObserver<EntriesResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, decoded, response) -> {
         for (Map.Entry<Object, Object> entry : group.getAll(new LinkedHashSet<>(decoded)).entrySet()) {
           response.addEntries(Entry.newBuilder().setKey(encode(entry.getKey())).setValue(encode(entry.getValue())));
@@ -407,7 +528,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void putAll(PutAllRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       List<ByteString> keys = new ArrayList<>();
       for (Entry entry : request.getEntriesList()) {
         keys.add(entry.getKey());
@@ -424,7 +548,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void removeAll(KeysRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
           (group, decoded, response) -> group.removeAll(new LinkedHashSet<>(decoded)), out(observer));
     });
@@ -433,7 +560,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   @SuppressWarnings("unchecked")
   public void invokeAll(InvokeAllRequest request, StreamObserver<InvokeAllResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, decoded, response) -> {
         EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
         Map<Object, EntryProcessorResult<Object>> results =
@@ -456,7 +586,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void loadAll(LoadAllRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
           (group, decoded, response) -> group.loadAll(new LinkedHashSet<>(decoded), request.getReplaceExisting()), out(observer));
     });
@@ -464,7 +597,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void clear(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.header(request.getHeader(), true), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       // A clear changes no entry one by one, so no owner invalidates: every member drops its copies.
       invalidateNear(request.getHeader().getCache());
       handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.clear(), out(observer));
@@ -480,11 +616,20 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void invalidate(KeysRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(members, false, observer, () -> {
+      catchUpWith(request.getHeader());
+      if (!fromMember(request.getHeader(), observer)) {
+        return;
+      }
       DoneResponse.Builder response = DoneResponse.newBuilder();
       try {
         NearCache<Object> near = node.nearCache(request.getHeader().getCache());
-        if (near != null) {
+        if (near != null && request.getKeysCount() == 0) {
+          near.invalidateAll(); // the owner's queue overflowed
+        } else if (near != null) {
           for (ByteString key : request.getKeysList()) {
             near.invalidate(decode(key));
           }
@@ -499,16 +644,20 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void removeEverything(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.header(request.getHeader(), true), observer)) {
+      return;
+    }
+    dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.removeAll(), out(observer));
     });
   }
 
   /**
-   * Copies are not cache operations: no statistics, no events. A backup for a key this member
-   * owns in its view is refused, since its sender can no longer be the owner; a handoff is taken
-   * only for keys this member owns (or is about to own, from a member that is leaving), and only
-   * if it is newer than what is here. A member that is not open takes neither.
+   * Copies are not cache operations: no statistics, no events. They are taken only from a member
+   * in this member's current ring. A backup for a key this member owns in its view is refused,
+   * since its sender can no longer be the owner; a handoff is taken only for keys this member owns,
+   * or, from a member that is leaving, keys it will own once that member is gone; and only if it is
+   * newer than what is here. A member that is not open takes neither.
    */
   private void copies(CopyRequest request, StreamObserver<DoneResponse> observer, boolean handoff) {
     DoneResponse.Builder response = DoneResponse.newBuilder();
@@ -522,15 +671,17 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
       } else {
-        io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
-        long wait = deadline == null ? node.config().timeout.toMillis()
-            : Math.max(1, deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS) / 2);
-        node.catchUp(request.getHeader().getEpoch(), wait); // behind still, it refuses what it owns
+        catchUpWith(request.getHeader()); // behind still, it refuses what it owns
+        if (!fromMember(request.getHeader(), observer)) {
+          return;
+        }
         HashRing ring = node.ring();
+        HashRing afterLeaving = handoff && request.getLeaving() ? without(ring, request.getHeader().getSender()) : null;
         for (Copy copy : request.getCopiesList()) {
-          HashRing.Member owner = ring.owner(copy.getKey().toByteArray());
-          boolean mine = owner != null && owner.id().equals(node.memberId());
-          if (handoff ? !mine && !request.getLeaving() : mine) {
+          byte[] keyBytes = copy.getKey().toByteArray();
+          boolean mine = isMine(ring, keyBytes);
+          boolean accepted = handoff ? mine || (afterLeaving != null && isMine(afterLeaving, keyBytes)) : !mine;
+          if (!accepted) {
             response.addRefusedKeys(copy.getKey());
             continue;
           }
@@ -550,27 +701,52 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     observer.onCompleted();
   }
 
+  private boolean isMine(HashRing ring, byte[] keyBytes) {
+    HashRing.Member owner = ring.owner(keyBytes);
+    return owner != null && owner.id().equals(node.memberId());
+  }
+
+  /** The ring once {@code leaving} is gone: where a leaving member's keys go. */
+  private HashRing without(HashRing ring, String leaving) {
+    List<HashRing.Member> staying = new ArrayList<>(ring.members().values());
+    staying.removeIf(member -> member.id().equals(leaving));
+    return new HashRing(ring.epoch(), staying, node.config().virtualNodes);
+  }
+
   @Override
   public void backup(CopyRequest request, StreamObserver<DoneResponse> observer) {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
     // Applying a backup only decodes and stores, so it runs on the transport thread, which saves
-    // the owner (waiting for it under the key's lock) a thread hop and a wake-up here. A cache
-    // not open here yet may need its definition read from etcd, and a sender ahead of our view
-    // makes us read the members first: both block, and a blocked transport thread stalls every
-    // call on it (lease keepalives were answered seconds late that way), so those go to a handler.
-    dispatch(node.isOpen() && request.getHeader().getEpoch() <= node.epoch()
-        && node.localGroup(request.getHeader().getCache()) != null, () -> copies(request, observer, false));
+    // the owner (waiting for it under the key's lock) a thread hop and a wake-up here. Only a
+    // member in the ring gets this far (the authentication refused everyone else), so decoding
+    // its values here is no more exposed than running its writes. A cache not open here yet may
+    // need its definition read from etcd, and a sender ahead of our view makes us read the
+    // members first: both block, and a blocked transport thread stalls every call on it (lease
+    // keepalives were answered seconds late that way), so those go to a handler.
+    dispatch(members, node.isOpen() && request.getHeader().getEpoch() <= node.epoch()
+        && node.localGroup(request.getHeader().getCache()) != null, observer, () -> copies(request, observer, false));
   }
 
   @Override
   public void handoff(CopyRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
-      copies(request, observer, true);
-    });
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(members, false, observer, () -> copies(request, observer, true));
   }
 
   @Override
   public void events(EventsRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(members, false, observer, () -> {
+      catchUpWith(request.getHeader());
+      if (!fromMember(request.getHeader(), observer)) {
+        return;
+      }
       DoneResponse.Builder response = DoneResponse.newBuilder();
       try {
         Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
@@ -594,10 +770,24 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     });
   }
 
+  /**
+   * Re-reads the definitions and listeners from etcd. Calls that come together share one re-read
+   * that starts after they came, so a flood of them costs etcd one read at a time, not one each.
+   */
   @Override
   public void refresh(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    dispatch(false, () -> {
-      node.refreshViews();
+    if (!valid(() -> checks.header(request.getHeader(), false), observer)) {
+      return;
+    }
+    long ticket = refreshesAsked.incrementAndGet();
+    dispatch(false, observer, () -> {
+      synchronized (refreshesAsked) {
+        if (refreshesDone < ticket) {
+          long upTo = refreshesAsked.get();
+          node.refreshViews();
+          refreshesDone = upTo;
+        }
+      }
       observer.onNext(DoneResponse.getDefaultInstance());
       observer.onCompleted();
     });
@@ -605,7 +795,14 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void sync(SyncRequest request, StreamObserver<SyncResponse> observer) {
-    dispatch(false, () -> {
+    if (!valid(() -> checks.check(request), observer)) {
+      return;
+    }
+    dispatch(members, false, observer, () -> {
+      catchUpWith(request.getHeader());
+      if (!fromMember(request.getHeader(), observer)) {
+        return;
+      }
       SyncResponse response;
       try {
         response = node.barrier().answer(request);
@@ -617,14 +814,81 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     });
   }
 
+  /**
+   * The keys this member holds, in pages of at most {@link #KEYS_PAGE}, each sent only when the
+   * caller is ready for it: a caller that stops reading holds one page here, not every key.
+   */
   @Override
   public void keys(CacheRequest request, StreamObserver<KeysResponse> observer) {
-    dispatch(false, () -> {
-      handle(request.getHeader(), List.of(), KeysResponse.newBuilder(), (group, decoded, response) -> {
-        for (Object key : group.keys()) {
-          response.addKeys(encode(key));
-        }
-      }, out(observer));
+    if (!valid(() -> checks.header(request.getHeader(), true), observer)) {
+      return;
+    }
+    KeyPages pages = new KeyPages((ServerCallStreamObserver<KeysResponse>) observer);
+    dispatch(false, observer, () -> {
+      List<Object> all = new ArrayList<>();
+      KeysResponse.Builder failure = KeysResponse.newBuilder();
+      handle(request.getHeader(), List.of(), failure, (group, decoded, response) -> all.addAll(group.keys()),
+          new StreamObserver<>() {
+            @Override public void onNext(com.google.protobuf.Message message) {
+            }
+
+            @Override public void onError(Throwable t) {
+            }
+
+            @Override public void onCompleted() {
+            }
+          });
+      pages.send(failure.hasError() ? null : all, failure.build());
     });
+  }
+
+  /** Keys per page: small enough that a page is far below any message limit for ordinary keys. */
+  static final int KEYS_PAGE = 1000;
+
+  /** Sends one member's keys page by page, as the caller's flow control allows. */
+  private final class KeyPages implements Runnable {
+    private final ServerCallStreamObserver<KeysResponse> pages;
+    private List<Object> keys;
+    private int next;
+    private boolean done;
+
+    /** Called while the call starts: gRPC takes its handlers only then. */
+    KeyPages(ServerCallStreamObserver<KeysResponse> pages) {
+      this.pages = pages;
+      pages.setOnReadyHandler(this);
+      pages.setOnCancelHandler(() -> {
+        synchronized (this) {
+          done = true;
+        }
+      });
+    }
+
+    /** Starts sending {@code keys}, or, when null, sends {@code failure} alone. */
+    synchronized void send(List<Object> keys, KeysResponse failure) {
+      if (keys == null) {
+        done = true;
+        pages.onNext(failure);
+        pages.onCompleted();
+        return;
+      }
+      this.keys = keys;
+      run();
+    }
+
+    @Override
+    public synchronized void run() {
+      while (keys != null && !done && pages.isReady()) {
+        KeysResponse.Builder page = KeysResponse.newBuilder();
+        int end = Math.min(keys.size(), next + KEYS_PAGE);
+        for (; next < end; next++) {
+          page.addKeys(encode(keys.get(next)));
+        }
+        pages.onNext(page.build());
+        if (next >= keys.size()) {
+          done = true;
+          pages.onCompleted();
+        }
+      }
+    }
   }
 }

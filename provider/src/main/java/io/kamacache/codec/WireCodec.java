@@ -119,6 +119,14 @@ public final class WireCodec implements Codec {
     }
   }
 
+  /**
+   * Whether bytes with this first byte decode without Java serialization: in constant time per
+   * byte, with nothing a sender can make expensive. Only these may be decoded on a transport thread.
+   */
+  public static boolean decodesPlainly(byte tag) {
+    return tag >= STRING && tag <= UUID_TAG;
+  }
+
   private static ByteBuffer exactly(ByteBuffer buffer, int length) {
     if (buffer.remaining() != length) {
       throw new CodecException("a value of " + length + " bytes had " + buffer.remaining(), null);

@@ -96,8 +96,22 @@ public final class PeerCalls {
     return awaiting.await(stub.removeEverything(request), 12);
   }
 
+  /**
+   * A member's keys, which it sends in pages as the caller reads them, merged into one answer; an
+   * answer with an error has no keys.
+   */
   public KeysResponse keys(CacheRequest request) {
-    return awaiting.await(stub.keys(request), 13);
+    KeysResponse.Builder merged = KeysResponse.newBuilder();
+    java.util.Iterator<KeysResponse> pages = PeerGrpc.newBlockingStub(stub.getChannel())
+        .withDeadline(stub.getCallOptions().getDeadline()).keys(request);
+    while (pages.hasNext()) {
+      KeysResponse page = pages.next();
+      if (page.hasError()) {
+        return page;
+      }
+      merged.addAllKeys(page.getKeysList());
+    }
+    return merged.build();
   }
 
   public DoneResponse backup(CopyRequest request) {

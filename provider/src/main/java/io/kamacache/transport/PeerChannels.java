@@ -1,6 +1,7 @@
 package io.kamacache.transport;
 
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -22,10 +23,13 @@ public final class PeerChannels implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ChannelCredentials credentials;
   private final int maxMessageBytes;
+  private final ClientInterceptor authentication;
 
-  public PeerChannels(PeerServer.Tls tls, int maxMessageBytes) {
+  /** @param authentication adds this caller's proof of membership to every call */
+  public PeerChannels(PeerServer.Tls tls, int maxMessageBytes, ClientInterceptor authentication) {
     this.credentials = credentials(tls);
     this.maxMessageBytes = maxMessageBytes;
+    this.authentication = authentication;
   }
 
   private static ChannelCredentials credentials(PeerServer.Tls tls) {
@@ -59,6 +63,7 @@ public final class PeerChannels implements AutoCloseable {
   public ManagedChannel channel(String address) {
     return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials)
         .maxInboundMessageSize(maxMessageBytes)
+        .intercept(authentication)
         .build());
   }
 

@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -49,11 +48,40 @@ public final class PeerServer implements AutoCloseable {
     }
   }
 
-  public PeerServer(String host, int port, Tls tls, int maxMessageBytes, BindableService peer,
-      ExecutorService executor) {
+  /**
+   * What one caller may take of this server. Calls past {@code callsPerConnection} on one
+   * connection wait in the caller's queue (HTTP/2 refuses to open more streams), not in ours.
+   */
+  public static final class Limits {
+    final int maxMessageBytes;
+    final int callsPerConnection;
+
+    public Limits(int maxMessageBytes, int callsPerConnection) {
+      this.maxMessageBytes = maxMessageBytes;
+      this.callsPerConnection = callsPerConnection;
+    }
+  }
+
+  /** Headers are a few names and a proof; anything bigger is not from a member or client. */
+  private static final int MAX_HEADER_BYTES = 8 * 1024;
+  /** Peers do not ping; one that pings more often than this is misbehaving and is cut off. */
+  private static final long PERMITTED_PING_SECONDS = 30;
+  /** Pings an idle connection this often, so a caller that vanished frees its connection. */
+  private static final long PING_IDLE_SECONDS = 60;
+  /**
+   * Connections are renewed after an hour, so none holds resources forever; calls already open
+   * (a get stream lives as long as its caller) may finish.
+   */
+  private static final long MAX_CONNECTION_AGE_MINUTES = 60;
+  /** A TLS handshake that takes longer is abandoned, so half-open connections cannot pile up. */
+  private static final long HANDSHAKE_SECONDS = 10;
+
+  public PeerServer(String host, int port, Tls tls, Limits limits, BindableService peer,
+      ServerInterceptor authentication) {
     ServerCredentials credentials = credentials(tls);
     // Calls arrive on the transport's threads: the peer service moves whatever may block
-    // (loaders, writers, listeners, backups) to its own pool, and answers plain reads in place.
+    // (loaders, writers, listeners, backups, decoding) to its bounded pools, and answers plain
+    // reads in place.
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
         .addService(ServerInterceptors.intercept(peer, new ServerInterceptor() {
           @Override
@@ -62,9 +90,17 @@ public final class PeerServer implements AutoCloseable {
             served.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(), m -> new LongAdder()).increment();
             return next.startCall(call, headers);
           }
-        }))
+        }, authentication))
         .addService(health.getHealthService())
-        .maxInboundMessageSize(maxMessageBytes)
+        .maxInboundMessageSize(limits.maxMessageBytes)
+        .maxInboundMetadataSize(MAX_HEADER_BYTES)
+        .maxConcurrentCallsPerConnection(limits.callsPerConnection)
+        .permitKeepAliveTime(PERMITTED_PING_SECONDS, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(false)
+        .keepAliveTime(PING_IDLE_SECONDS, TimeUnit.SECONDS)
+        .maxConnectionAge(MAX_CONNECTION_AGE_MINUTES, TimeUnit.MINUTES)
+        .maxConnectionAgeGrace(Long.MAX_VALUE, TimeUnit.NANOSECONDS)
+        .handshakeTimeout(HANDSHAKE_SECONDS, TimeUnit.SECONDS)
         .directExecutor()
         .build();
     health.setStatus("", ServingStatus.NOT_SERVING);

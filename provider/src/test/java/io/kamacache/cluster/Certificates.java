@@ -31,9 +31,20 @@ final class Certificates implements AutoCloseable {
     }
   }
 
-  /** A certificate for {@code name}, signed by the CA. Returns {cert, key}. */
+  /** A member's certificate for {@code name}, signed by the CA. Returns {cert, key}. */
   Path[] signed(String name) {
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
+    return signed(name, "/OU=" + io.kamacache.transport.PeerIdentity.MEMBER_UNIT);
+  }
+
+  /** A client's certificate for {@code name}, signed by the CA: it may call only javax.cache operations. */
+  Path[] client(String name) {
+    return signed(name, "/OU=" + io.kamacache.transport.PeerIdentity.CLIENT_UNIT);
+  }
+
+  /** A certificate for {@code name} signed by the CA, with {@code units} (e.g. "/OU=x") in its subject. */
+  Path[] signed(String name, String units) {
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+        "-subj", units + "/CN=" + name);
     write(name + ".ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
     openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
         "-out", name + ".crt", "-days", "2", "-extfile", name + ".ext");

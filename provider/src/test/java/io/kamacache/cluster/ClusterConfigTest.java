@@ -192,4 +192,23 @@ class ClusterConfigTest {
       assertThat(config.cluster).isEqualTo("from-default-resource");
     }
   }
+
+  @Test
+  void aMemberOnANetworkAddressNeedsMutualTlsOrTheOneInsecureOptIn() throws IOException {
+    URI open = file("kamacache.etcd.endpoints=http://127.0.0.1:2379\nkamacache.bind.host=0.0.0.0\n");
+    assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(open, null, Map.of(), new Properties())))
+        .hasMessageContaining("0.0.0.0 is not a loopback address")
+        .hasMessageContaining(ClusterConfig.TLS_CERT)
+        .hasMessageContaining(ClusterConfig.INSECURE_PLAINTEXT);
+    URI optedIn = file("kamacache.etcd.endpoints=http://127.0.0.1:2379\nkamacache.bind.host=0.0.0.0\n"
+        + "kamacache.security.insecure-plaintext=true\n");
+    assertThat(ClusterConfig.from(ClusterConfig.sources(optedIn, null, Map.of(), new Properties())).insecurePlaintext)
+        .isTrue();
+    // Loopback needs neither; a client serves nothing, so binds nothing.
+    URI loopback = file("kamacache.etcd.endpoints=http://127.0.0.1:2379\nkamacache.bind.host=localhost\n");
+    assertThat(ClusterConfig.from(ClusterConfig.sources(loopback, null, Map.of(), new Properties()))).isNotNull();
+    URI client = file("kamacache.etcd.endpoints=http://127.0.0.1:2379\nkamacache.bind.host=0.0.0.0\n"
+        + "kamacache.member.role=client\n");
+    assertThat(ClusterConfig.from(ClusterConfig.sources(client, null, Map.of(), new Properties()))).isNotNull();
+  }
 }

@@ -20,9 +20,23 @@ public final class MemberProcess implements AutoCloseable {
   private static final AtomicInteger STARTED = new AtomicInteger();
 
   private final Process process;
+  /** Where the member serves, as it printed when it started. */
+  private volatile String address;
 
   private MemberProcess(Process process) {
     this.process = process;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public static MemberProcess start(URI settings) {
@@ -82,7 +96,8 @@ public final class MemberProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      serving.get(60, TimeUnit.SECONDS);
+      String line = serving.get(60, TimeUnit.SECONDS);
+      address = line.replaceFirst(".* serving at ", "").replaceFirst(";.*", "").trim();
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException("the member process did not start", e);

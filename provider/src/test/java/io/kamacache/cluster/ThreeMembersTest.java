@@ -145,8 +145,7 @@ class ThreeMembersTest {
     }
     for (CacheManager manager : managers.subList(1, 3)) {
       ClusterNode other = node(manager);
-      io.grpc.ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(other.address(),
-          io.grpc.InsecureChannelCredentials.create()).build();
+      io.grpc.ManagedChannel channel = RawPeer.withSecret(etcd.endpoint(), members.cluster(), other.address(), "probe");
       try {
         io.kamacache.proto.v1.ValueResponse response = io.kamacache.proto.v1.PeerGrpc.newBlockingStub(channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS)

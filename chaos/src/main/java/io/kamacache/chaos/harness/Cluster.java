@@ -181,6 +181,10 @@ final class Cluster implements AutoCloseable {
     settings.setProperty("kamacache.member.id", id);
     settings.setProperty("kamacache.bind.host", host);
     settings.setProperty("kamacache.advertise.host", host);
+    if (!host.startsWith("127.")) {
+      // Members in network namespaces serve addresses only this test's namespaces can reach.
+      settings.setProperty("kamacache.security.insecure-plaintext", "true");
+    }
     settings.setProperty("kamacache.lease.ttl-seconds", String.valueOf(options.timing().leaseTtl().toSeconds()));
     settings.setProperty("kamacache.request.timeout-ms", String.valueOf(options.timing().requestTimeout().toMillis()));
     settings.setProperty("kamacache.serialization.allow", "io.kamacache.chaos.**");
