@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Test certificates made with the openssl command line: a CA, member certificates it signs for
- * 127.0.0.1, and a rogue self-signed certificate the CA never saw.
+ * Test certificates: a CA and the member and client certificates it signs, made by
+ * scripts/make-certs.sh (so the tests check the script users run), plus, with the openssl command
+ * line, certificates of other shapes and a rogue self-signed certificate the CA never saw.
  */
 final class Certificates implements AutoCloseable {
 
@@ -23,8 +24,7 @@ final class Certificates implements AutoCloseable {
   static Certificates create() {
     try {
       Certificates certificates = new Certificates(Files.createTempDirectory("kamacache-tls"));
-      certificates.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-          "-days", "2", "-subj", "/CN=kamacache-test-ca");
+      certificates.script("--days", "2");
       return certificates;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -33,12 +33,14 @@ final class Certificates implements AutoCloseable {
 
   /** A member's certificate for {@code name}, signed by the CA. Returns {cert, key}. */
   Path[] signed(String name) {
-    return signed(name, "/OU=" + io.kamacache.transport.PeerIdentity.MEMBER_UNIT);
+    script("--days", "2", "--member", name);
+    return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
   }
 
   /** A client's certificate for {@code name}, signed by the CA: it may call only javax.cache operations. */
   Path[] client(String name) {
-    return signed(name, "/OU=" + io.kamacache.transport.PeerIdentity.CLIENT_UNIT);
+    script("--days", "2", "--client", name);
+    return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
   }
 
   /** A certificate for {@code name} signed by the CA, with {@code units} (e.g. "/OU=x") in its subject. */
@@ -72,15 +74,28 @@ final class Certificates implements AutoCloseable {
     }
   }
 
+  private void script(String... args) {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize().toString());
+    command.add(dir.toString());
+    command.addAll(List.of(args));
+    run(command);
+  }
+
   private void openssl(String... args) {
     List<String> command = new java.util.ArrayList<>();
     command.add("openssl");
     command.addAll(List.of(args));
+    run(command);
+  }
+
+  private void run(List<String> command) {
+    String args = String.join(" ", command);
     try {
       Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes());
       if (process.waitFor() != 0) {
-        throw new IllegalStateException("openssl " + String.join(" ", args) + " failed:\n" + output);
+        throw new IllegalStateException(args + " failed:\n" + output);
       }
     } catch (IOException e) {
       throw new IllegalStateException("the TLS tests need the openssl command (apt-get install -y openssl)", e);

@@ -264,6 +264,24 @@ class PeerAuthorizationTest {
     }
   }
 
+  @Test
+  void aMemberBoundToEveryInterfaceRunsWithMutualTlsOrRefusesToStart() throws Exception {
+    assertThatThrownBy(() -> members.open("open", Map.of(ClusterConfig.BIND_HOST, "0.0.0.0")))
+        .hasStackTraceContaining("0.0.0.0 is not a loopback address")
+        .hasStackTraceContaining("scripts/make-certs.sh")
+        .hasStackTraceContaining(ClusterConfig.INSECURE_PLAINTEXT);
+    try (Certificates certificates = Certificates.create()) {
+      Map<String, String> settings = new HashMap<>(tls(certificates, certificates.signed("wide")));
+      settings.put(ClusterConfig.BIND_HOST, "0.0.0.0");
+      settings.put(ClusterConfig.ADVERTISE_HOST, "127.0.0.1");
+      CacheManager wide = members.open("wide", settings);
+      assertThat(contents(filled(wide, "everywhere"))).hasSize(20);
+      // The port takes nobody without a certificate.
+      refusedWith(Status.Code.UNAVAILABLE, () -> stub(track(RawPeer.unauthenticated(Members.node(wide).address())))
+          .get(KeyRequest.newBuilder().setHeader(header(wide, "everywhere", "x")).setKey(bytes("k1")).build()));
+    }
+  }
+
   private static ChannelCredentials credentials(Certificates certificates, Path[] files) {
     try {
       return TlsChannelCredentials.newBuilder().trustManager(certificates.caCert.toFile())
