@@ -80,6 +80,14 @@ public final class ClusterNode implements AutoCloseable {
   final java.util.concurrent.atomic.LongAdder batchedGets = new java.util.concurrent.atomic.LongAdder();
   private final String address;
   private volatile boolean open;
+  /** Re-reads of the definitions that requests for caches unknown here ask for; they share them. */
+  private final Coalesced unknownCacheRereads = new Coalesced(() -> {
+    try {
+      definitions().reread(config().timeout.toMillis());
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.DEBUG, "re-reading cache definitions failed: {0}", e.toString());
+    }
+  });
 
   private ClusterNode(ClusterConfig config, CacheHost host) throws Exception {
     this.config = config;
@@ -433,18 +441,19 @@ public final class ClusterNode implements AutoCloseable {
     // Before open() the manager is still being built and cannot create caches yet; the first
     // read of the definitions, in open(), creates them all.
     if (group == null && open) {
-      // The definition may have been written after our watch last spoke: read it once more.
-      try {
-        definitions.reread(config.timeout.toMillis());
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.DEBUG, "re-reading cache definitions failed: {0}", e.toString());
-      }
+      // The definition may have been written after our watch last spoke: read it once more,
+      // together with every other caller asking about a cache we do not know.
+      unknownCacheRereads.run();
       group = host.group(name);
     }
     return group;
   }
 
   // ---- cache definitions
+
+  private PrefixView definitions() {
+    return definitions;
+  }
 
   /**
    * Stores a cache definition unless one exists. Returns the definition the cluster now has: ours,

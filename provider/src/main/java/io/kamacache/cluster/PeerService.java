@@ -51,7 +51,6 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 
@@ -74,9 +73,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   private final Executor callers;
   private final Executor members;
   private final RequestChecks checks;
-  /** Re-reads of etcd that Refresh calls asked for, and the last one done: concurrent calls share one. */
-  private final AtomicLong refreshesAsked = new AtomicLong();
-  private long refreshesDone;
+  /** Re-reads of etcd that Refresh calls ask for: concurrent calls share one. */
+  private final Coalesced refreshes;
 
   /**
    * The server calls us on its transport threads. Reads that can only run JSR-107's own code stay
@@ -90,6 +88,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     this.callers = callers;
     this.members = members;
     this.checks = new RequestChecks(node.config().maxKeyBytes);
+    this.refreshes = new Coalesced(node::refreshViews);
   }
 
   private void dispatch(boolean inline, StreamObserver<?> observer, Runnable work) {
@@ -779,15 +778,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     if (!valid(() -> checks.header(request.getHeader(), false), observer)) {
       return;
     }
-    long ticket = refreshesAsked.incrementAndGet();
     dispatch(false, observer, () -> {
-      synchronized (refreshesAsked) {
-        if (refreshesDone < ticket) {
-          long upTo = refreshesAsked.get();
-          node.refreshViews();
-          refreshesDone = upTo;
-        }
-      }
+      refreshes.run();
       observer.onNext(DoneResponse.getDefaultInstance());
       observer.onCompleted();
     });
