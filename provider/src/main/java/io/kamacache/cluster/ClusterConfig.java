@@ -32,6 +32,8 @@ public final class ClusterConfig {
   public static final String ENDPOINTS = "kamacache.etcd.endpoints";
   public static final String ETCD_USER = "kamacache.etcd.user";
   public static final String ETCD_PASSWORD = "kamacache.etcd.password";
+  /** Lets the etcd user and password go to {@code http://} endpoints, in clear text; off by default. */
+  public static final String ETCD_ALLOW_PLAINTEXT_PASSWORD = "kamacache.etcd.allow-plaintext-password";
   /** The CA that signed etcd's certificate, for https endpoints. */
   public static final String ETCD_TLS_TRUST = "kamacache.etcd.tls.trust";
   /** This member's client certificate and PKCS#8 key, for an etcd that asks for one. */
@@ -71,7 +73,7 @@ public final class ClusterConfig {
   public static final String MAX_KEY = "kamacache.request.max-key-bytes";
 
   private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, ETCD_TLS_TRUST,
-      ETCD_TLS_CERT, ETCD_TLS_KEY, CLUSTER, PREFIX,
+      ETCD_TLS_CERT, ETCD_TLS_KEY, ETCD_ALLOW_PLAINTEXT_PASSWORD, CLUSTER, PREFIX,
       MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
       TIMEOUT, MAX_MESSAGE, SPIN, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW,
       INSECURE_PLAINTEXT, SERVER_THREADS, SERVER_QUEUE, CALLS_PER_CONNECTION, MAX_KEY);
@@ -142,6 +144,7 @@ public final class ClusterConfig {
       throw new IllegalArgumentException(ETCD_TLS_TRUST + " and " + ETCD_TLS_CERT + " need https:// endpoints in "
           + ENDPOINTS + ", which has " + endpoints);
     }
+    plaintextPassword(s, endpoints, etcdUser != null);
     cluster = s.name(CLUSTER, "default");
     prefix = s.name(PREFIX, "kamacache");
     role = Role.valueOf(s.choice(ROLE, "member", "member", "client").toUpperCase(Locale.ROOT));
@@ -229,6 +232,27 @@ public final class ClusterConfig {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException(BIND_HOST + ": unknown host '" + host + "'", e);
     }
+  }
+
+  /**
+   * Refuses to send the etcd password where anyone on the path can read it, unless told to; etcd
+   * access is control of the cluster (see docs/security.md).
+   */
+  private static void plaintextPassword(Settings s, List<URI> endpoints, boolean password) {
+    boolean allowed = s.bool(ETCD_ALLOW_PLAINTEXT_PASSWORD, false);
+    List<URI> plain = endpoints.stream().filter(uri -> "http".equalsIgnoreCase(uri.getScheme())).toList();
+    if (!password || plain.isEmpty()) {
+      return;
+    }
+    if (!allowed) {
+      throw new IllegalArgumentException(ETCD_USER + " and " + ETCD_PASSWORD + " would go in clear text to the http://"
+          + " endpoints " + plain + " in " + ENDPOINTS + ", where anyone on the network path can read them and"
+          + " then control the cluster. Use https:// endpoints (with " + ETCD_TLS_TRUST + "), or, on a network you"
+          + " trust, set " + ETCD_ALLOW_PLAINTEXT_PASSWORD + "=true");
+    }
+    System.getLogger(ClusterConfig.class.getName()).log(System.Logger.Level.WARNING, "{0}=true: the etcd password"
+        + " ({1}) goes in clear text to {2}; anyone on the network path can read it", ETCD_ALLOW_PLAINTEXT_PASSWORD,
+        ETCD_PASSWORD, plain);
   }
 
   /**

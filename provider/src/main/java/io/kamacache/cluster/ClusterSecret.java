@@ -28,20 +28,40 @@ final class ClusterSecret {
   private ClusterSecret() {}
 
   static byte[] readOrCreate(Client client, ClusterConfig config) throws Exception {
-    ByteSequence key = PrefixView.bytes("/" + config.prefix + "/" + config.cluster + "/secret");
+    String path = "/" + config.prefix + "/" + config.cluster + "/secret";
+    ByteSequence key = PrefixView.bytes(path);
+    // Read first: under least-privilege etcd roles nobody may write it, and a transaction that
+    // could write it needs that right even when it only reads.
+    List<KeyValue> stored = client.getKVClient().get(key).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS).getKvs();
+    if (!stored.isEmpty()) {
+      return parse(stored, path);
+    }
     byte[] fresh = new byte[BYTES];
     new SecureRandom().nextBytes(fresh);
     ByteSequence value = ByteSequence.from(HexFormat.of().formatHex(fresh).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     // Create-if-absent: two nodes starting at once agree on whichever secret was written first.
-    TxnResponse response = client.getKVClient().txn()
-        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-        .Then(Op.put(key, value, PutOption.DEFAULT))
-        .Else(Op.get(key, GetOption.DEFAULT))
-        .commit().get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+    TxnResponse response;
+    try {
+      response = client.getKVClient().txn()
+          .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+          .Then(Op.put(key, value, PutOption.DEFAULT))
+          .Else(Op.get(key, GetOption.DEFAULT))
+          .commit().get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (String.valueOf(e.getCause()).contains("permission denied")) {
+        throw new IllegalStateException("the cluster has no secret at " + path + " yet, and this node's etcd user may"
+            + " not write it: write it once as an administrator, e.g. etcdctl put " + path
+            + " \"$(openssl rand -hex 32)\" (see docs/security.md)", e);
+      }
+      throw e;
+    }
     if (response.isSucceeded()) {
       return fresh;
     }
-    List<KeyValue> existing = response.getGetResponses().get(0).getKvs();
+    return parse(response.getGetResponses().get(0).getKvs(), path);
+  }
+
+  private static byte[] parse(List<KeyValue> existing, String key) {
     String hex = existing.isEmpty() ? "" : existing.get(0).getValue().toString(java.nio.charset.StandardCharsets.US_ASCII);
     try {
       byte[] secret = HexFormat.of().parseHex(hex.trim());

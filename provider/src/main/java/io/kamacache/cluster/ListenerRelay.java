@@ -11,7 +11,6 @@ import io.kamacache.proto.v1.Event;
 import io.kamacache.proto.v1.EventsRequest;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.transport.RemoteErrors;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,16 +111,18 @@ final class ListenerRelay implements AutoCloseable {
     return prefix + cache + "/" + member;
   }
 
-  private void onAnnouncements(Map<String, byte[]> entries, long revision) {
+  private void onAnnouncements(Map<String, PrefixView.Entry> entries, long revision) {
     Map<String, Map<String, Boolean>> next = new HashMap<>();
-    for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+    for (Map.Entry<String, PrefixView.Entry> entry : entries.entrySet()) {
       int slash = entry.getKey().lastIndexOf('/');
-      if (slash <= 0) {
+      // Members announce under their lease, so an announcement goes when its member does; one
+      // written without a lease is nobody's and would have owners send events forever.
+      if (slash <= 0 || entry.getValue().lease() == 0) {
         continue;
       }
       String cache = entry.getKey().substring(0, slash);
       String member = entry.getKey().substring(slash + 1);
-      boolean synchronous = new String(entry.getValue(), StandardCharsets.UTF_8).contains("synchronous=true");
+      boolean synchronous = entry.getValue().text().contains("synchronous=true");
       next.computeIfAbsent(cache, c -> new HashMap<>()).put(member, synchronous);
     }
     wanted = next;

@@ -1,8 +1,14 @@
 package io.kamacache.cluster;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,11 +16,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import javax.cache.CacheException;
 
 /**
  * This member's registration in etcd, the proof that it is still alive, and its view of everyone
@@ -31,12 +39,22 @@ import java.util.function.Consumer;
  * meanwhile, so what it held is only a candidate against what they hand it. The incarnation is part of the registration, so every
  * view tells the two apart. The ring is rebuilt from the members prefix on every change and
  * swapped in whole.
+ *
+ * <p>A registration is created only where none exists (an etcd transaction on the key's version),
+ * so a second process started with the same id cannot take this member's positions: it waits at
+ * most one TTL for a registration left by a process that died, then refuses to start. The one
+ * registration a member may replace is its own previous incarnation's, exactly as it read it.
+ * Keys under the members prefix that no member could have written (without a lease, with an
+ * incarnation that is not their lease, or with a value that is not a registration) stay out of
+ * the ring, with a warning.
  */
 final class Membership implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Membership.class.getName());
   /** The smallest part of the TTL a proof leaves unused, for etcd's own delay in renewing a lease. */
   private static final long MIN_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /** What {@link ClusterConfig} allows as a member id; any other key under the members prefix is not a member. */
+  private static final java.util.regex.Pattern MEMBER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
   private final Client client;
   /**
@@ -75,6 +93,8 @@ final class Membership implements AutoCloseable {
   private ScheduledFuture<?> keepAlive;
   /** When the lease was last renewed or granted; touched by the keepalive thread, and by join before it starts. */
   private long lastKeepAlive;
+  /** Keys under the members prefix kept out of the ring, with the revision last warned about: one warning per write. */
+  private final Map<String, Long> ignored = new ConcurrentHashMap<>();
 
   Membership(Client client, java.util.function.Supplier<Client> newClient, ClusterConfig config, String address,
       ScheduledExecutorService scheduler,
@@ -126,13 +146,24 @@ final class Membership implements AutoCloseable {
 
   private void register() throws Exception {
     long timeout = config.timeout.toMillis();
+    if (config.role == ClusterConfig.Role.MEMBER && leaseId == 0) {
+      awaitDeadRegistration(timeout);
+    }
     long sent = System.nanoTime();
     long lease = leases.getLeaseClient().grant(config.leaseTtl.toSeconds()).get(timeout, TimeUnit.MILLISECONDS).getID();
     long revision = 0;
     if (config.role == ClusterConfig.Role.MEMBER) {
       String value = "address=" + address + ";incarnation=" + Long.toHexString(lease);
-      revision = leases.getKVClient().put(PrefixView.bytes(memberKey), PrefixView.bytes(value),
-          PutOption.builder().withLeaseId(lease).build()).get(timeout, TimeUnit.MILLISECONDS).getHeader().getRevision();
+      try {
+        revision = claim(lease, value, timeout);
+      } catch (Exception e) {
+        try {
+          leases.getLeaseClient().revoke(lease).get(timeout, TimeUnit.MILLISECONDS);
+        } catch (Exception revoking) {
+          LOG.log(System.Logger.Level.DEBUG, "revoking an unused lease failed; it will expire: {0}", revoking.toString());
+        }
+        throw e;
+      }
     }
     boolean again = leaseId != 0;
     synchronized (this) {
@@ -149,6 +180,109 @@ final class Membership implements AutoCloseable {
       LOG.log(System.Logger.Level.INFO, "member {0} registered at {1} with lease {2}", config.memberId, address,
           Long.toHexString(lease));
     }
+  }
+
+  /**
+   * At start, a registration of this id under a lease that still runs may be one that a process
+   * with this id left when it died: waits for that lease to run out (at most one TTL and a little),
+   * so that a member started again right after a crash can join. A process that is alive keeps its
+   * lease, its registration stays, and {@link #claim} refuses. Done before this member takes its
+   * own lease, which nothing renews until it has registered.
+   */
+  private void awaitDeadRegistration(long timeout) throws Exception {
+    KeyValue holder = registration(timeout);
+    if (holder == null || holder.getLease() == 0) {
+      return;
+    }
+    long left = leases.getLeaseClient().timeToLive(holder.getLease(), LeaseOption.DEFAULT)
+        .get(timeout, TimeUnit.MILLISECONDS).getTTL();
+    // etcd reports whole seconds left, and removes the keys of an expired lease a little after.
+    long waitNanos = TimeUnit.SECONDS.toNanos(Math.min(Math.max(left, 0), config.leaseTtl.toSeconds()) + 2);
+    long until = System.nanoTime() + waitNanos;
+    LOG.log(System.Logger.Level.INFO, "member id {0} is registered at {1} under lease {2}; waiting up to {3} s in"
+        + " case that is a process with this id that has died and whose lease has yet to run out", config.memberId,
+        registeredAddress(holder), Long.toHexString(holder.getLease()), TimeUnit.NANOSECONDS.toSeconds(waitNanos));
+    while (until - System.nanoTime() > 0) {
+      Thread.sleep(100);
+      KeyValue now = registration(timeout);
+      if (now == null || now.getModRevision() != holder.getModRevision()) {
+        return;
+      }
+    }
+  }
+
+  private KeyValue registration(long timeout) throws Exception {
+    List<KeyValue> found = leases.getKVClient().get(PrefixView.bytes(memberKey)).get(timeout, TimeUnit.MILLISECONDS)
+        .getKvs();
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  /**
+   * Writes this incarnation's registration under {@code lease} if the id is free, and returns the
+   * revision of the write. The id is free when no key holds it, or when the key is this member's
+   * own previous registration (its lease could not be revoked), which is then replaced exactly as
+   * read. Otherwise another process holds the id: at start this member refuses to start; once
+   * running, it stays out of the ring and tries again at every keepalive.
+   *
+   * @throws CacheException naming the id, the address registered under it, and what to do
+   */
+  private long claim(long lease, String value, long timeout) throws Exception {
+    ByteSequence key = PrefixView.bytes(memberKey);
+    Op write = Op.put(key, PrefixView.bytes(value), PutOption.builder().withLeaseId(lease).build());
+    long previous = leaseId;
+    while (true) {
+      TxnResponse created = leases.getKVClient().txn()
+          .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+          .Then(write)
+          .Else(Op.get(key, GetOption.DEFAULT))
+          .commit().get(timeout, TimeUnit.MILLISECONDS);
+      if (created.isSucceeded()) {
+        return created.getHeader().getRevision();
+      }
+      List<KeyValue> found = created.getGetResponses().isEmpty() ? List.of()
+          : created.getGetResponses().get(0).getKvs();
+      if (found.isEmpty()) {
+        continue; // cannot happen in one transaction; if it does, the key is gone: try again
+      }
+      KeyValue holder = found.get(0);
+      if (previous == 0 || holder.getLease() != previous) {
+        throw duplicate(holder);
+      }
+      TxnResponse replaced = leases.getKVClient().txn()
+          .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(holder.getModRevision())))
+          .Then(write)
+          .commit().get(timeout, TimeUnit.MILLISECONDS);
+      if (replaced.isSucceeded()) {
+        return replaced.getHeader().getRevision();
+      }
+    }
+  }
+
+  private CacheException duplicate(KeyValue holder) {
+    if (holder.getLease() == 0) {
+      return new CacheException("member id '" + config.memberId + "' cannot register in cluster '" + config.cluster
+          + "': etcd key " + memberKey + " already exists and was written without a lease (value '"
+          + registeredAddress(holder) + "'). KamaCache members always register under their lease, so something"
+          + " else with write access to etcd wrote it, and it will never expire. Find out who did, then delete it"
+          + " (etcdctl del " + memberKey + ") and start this member again.");
+    }
+    return new CacheException("member id '" + config.memberId + "' is already registered in cluster '"
+        + config.cluster + "' by another process, at " + registeredAddress(holder) + " (lease "
+        + Long.toHexString(holder.getLease()) + ", etcd key " + memberKey + "); a second member with the same id"
+        + " would take over its keys, so this one " + (leaseId == 0 ? "refuses to start" : "stays out of the ring,"
+        + " trying again at every keepalive") + ". Stop the other process, or give this one another "
+        + ClusterConfig.MEMBER_ID + ". A process that died leaves its registration until its lease expires ("
+        + ClusterConfig.LEASE_TTL + " after its last keepalive); then this one can start.");
+  }
+
+  /** The address in a registration found in etcd, or its raw value, shortened, if it has none. */
+  private static String registeredAddress(KeyValue kv) {
+    String text = kv.getValue().toString(StandardCharsets.UTF_8);
+    HashRing.Member member = HashRing.Member.parse("", text);
+    if (member != null) {
+      return member.address();
+    }
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   /**
@@ -261,17 +395,18 @@ final class Membership implements AutoCloseable {
     this.frozen = frozen;
   }
 
-  private void rebuild(Map<String, byte[]> members, long revision) {
+  private void rebuild(Map<String, PrefixView.Entry> members, long revision) {
     if (frozen && !refreshing.get()) {
       return;
     }
     List<HashRing.Member> list = new ArrayList<>();
-    for (Map.Entry<String, byte[]> entry : members.entrySet()) {
-      HashRing.Member member = HashRing.Member.parse(entry.getKey(), new String(entry.getValue(), StandardCharsets.UTF_8));
+    for (Map.Entry<String, PrefixView.Entry> entry : members.entrySet()) {
+      HashRing.Member member = admitted(entry.getKey(), entry.getValue());
       if (member != null) {
         list.add(member);
       }
     }
+    ignored.keySet().retainAll(members.keySet());
     synchronized (this) {
       this.revision = Math.max(this.revision, revision);
     }
@@ -296,6 +431,53 @@ final class Membership implements AutoCloseable {
           }
         });
       }
+    }
+  }
+
+  /**
+   * The member a key under the members prefix registers, or null if no member could have written
+   * it: without a lease (it would never go), under an id no member may have, with a value that is
+   * not {@code address=host:port;incarnation=<its lease in hex>}. Each write of such a key is
+   * warned about once.
+   */
+  private HashRing.Member admitted(String id, PrefixView.Entry entry) {
+    String why;
+    if (entry.lease() == 0) {
+      why = "it was written without a lease, so it would never expire, and members always register under theirs";
+    } else if (!MEMBER_ID.matcher(id).matches()) {
+      why = "'" + id + "' is not a member id";
+    } else {
+      HashRing.Member member = HashRing.Member.parse(id, entry.text());
+      if (member == null || !hostAndPort(member.address())) {
+        why = "its value is not address=host:port;incarnation=<lease>";
+      } else if (!member.incarnation().equals(Long.toHexString(entry.lease()))) {
+        why = "its incarnation '" + member.incarnation() + "' is not the lease it was written under ("
+            + Long.toHexString(entry.lease()) + ")";
+      } else {
+        return member;
+      }
+    }
+    Long warned = ignored.put(id, entry.modRevision());
+    if (warned == null || warned != entry.modRevision()) {
+      String value = entry.text();
+      LOG.log(System.Logger.Level.WARNING, "ignoring etcd key {0}{1} (revision {2}, value ''{3}''): {4}. It stays out"
+          + " of the ring; only KamaCache members should write under this prefix", memberKey.substring(0,
+          memberKey.length() - config.memberId.length()), id, String.valueOf(entry.modRevision()),
+          value.length() > 200 ? value.substring(0, 200) + "..." : value, why);
+    }
+    return null;
+  }
+
+  private static boolean hostAndPort(String address) {
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1 || address.chars().anyMatch(c -> c <= ' ' || c == ';')) {
+      return false;
+    }
+    try {
+      int port = Integer.parseInt(address.substring(colon + 1));
+      return port > 0 && port <= 65535;
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 
@@ -402,7 +584,8 @@ final class Membership implements AutoCloseable {
           GetOption.builder().isPrefix(true).build()).get(config.timeout.toMillis(), TimeUnit.MILLISECONDS).getKvs();
       for (KeyValue mark : marks) {
         String id = mark.getKey().toString(StandardCharsets.UTF_8).substring(leftPrefix.length());
-        if (mark.getValue().toString(StandardCharsets.UTF_8).equals(incarnations.get(id))) {
+        // A member writes its mark under a lease of its own; one without would say so forever.
+        if (mark.getLease() != 0 && mark.getValue().toString(StandardCharsets.UTF_8).equals(incarnations.get(id))) {
           left.add(id);
         }
       }

@@ -21,20 +21,38 @@ import java.util.function.BiConsumer;
  * The keys under one etcd prefix, kept current: one read, then a watch that starts at the
  * revision after that read, so no change falls into the gap. A delete is identified by its key
  * (etcd sends no value with it). Each change hands the listener an immutable snapshot, keyed by
- * the part of the key after the prefix, with the revision it reflects.
+ * the part of the key after the prefix, with the revision it reflects. Each key comes with its
+ * lease and revisions, so that a listener can tell a key written under a live lease from one
+ * written without, and a key created once from one written over in place.
  */
 final class PrefixView implements AutoCloseable {
 
   private final Client client;
   private final String prefix;
-  private final BiConsumer<Map<String, byte[]>, Long> listener;
-  private final Map<String, byte[]> entries = new TreeMap<>();
+  private final BiConsumer<Map<String, Entry>, Long> listener;
+  private final Map<String, Entry> entries = new TreeMap<>();
   private long revision;
   private Watch.Watcher watcher;
   private volatile boolean closed;
 
+  /**
+   * One key as etcd last showed it: its value, the lease it was written under (0 for none), how
+   * many times it has been written since it was created ({@code version}, 1 after one put), and
+   * the revisions that created it and last changed it.
+   */
+  record Entry(byte[] value, long lease, long version, long createRevision, long modRevision) {
+    static Entry of(KeyValue kv) {
+      return new Entry(kv.getValue().getBytes(), kv.getLease(), kv.getVersion(), kv.getCreateRevision(),
+          kv.getModRevision());
+    }
+
+    String text() {
+      return new String(value, StandardCharsets.UTF_8);
+    }
+  }
+
   /** {@code prefix} must end with '/', so that "members/a" never matches "members-old/a". */
-  PrefixView(Client client, String prefix, BiConsumer<Map<String, byte[]>, Long> listener) {
+  PrefixView(Client client, String prefix, BiConsumer<Map<String, Entry>, Long> listener) {
     if (!prefix.endsWith("/")) {
       throw new IllegalArgumentException("a watched prefix must end with '/': " + prefix);
     }
@@ -65,7 +83,7 @@ final class PrefixView implements AutoCloseable {
       if (read >= revision) {
         entries.clear();
         for (KeyValue kv : response.getKvs()) {
-          entries.put(suffix(kv.getKey()), kv.getValue().getBytes());
+          entries.put(suffix(kv.getKey()), Entry.of(kv));
         }
         revision = read;
         publish();
@@ -94,7 +112,7 @@ final class PrefixView implements AutoCloseable {
       if (event.getEventType() == WatchEvent.EventType.DELETE) {
         changed |= entries.remove(key) != null;
       } else if (event.getEventType() == WatchEvent.EventType.PUT) {
-        entries.put(key, kv.getValue().getBytes());
+        entries.put(key, Entry.of(kv));
         changed = true;
       }
       revision = Math.max(revision, kv.getModRevision());

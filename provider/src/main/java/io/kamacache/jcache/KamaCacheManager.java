@@ -195,6 +195,8 @@ public final class KamaCacheManager implements CacheManager {
   private void defineInCluster(String cacheName, KamaConfiguration<?, ?> local) {
     // Listeners stay where they were registered; owners forward events to them.
     KamaConfiguration<?, ?> configuration = withoutListeners(local);
+    // Every member would refuse a definition naming a class it may not instantiate: say so here.
+    node.checkDefinition(cacheName, configuration);
     byte[] ours;
     try {
       ours = node.codec().encode(configuration);

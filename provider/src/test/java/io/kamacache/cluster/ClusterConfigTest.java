@@ -77,6 +77,28 @@ class ClusterConfigTest {
   }
 
   @Test
+  void anEtcdPasswordOverPlainHttpIsRefusedUnlessExplicitlyAllowed() throws IOException {
+    String credentials = "kamacache.etcd.user=me\nkamacache.etcd.password=secret\n";
+    URI plain = file("kamacache.etcd.endpoints=https://127.0.0.1:2,http://127.0.0.1:1\n" + credentials);
+    assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(plain, null, Map.of(), new Properties())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(ClusterConfig.ETCD_USER).hasMessageContaining(ClusterConfig.ETCD_PASSWORD)
+        .hasMessageContaining(ClusterConfig.ETCD_ALLOW_PLAINTEXT_PASSWORD).hasMessageContaining("http://127.0.0.1:1")
+        .hasMessageNotContaining("secret");
+
+    ClusterConfig allowed = ClusterConfig.from(ClusterConfig.sources(plain, null,
+        Map.of("KAMACACHE_ETCD_ALLOW_PLAINTEXT_PASSWORD", "true"), new Properties()));
+    assertThat(allowed.etcdPassword).isEqualTo("secret");
+
+    URI https = file("kamacache.etcd.endpoints=https://127.0.0.1:2\n" + credentials);
+    assertThat(ClusterConfig.from(ClusterConfig.sources(https, null, Map.of(), new Properties())).etcdUser)
+        .as("over https the password is encrypted").isEqualTo("me");
+    URI noPassword = file("kamacache.etcd.endpoints=http://127.0.0.1:1\n");
+    assertThat(ClusterConfig.from(ClusterConfig.sources(noPassword, null, Map.of(), new Properties())).endpoints)
+        .as("plain http without a password is still allowed").hasSize(1);
+  }
+
+  @Test
   void aUriNamingAMissingFileOrResourceIsAnError() {
     assertThatThrownBy(() -> ClusterConfig.sources(dir.resolve("absent.properties").toUri(), null, Map.of(), new Properties()))
         .hasMessageContaining("absent.properties");
