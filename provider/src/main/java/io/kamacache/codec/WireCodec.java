@@ -103,7 +103,7 @@ public final class WireCodec implements Codec {
 
   @Override
   public byte[] encode(Object value) {
-    if (value instanceof String) {
+    if (value instanceof String && isWellFormed((String) value)) {
       return tagged(STRING, ((String) value).getBytes(StandardCharsets.UTF_8));
     }
     if (value instanceof Long) {
@@ -160,6 +160,21 @@ public final class WireCodec implements Codec {
     } catch (java.nio.BufferUnderflowException e) {
       throw new CodecException("truncated value with tag " + bytes[0], e);
     }
+  }
+
+  /**
+   * Whether UTF-8 can carry {@code string}: an unpaired surrogate would turn into '?', so two
+   * different keys would meet on the wire. Such strings are serialized instead, which keeps them.
+   */
+  private static boolean isWellFormed(String string) {
+    for (int i = 0, length = string.length(); i < length; i++) {
+      char c = string.charAt(i);
+      if (Character.isSurrogate(c)
+          && (Character.isLowSurrogate(c) || ++i == length || !Character.isLowSurrogate(string.charAt(i)))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static ByteBuffer exactly(ByteBuffer buffer, int length) {

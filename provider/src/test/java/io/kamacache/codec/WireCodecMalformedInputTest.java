@@ -106,6 +106,20 @@ class WireCodecMalformedInputTest {
         .hasMessageContaining("recursed beyond the thread's stack");
   }
 
+  @Test
+  void aStringWithAnUnpairedSurrogateSurvivesTheWireAndKeepsItsBytes() {
+    // Found by WireCodecFuzzTest: UTF-8 turned each of these into "?", so they met one another.
+    for (String key : List.of("\ud800", "a\udc00b", "\udbff\ud800", "x\ud83d", "\ud83d\ude00\ud83d")) {
+      byte[] bytes = codec.encode(key);
+      Object decoded = codec.decode(bytes, loader);
+      assertThat(decoded).isEqualTo(key);
+      assertThat(codec.encode(decoded)).isEqualTo(bytes);
+      assertThat(bytes).isNotEqualTo(codec.encode("?".repeat(key.length())));
+    }
+    // Well-formed strings, surrogate pairs included, keep their compact UTF-8 form.
+    assertThat(codec.encode("\ud83d\ude00")).isEqualTo(new byte[] {1, (byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80});
+  }
+
   private void decodeOrRefuse(byte[] bytes) {
     try {
       codec.decode(bytes, loader);
