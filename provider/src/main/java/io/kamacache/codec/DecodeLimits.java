@@ -20,6 +20,11 @@ import java.io.ObjectInputFilter;
  * header can no longer ask for gigabytes. The one legitimate casualty is
  * {@code Collections.nCopies(n, x)} with {@code n} beyond the value's length, which the JDK
  * also checks as an array of {@code n}, because copying it allocates one.
+ *
+ * <p>Not bounded by these limits: the CPU that hash collections whose elements are collections
+ * spend hashing them. The depth limit bounds SerialDOS as published (two sets a level, twice the
+ * cost a level), but {@code k} sets a level cost {@code k^depth}, and keys with one hash code
+ * cost the square of their number; {@code SerialDosCostTest} measures both.
  */
 final class DecodeLimits {
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Not a unit test: measures, on this machine and with no depth limit, what hash bombs cost to
  * decode at each nesting level, and how deep the filter sees real values nest, to choose
- * {@link WireCodec#DEFAULT_MAX_DEPTH}. Run with
+ * {@link WireCodec#DEFAULT_MAX_DEPTH}; and what hash-based attacks that stay within the default
+ * limits still cost. Run with
  * {@code -Dtest=SerialDosCostTest -Dkamacache.measure=true -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @EnabledIfSystemProperty(named = "kamacache.measure", matches = "true")
@@ -36,6 +37,30 @@ class SerialDosCostTest {
       for (int levels = 6; levels <= (width == 3 ? 14 : 11); levels++) {
         print(levels, new WireCodec(List.of()).encode(HostilePayloads.wideHashBomb(levels, width)));
       }
+    }
+  }
+
+  @Test
+  void printHashBombsWithinTheDefaultLimits() {
+    WireCodec defaults = new WireCodec(List.of());
+    for (int[] widthAndLevels : new int[][] {{4, 12}, {6, 10}}) {
+      byte[] value = defaults.encode(HostilePayloads.wideHashBomb(widthAndLevels[1], widthAndLevels[0]));
+      long start = System.nanoTime();
+      defaults.decode(value, LOADER);
+      System.out.printf("width %d, %d levels, %d bytes: decoded with the default limits in %.0f ms%n",
+          widthAndLevels[0], widthAndLevels[1], value.length, (System.nanoTime() - start) / 1e6);
+    }
+    for (int keys : new int[] {10_000, 30_000}) {
+      // Distinct lists [x, -31x], all with the hash code 961: each insert compares with the others.
+      java.util.Set<Object> set = new java.util.HashSet<>();
+      for (int x = 0; x < keys; x++) {
+        set.add(List.of(x, -31 * x));
+      }
+      byte[] value = defaults.encode(set);
+      long start = System.nanoTime();
+      defaults.decode(value, LOADER);
+      System.out.printf("%d keys with one hash code, %d bytes: decoded with the default limits in %.0f ms%n",
+          keys, value.length, (System.nanoTime() - start) / 1e6);
     }
   }
 
