@@ -71,12 +71,15 @@ public final class ClusterConfig {
   public static final String CALLS_PER_CONNECTION = "kamacache.server.max-calls-per-connection";
   /** The largest key, in codec bytes, a member accepts from a peer. */
   public static final String MAX_KEY = "kamacache.request.max-key-bytes";
+  /** How deep the objects of a Java-serialized key or value from a peer may nest. */
+  public static final String SERIALIZATION_MAX_DEPTH = io.kamacache.codec.WireCodec.MAX_DEPTH_SETTING;
 
   private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, ETCD_TLS_TRUST,
       ETCD_TLS_CERT, ETCD_TLS_KEY, ETCD_ALLOW_PLAINTEXT_PASSWORD, CLUSTER, PREFIX,
       MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
       TIMEOUT, MAX_MESSAGE, SPIN, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW,
-      INSECURE_PLAINTEXT, SERVER_THREADS, SERVER_QUEUE, CALLS_PER_CONNECTION, MAX_KEY);
+      INSECURE_PLAINTEXT, SERVER_THREADS, SERVER_QUEUE, CALLS_PER_CONNECTION, MAX_KEY,
+      SERIALIZATION_MAX_DEPTH);
 
   /**
    * The second part of every known name ({@code etcd}, {@code tls}, ...). A system property or
@@ -125,6 +128,7 @@ public final class ClusterConfig {
   final int serverQueue;
   final int callsPerConnection;
   final int maxKeyBytes;
+  final int serializationMaxDepth;
 
   private ClusterConfig(Settings s) {
     endpoints = s.uris(ENDPOINTS);
@@ -188,6 +192,8 @@ public final class ClusterConfig {
     callsPerConnection = s.integer(CALLS_PER_CONNECTION, 256, 1, 100_000);
     // Keys are identifiers; a larger one is a mistake or an attack, and every member hashes and stores it.
     maxKeyBytes = s.integer(MAX_KEY, 64 * 1024, 16, Integer.MAX_VALUE);
+    serializationMaxDepth = s.integer(SERIALIZATION_MAX_DEPTH, io.kamacache.codec.WireCodec.DEFAULT_MAX_DEPTH, 1,
+        io.kamacache.codec.WireCodec.MAX_MAX_DEPTH);
   }
 
   /**

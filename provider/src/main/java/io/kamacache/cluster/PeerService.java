@@ -659,6 +659,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    * newer than what is here. A member that is not open takes neither.
    */
   private void copies(CopyRequest request, StreamObserver<DoneResponse> observer, boolean handoff) {
+    catchUpWith(request.getHeader()); // behind still, it refuses what it owns
+    if (!fromMember(request.getHeader(), observer)) {
+      return;
+    }
     DoneResponse.Builder response = DoneResponse.newBuilder();
     try {
       // A leaving member still keeps backups until it is out of the ring: its owners' writes must
@@ -670,10 +674,6 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
       } else {
-        catchUpWith(request.getHeader()); // behind still, it refuses what it owns
-        if (!fromMember(request.getHeader(), observer)) {
-          return;
-        }
         HashRing ring = node.ring();
         HashRing afterLeaving = handoff && request.getLeaving() ? without(ring, request.getHeader().getSender()) : null;
         for (Copy copy : request.getCopiesList()) {

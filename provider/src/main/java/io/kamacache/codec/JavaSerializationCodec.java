@@ -20,6 +20,7 @@ public final class JavaSerializationCodec implements Codec {
 
   private final ObjectInputFilter filter;
   private final String allowSetting;
+  private final DecodeLimits limits;
 
   /** A codec for bytes this process produced itself. */
   public JavaSerializationCodec() {
@@ -36,8 +37,17 @@ public final class JavaSerializationCodec implements Codec {
    * names {@code allowSetting}, the setting that would let it in.
    */
   public JavaSerializationCodec(ObjectInputFilter filter, String allowSetting) {
+    this(filter, allowSetting, null);
+  }
+
+  /**
+   * A codec that decodes only what {@code filter} allows and what stays within {@code limits}
+   * (none if null), naming {@code allowSetting} when it refuses a class.
+   */
+  JavaSerializationCodec(ObjectInputFilter filter, String allowSetting, DecodeLimits limits) {
     this.filter = filter;
     this.allowSetting = allowSetting;
+    this.limits = limits;
   }
 
   @Override
@@ -57,12 +67,27 @@ public final class JavaSerializationCodec implements Codec {
 
   @Override
   public Object decode(byte[] bytes, ClassLoader classLoader) {
+    return decode(bytes, 0, bytes.length, classLoader);
+  }
+
+  /**
+   * The object in {@code length} bytes of {@code bytes} from {@code offset}. Whatever the bytes,
+   * this returns an object or throws {@link CodecException}.
+   */
+  Object decode(byte[] bytes, int offset, int length, ClassLoader classLoader) {
+    String tooLong = limits == null ? null : limits.checkLength(length);
+    if (tooLong != null) {
+      throw new CodecException(LIMITS + tooLong, null);
+    }
+    DecodeLimits.StreamFilter limited = limits == null ? null : limits.forStream(filter, length);
+    ObjectInputFilter streamFilter = limited != null ? limited : filter;
     // The stream's own error says only "filter status: REJECTED"; remember what was refused.
     ObjectInputFilter.FilterInfo[] refused = new ObjectInputFilter.FilterInfo[1];
-    try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
-      if (filter != null) {
+    try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes, offset, length), classLoader,
+        streamFilter != null)) {
+      if (streamFilter != null) {
         in.setObjectInputFilter(info -> {
-          ObjectInputFilter.Status status = filter.checkInput(info);
+          ObjectInputFilter.Status status = streamFilter.checkInput(info);
           if (status == ObjectInputFilter.Status.REJECTED && refused[0] == null) {
             refused[0] = info;
           }
@@ -70,15 +95,37 @@ public final class JavaSerializationCodec implements Codec {
         });
       }
       return in.readObject();
-    } catch (InvalidClassException e) {
-      if (refused[0] != null) {
-        throw new CodecException(refusal(refused[0], e), e);
-      }
-      throw new CodecException("cannot deserialize a value: " + e, e);
-    } catch (IOException | ClassNotFoundException e) {
-      throw new CodecException("cannot deserialize a value: " + e, e);
+    } catch (IOException | ClassNotFoundException | RuntimeException | StackOverflowError e) {
+      // A class's readObject may wrap the stream's exception in its own, so look at what refused first.
+      throw new CodecException(failure(e, limited, refused[0]), e);
     }
   }
+
+  private String failure(Throwable e, DecodeLimits.StreamFilter limited, ObjectInputFilter.FilterInfo refused) {
+    if (limited != null && limited.refusal() != null) {
+      return LIMITS + limited.refusal();
+    }
+    if (e instanceof ProxyRefused) {
+      return "cannot deserialize a value: it holds a dynamic proxy, and those are never accepted from other processes";
+    }
+    if (refused != null && e instanceof InvalidClassException) {
+      return refusal(refused, (InvalidClassException) e);
+    }
+    if (e instanceof StackOverflowError) {
+      // The depth limit keeps the stream's own nesting far inside the stack, but a hash code can
+      // still recurse without end: a list that contains itself, read into a set, has none.
+      return "cannot deserialize a value: computing it recursed beyond the thread's stack"
+          + " (a collection that contains itself, used as a set element or map key?)";
+    }
+    if (e instanceof RuntimeException) {
+      // A class's own readObject or readResolve, or the stream's type checks, refused the data;
+      // their messages may quote field values, so only the exception's type goes in ours.
+      return "cannot deserialize a value: it is malformed (" + e.getClass().getName() + ")";
+    }
+    return "cannot deserialize a value: " + e;
+  }
+
+  private static final String LIMITS = "cannot deserialize a value: it exceeds the deserialization limits: ";
 
   private String refusal(ObjectInputFilter.FilterInfo info, InvalidClassException e) {
     Class<?> refusedClass = info.serialClass();
@@ -128,13 +175,20 @@ public final class JavaSerializationCodec implements Codec {
     return pkg.isEmpty() ? refusedClass.getName() : pkg + ".**";
   }
 
-  /** Resolves classes through the cache manager's class loader, as JSR-107 requires. */
+  /**
+   * Resolves classes through the cache manager's class loader, as JSR-107 requires. A filtered
+   * stream refuses dynamic proxies: the stream resolves a proxy class, defining a new one for each
+   * new list of interfaces, before the filter sees it, so a sender could fill the metaspace with
+   * classes the allow-list would then refuse anyway.
+   */
   private static final class LoaderObjectInputStream extends ObjectInputStream {
     private final ClassLoader classLoader;
+    private final boolean filtered;
 
-    LoaderObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+    LoaderObjectInputStream(InputStream in, ClassLoader classLoader, boolean filtered) throws IOException {
       super(in);
       this.classLoader = classLoader;
+      this.filtered = filtered;
     }
 
     @Override
@@ -144,6 +198,23 @@ public final class JavaSerializationCodec implements Codec {
       } catch (ClassNotFoundException e) {
         return super.resolveClass(desc);
       }
+    }
+
+    @Override
+    protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+      if (filtered) {
+        throw new ProxyRefused();
+      }
+      return super.resolveProxyClass(interfaces);
+    }
+  }
+
+  /** A filtered stream held a dynamic proxy. */
+  private static final class ProxyRefused extends InvalidClassException {
+    private static final long serialVersionUID = 1L;
+
+    ProxyRefused() {
+      super("dynamic proxy classes are not accepted");
     }
   }
 }
