@@ -79,6 +79,10 @@ public final class JavaSerializationCodec implements Codec {
     if (tooLong != null) {
       throw new CodecException(LIMITS + tooLong, null);
     }
+    if (limits != null) {
+      // Before any object is made: the hashing a value causes is not something a filter can see.
+      StreamScan.check(bytes, offset, length, limits);
+    }
     DecodeLimits.StreamFilter limited = limits == null ? null : limits.forStream(filter, length);
     ObjectInputFilter streamFilter = limited != null ? limited : filter;
     // The stream's own error says only "filter status: REJECTED"; remember what was refused.
@@ -106,7 +110,7 @@ public final class JavaSerializationCodec implements Codec {
       return LIMITS + limited.refusal();
     }
     if (e instanceof ProxyRefused) {
-      return "cannot deserialize a value: it holds a dynamic proxy, and those are never accepted from other processes";
+      return PROXY_REFUSED;
     }
     if (refused != null && e instanceof InvalidClassException) {
       return refusal(refused, (InvalidClassException) e);
@@ -125,7 +129,10 @@ public final class JavaSerializationCodec implements Codec {
     return "cannot deserialize a value: " + e;
   }
 
-  private static final String LIMITS = "cannot deserialize a value: it exceeds the deserialization limits: ";
+  static final String LIMITS = "cannot deserialize a value: it exceeds the deserialization limits: ";
+
+  static final String PROXY_REFUSED =
+      "cannot deserialize a value: it holds a dynamic proxy, and those are never accepted from other processes";
 
   private String refusal(ObjectInputFilter.FilterInfo info, InvalidClassException e) {
     Class<?> refusedClass = info.serialClass();
