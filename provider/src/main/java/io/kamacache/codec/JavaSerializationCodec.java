@@ -99,7 +99,9 @@ public final class JavaSerializationCodec implements Codec {
         });
       }
       return in.readObject();
-    } catch (IOException | ClassNotFoundException | RuntimeException | StackOverflowError e) {
+    } catch (IOException | ClassNotFoundException | RuntimeException | StackOverflowError | InternalError e) {
+      // InternalError: JDK classes assert on what they read with it, e.g. Map.of's serial form
+      // with an odd number of keys and values (found by WireCodecFuzzTest).
       // A class's readObject may wrap the stream's exception in its own, so look at what refused first.
       throw new CodecException(failure(e, limited, refused[0]), e);
     }
@@ -121,7 +123,7 @@ public final class JavaSerializationCodec implements Codec {
       return "cannot deserialize a value: computing it recursed beyond the thread's stack"
           + " (a collection that contains itself, used as a set element or map key?)";
     }
-    if (e instanceof RuntimeException) {
+    if (e instanceof RuntimeException || e instanceof InternalError) {
       // A class's own readObject or readResolve, or the stream's type checks, refused the data;
       // their messages may quote field values, so only the exception's type goes in ours.
       return "cannot deserialize a value: it is malformed (" + e.getClass().getName() + ")";
