@@ -73,13 +73,15 @@ public final class ClusterConfig {
   public static final String MAX_KEY = "kamacache.request.max-key-bytes";
   /** How deep the objects of a Java-serialized key or value from a peer may nest. */
   public static final String SERIALIZATION_MAX_DEPTH = io.kamacache.codec.WireCodec.MAX_DEPTH_SETTING;
+  /** How much hashing a Java-serialized key or value from a peer may cause while it is decoded. */
+  public static final String SERIALIZATION_MAX_HASH_WORK = io.kamacache.codec.WireCodec.MAX_HASH_WORK_SETTING;
 
   private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, ETCD_TLS_TRUST,
       ETCD_TLS_CERT, ETCD_TLS_KEY, ETCD_ALLOW_PLAINTEXT_PASSWORD, CLUSTER, PREFIX,
       MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
       TIMEOUT, MAX_MESSAGE, SPIN, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW,
       INSECURE_PLAINTEXT, SERVER_THREADS, SERVER_QUEUE, CALLS_PER_CONNECTION, MAX_KEY,
-      SERIALIZATION_MAX_DEPTH);
+      SERIALIZATION_MAX_DEPTH, SERIALIZATION_MAX_HASH_WORK);
 
   /**
    * The second part of every known name ({@code etcd}, {@code tls}, ...). A system property or
@@ -129,6 +131,7 @@ public final class ClusterConfig {
   final int callsPerConnection;
   final int maxKeyBytes;
   final int serializationMaxDepth;
+  final long serializationMaxHashWork;
 
   private ClusterConfig(Settings s) {
     endpoints = s.uris(ENDPOINTS);
@@ -194,6 +197,8 @@ public final class ClusterConfig {
     maxKeyBytes = s.integer(MAX_KEY, 64 * 1024, 16, Integer.MAX_VALUE);
     serializationMaxDepth = s.integer(SERIALIZATION_MAX_DEPTH, io.kamacache.codec.WireCodec.DEFAULT_MAX_DEPTH, 1,
         io.kamacache.codec.WireCodec.MAX_MAX_DEPTH);
+    serializationMaxHashWork = s.integer(SERIALIZATION_MAX_HASH_WORK,
+        (int) io.kamacache.codec.WireCodec.DEFAULT_MAX_HASH_WORK, 1, Integer.MAX_VALUE);
   }
 
   /**

@@ -98,7 +98,8 @@ public final class ClusterNode implements AutoCloseable {
   private ClusterNode(ClusterConfig config, CacheHost host) throws Exception {
     this.config = config;
     this.host = host;
-    this.codec = new WireCodec(config.serializationAllow, config.serializationMaxDepth, config.maxMessageBytes);
+    this.codec = new WireCodec(config.serializationAllow, config.serializationMaxDepth, config.maxMessageBytes,
+        config.serializationMaxHashWork);
     this.client = etcdClient(config);
     byte[] secret;
     try {

@@ -21,24 +21,69 @@ import java.io.ObjectInputFilter;
  * {@code Collections.nCopies(n, x)} with {@code n} beyond the value's length, which the JDK
  * also checks as an array of {@code n}, because copying it allocates one.
  *
- * <p>Not bounded by these limits: the CPU that hash collections whose elements are collections
- * spend hashing them. The depth limit bounds SerialDOS as published (two sets a level, twice the
- * cost a level), but {@code k} sets a level cost {@code k^depth}, and keys with one hash code
- * cost the square of their number; {@code SerialDosCostTest} measures both.
+ * <p>The CPU that hash collections spend hashing their elements while they are read is bounded
+ * by {@link #maxHashWork}, which {@link StreamScan} checks before the stream is read: a filter
+ * sees one object at a time, and cannot tell that a small stream shares its sets so that hashing
+ * them visits exponentially many objects (SerialDOS, and its wider forms: {@code k} sets a level
+ * cost {@code k^depth}, so the depth limit alone bounded only two a level). The scan counts, for
+ * every element a HashSet, HashMap, Hashtable, ConcurrentHashMap, {@code Set.of} or
+ * {@code Map.of} (or a subclass) hashes, the objects below it once per path to them, which is
+ * what a hashCode that hashes everything it holds visits; {@code SerialDosCostTest} measured 4 to
+ * 6 ns of decoding per object counted. {@code StreamScan} says how cycles are counted.
+ *
+ * <p>Still not bounded:
+ * <ul>
+ *   <li>keys with one hash code: a set of distinct keys that collide costs the square of their
+ *       number in {@code equals} calls (30,000 two-element lists took 15 s), and nothing short of
+ *       computing the hash codes would show it;
+ *   <li>hashing, or other work, in an application class's own {@code readObject},
+ *       {@code readResolve} or record constructor (an application class that builds a HashSet
+ *       from an array it read is charged nothing), and comparisons in sorted collections;
+ *   <li>an application class whose hashCode follows a reference cycle: the scan counts the cycle
+ *       once, and decoding hashes round it until the stack overflows, which it then refuses, after
+ *       up to a few thousand times the budget;
+ *   <li>an application class whose {@code readObject} does not read the fields its stream
+ *       descriptor declares, which the scan reads as the grammar says; an attacker can then hide
+ *       objects from the scan behind that class's declared primitive fields.
+ * </ul>
  */
 final class DecodeLimits {
 
   final int maxDepth;
   final long maxReferences;
   final long maxBytes;
+  /** How much hashing decoding may cause, as {@link StreamScan} counts it. */
+  final long maxHashWork;
   /** The setting that changes {@link #maxDepth}, named in its refusal; may be null. */
   private final String depthSetting;
+  /** The setting that changes {@link #maxHashWork}, named in its refusal; may be null. */
+  private final String hashWorkSetting;
 
   DecodeLimits(int maxDepth, long maxReferences, long maxBytes, String depthSetting) {
+    this(maxDepth, maxReferences, maxBytes, depthSetting, Long.MAX_VALUE / 2, null);
+  }
+
+  DecodeLimits(int maxDepth, long maxReferences, long maxBytes, String depthSetting, long maxHashWork,
+      String hashWorkSetting) {
     this.maxDepth = maxDepth;
     this.maxReferences = maxReferences;
     this.maxBytes = maxBytes;
     this.depthSetting = depthSetting;
+    this.maxHashWork = maxHashWork;
+    this.hashWorkSetting = hashWorkSetting;
+  }
+
+  /** Why a value that nests deeper than {@link #maxDepth} is refused. */
+  String depthRefusal() {
+    return "its objects nest more than " + maxDepth + " deep"
+        + (depthSetting == null ? "" : " (the limit " + depthSetting + " sets)");
+  }
+
+  /** Why a value whose hash collections would do more than {@link #maxHashWork} is refused. */
+  String hashWorkRefusal() {
+    return "hashing its set elements and map keys would visit more than " + maxHashWork
+        + " objects, counting each object once per path to it from an element"
+        + (hashWorkSetting == null ? "" : " (the limit " + hashWorkSetting + " sets)");
   }
 
   /** A filter for one stream of {@code streamLength} bytes; it keeps count, so never share it. */
@@ -73,8 +118,7 @@ final class DecodeLimits {
     @Override
     public Status checkInput(FilterInfo info) {
       if (info.depth() > maxDepth) {
-        return refuse("its objects nest more than " + maxDepth + " deep"
-            + (depthSetting == null ? "" : " (the limit " + depthSetting + " sets)"));
+        return refuse(depthRefusal());
       }
       if (info.references() > maxReferences) {
         return refuse("it holds more than " + maxReferences + " objects and references");
@@ -86,9 +130,8 @@ final class DecodeLimits {
       if (length >= 0) {
         long elementBytes = length * minimumElementBytes(info.serialClass());
         if (elementBytes > streamLength - arrayBytes) {
-          return refuse("it declares " + describeArray(info.serialClass(), length) + ", whose elements"
-              + (arrayBytes == 0 ? "" : ", with those of the arrays before it,")
-              + " cannot fit in the " + streamLength + " bytes of the stream");
+          Class<?> element = info.serialClass() == null ? null : info.serialClass().getComponentType();
+          return refuse(arrayRefusal(element == null ? null : element.getTypeName(), length, arrayBytes, streamLength));
         }
         arrayBytes += elementBytes;
       }
@@ -116,8 +159,13 @@ final class DecodeLimits {
     return 1; // byte, boolean, and any object: a reference is at least its tag byte
   }
 
-  private static String describeArray(Class<?> type, long length) {
-    Class<?> element = type == null ? null : type.getComponentType();
-    return "an array of " + length + (element == null ? "" : " " + element.getTypeName()) + " elements";
+  /**
+   * Why an array of {@code length} elements of {@code elementType} (null if unknown) is refused
+   * when the arrays before it already take {@code arrayBytes} of the {@code streamLength} bytes.
+   */
+  static String arrayRefusal(String elementType, long length, long arrayBytes, long streamLength) {
+    return "it declares an array of " + length + (elementType == null ? "" : " " + elementType) + " elements, whose elements"
+        + (arrayBytes == 0 ? "" : ", with those of the arrays before it,")
+        + " cannot fit in the " + streamLength + " bytes of the stream";
   }
 }

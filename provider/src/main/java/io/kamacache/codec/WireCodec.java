@@ -39,6 +39,21 @@ public final class WireCodec implements Codec {
   /** Nesting a value may have: a SerialDOS value this deep (19 levels) decoded in 26 to 37 ms on a 2-core VM, and each level doubles it. */
   public static final int DEFAULT_MAX_DEPTH = 20;
 
+  /** The cluster setting that changes {@link #DEFAULT_MAX_HASH_WORK}. */
+  public static final String MAX_HASH_WORK_SETTING = "kamacache.serialization.max-hash-work";
+
+  /**
+   * Hashing a value may cause, as objects visited ({@link StreamScan}). On a 2-core VM decoding
+   * hash bombs took 4 to 6 ns per object counted, and up to 11.5 ns once the JVM had hashed every
+   * kind of hash collection (megamorphic calls), so this is 25 to 60 ms at most. A value without
+   * shared objects counts at most its objects times its depth, 100,000 x 20 = 2 million within the
+   * other default limits; ordinary values count about one per set element or map key.
+   */
+  public static final long DEFAULT_MAX_HASH_WORK = 5_000_000;
+
+  /** The largest {@link #MAX_HASH_WORK_SETTING} accepted, far beyond any use, so that counting it cannot overflow. */
+  public static final long MAX_MAX_HASH_WORK = 1L << 60;
+
   /** The deepest {@link #MAX_DEPTH_SETTING} accepted: decoding takes up to about 2 KiB of stack a level, and this fits a 512 KiB stack. */
   public static final int MAX_MAX_DEPTH = 200;
 
@@ -61,16 +76,27 @@ public final class WireCodec implements Codec {
     this(allowed, DEFAULT_MAX_DEPTH, DEFAULT_MAX_BYTES);
   }
 
+  /** A codec with the default {@link #DEFAULT_MAX_HASH_WORK}; see {@link #WireCodec(List, int, int, long)}. */
+  public WireCodec(List<String> allowed, int maxDepth, int maxBytes) {
+    this(allowed, maxDepth, maxBytes, DEFAULT_MAX_HASH_WORK);
+  }
+
   /**
    * @param allowed class-name patterns ({@code pkg.*}, {@code pkg.**}, {@code pkg.Class}) that
    *     may be deserialized in addition to {@link #DEFAULT_ALLOWED}
    * @param maxDepth how deep the objects of a serialized value may nest ({@link #MAX_DEPTH_SETTING}),
    *     from 1 to {@link #MAX_MAX_DEPTH}
    * @param maxBytes the longest serialized value decoded, normally the message limit
+   * @param maxHashWork how much hashing a serialized value may make its hash collections do while
+   *     it is decoded ({@link #MAX_HASH_WORK_SETTING}), from 1 to {@link #MAX_MAX_HASH_WORK}: the
+   *     objects reachable from each set element and map key, counted once per path
    */
-  public WireCodec(List<String> allowed, int maxDepth, int maxBytes) {
+  public WireCodec(List<String> allowed, int maxDepth, int maxBytes, long maxHashWork) {
     if (maxDepth < 1 || maxDepth > MAX_MAX_DEPTH) {
       throw new IllegalArgumentException(MAX_DEPTH_SETTING + " must be from 1 to " + MAX_MAX_DEPTH + ", not " + maxDepth);
+    }
+    if (maxHashWork < 1 || maxHashWork > MAX_MAX_HASH_WORK) {
+      throw new IllegalArgumentException(MAX_HASH_WORK_SETTING + " must be from 1 to " + MAX_MAX_HASH_WORK + ", not " + maxHashWork);
     }
     if (maxBytes < 1) {
       throw new IllegalArgumentException("the byte limit of serialized values must be positive, not " + maxBytes);
@@ -94,7 +120,7 @@ public final class WireCodec implements Codec {
     pattern.append("!*");
     this.filterPattern = pattern.toString();
     this.serialization = new JavaSerializationCodec(ObjectInputFilter.Config.createFilter(filterPattern), ALLOW_SETTING,
-        new DecodeLimits(maxDepth, MAX_REFERENCES, maxBytes, MAX_DEPTH_SETTING));
+        new DecodeLimits(maxDepth, MAX_REFERENCES, maxBytes, MAX_DEPTH_SETTING, maxHashWork, MAX_HASH_WORK_SETTING));
   }
 
   String filterPattern() {

@@ -17,8 +17,8 @@ import java.util.UUID;
 
 /**
  * Writes the seed inputs of {@link WireCodecFuzzTest#decodeGivesAValueOrACodecException}: the
- * attacks of issue 12, the other refusals, and one ordinary value of each kind for the fuzzer to
- * mutate. Run from the provider directory with the test class path:
+ * attacks of issue 12, hash bombs wider than SerialDOS, the other refusals, and one ordinary value
+ * of each kind for the fuzzer to mutate. Run from the provider directory with the test class path:
  * {@code java -cp target/test-classes:target/classes:<dependencies> io.kamacache.codec.FuzzSeeds}.
  */
 final class FuzzSeeds {
@@ -33,6 +33,10 @@ final class FuzzSeeds {
     Map<String, byte[]> seeds = new LinkedHashMap<>();
     seeds.put("attack-serial-dos-26-levels", HostilePayloads.serialDosValue(26));
     seeds.put("attack-serial-dos-36-levels", HostilePayloads.serialDosValue(36));
+    seeds.put("attack-hash-bomb-4-wide-12-levels", codec.encode(HostilePayloads.wideHashBomb(12, 4)));
+    seeds.put("attack-hash-bomb-4-wide-13-levels", codec.encode(HostilePayloads.wideHashBomb(13, 4)));
+    seeds.put("attack-hash-bomb-6-wide-10-levels", codec.encode(HostilePayloads.wideHashBomb(10, 6)));
+    seeds.put("attack-hash-bomb-16-wide-6-levels", codec.encode(HostilePayloads.wideHashBomb(6, 16)));
     seeds.put("attack-long-array-max-header", HostilePayloads.longArrayHeader(Integer.MAX_VALUE - 8));
     seeds.put("attack-long-array-2pow25-header", HostilePayloads.longArrayHeader(1 << 25));
     seeds.put("attack-object-array-2pow28-header", HostilePayloads.objectArrayHeader(1 << 28));

@@ -5,8 +5,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectStreamConstants;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Wire values an attacker would send, built the way the published attacks build them. */
 final class HostilePayloads {
@@ -59,6 +64,64 @@ final class HostilePayloads {
       level = next;
     }
     return root;
+  }
+
+  /**
+   * The shape of {@link #wideHashBomb} made of any container: {@code container} makes the
+   * {@code index}th container of a level from the containers of the next level (none on the
+   * last), and must keep the containers of a level unequal.
+   */
+  static Object hashBomb(int levels, int width, BiFunction<List<Object>, Integer, Object> container) {
+    List<Object> level = new ArrayList<>();
+    for (int j = 0; j < width; j++) {
+      level.add(container.apply(List.of(), j));
+    }
+    for (int i = 1; i < levels; i++) {
+      List<Object> next = level;
+      level = new ArrayList<>();
+      for (int j = 0; j < width; j++) {
+        level.add(container.apply(next, j));
+      }
+    }
+    return container.apply(level, 0);
+  }
+
+  /** Containers for {@link #hashBomb}, by name: each kind of hash collection that decoding fills. */
+  static Map<String, BiFunction<List<Object>, Integer, Object>> containers() {
+    Map<String, BiFunction<List<Object>, Integer, Object>> containers = new LinkedHashMap<>();
+    containers.put("HashSet", (next, j) -> withMarker(new HashSet<>(next), j));
+    containers.put("LinkedHashSet", (next, j) -> withMarker(new java.util.LinkedHashSet<>(next), j));
+    containers.put("a subclass of HashSet", (next, j) -> withMarker(new TagSet(next), j));
+    containers.put("Set.of", (next, j) -> Set.copyOf(withMarker(new ArrayList<>(next), j)));
+    containers.put("HashMap keys", (next, j) -> keysTo(new java.util.HashMap<>(), next, j));
+    containers.put("LinkedHashMap keys", (next, j) -> keysTo(new java.util.LinkedHashMap<>(), next, j));
+    containers.put("Hashtable keys", (next, j) -> keysTo(new java.util.Hashtable<>(), next, j));
+    containers.put("Properties keys", (next, j) -> keysTo(new java.util.Properties(), next, j));
+    containers.put("ConcurrentHashMap keys", (next, j) -> keysTo(new java.util.concurrent.ConcurrentHashMap<>(), next, j));
+    containers.put("Map.of keys", (next, j) -> Map.copyOf(keysTo(new java.util.HashMap<>(), next, j)));
+    return containers;
+  }
+
+  /** A set that is a HashSet by inheritance, as application classes are. */
+  static final class TagSet extends HashSet<Object> {
+    private static final long serialVersionUID = 1L;
+
+    TagSet(java.util.Collection<Object> elements) {
+      super(elements);
+    }
+  }
+
+  private static <C extends java.util.Collection<Object>> C withMarker(C collection, int index) {
+    collection.add("m" + index);
+    return collection;
+  }
+
+  private static Map<Object, Object> keysTo(Map<Object, Object> map, List<Object> keys, int index) {
+    for (Object key : keys) {
+      map.put(key, index);
+    }
+    map.put("m", index);
+    return map;
   }
 
   /** {@link #serialDos} as a WireCodec value. */

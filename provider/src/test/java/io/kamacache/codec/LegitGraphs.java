@@ -71,6 +71,85 @@ final class LegitGraphs {
     return document;
   }
 
+  /**
+   * Products by name of their category, {@code products} of them, as a {@code Map<String,
+   * List<Line>>}: the lines of a category share products, and the products share categories and
+   * attribute lists.
+   */
+  static Map<String, List<Line>> catalogue(int products) {
+    Category root = new Category("all", null);
+    List<Category> categories = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      categories.add(new Category("category-" + i, root));
+    }
+    Map<String, List<String>> attributes = new TreeMap<>();
+    attributes.put("colour", List.of("green", "black"));
+    Map<String, List<Line>> catalogue = new java.util.HashMap<>();
+    for (int i = 0; i < products; i++) {
+      Category category = categories.get(i % categories.size());
+      Product product = new Product("SKU-" + i, category, attributes);
+      List<Line> lines = catalogue.computeIfAbsent(category.name(), name -> new ArrayList<>());
+      lines.add(new Line(product, 1, new BigDecimal("9.99")));
+      lines.add(new Line(product, 10, new BigDecimal("89.90")));
+    }
+    return catalogue;
+  }
+
+  /** A HashSet of {@code strings} distinct strings. */
+  static java.util.Set<String> stringSet(int strings) {
+    java.util.Set<String> set = new java.util.HashSet<>();
+    for (int i = 0; i < strings; i++) {
+      set.add("key-" + i);
+    }
+    return set;
+  }
+
+  /**
+   * A HashMap of {@code keys} distinct String keys to Integers. Each entry is two objects, so the
+   * reference limit ({@link WireCodec#MAX_REFERENCES}) allows a little under 50,000 of them.
+   */
+  static Map<String, Integer> stringKeys(int keys) {
+    Map<String, Integer> map = new java.util.HashMap<>();
+    for (int i = 0; i < keys; i++) {
+      map.put("key-" + i, i);
+    }
+    return map;
+  }
+
+  /** A HashSet of {@code lines} lines of 20 products, which share one category tree and attribute map. */
+  static java.util.Set<Line> lineSet(int lines) {
+    Category tools = new Category("tools", new Category("garden", new Category("all", null)));
+    Map<String, List<String>> attributes = new TreeMap<>();
+    attributes.put("colour", List.of("green", "black"));
+    attributes.put("material", List.of("steel", "ash"));
+    java.util.Set<Line> set = new java.util.HashSet<>();
+    for (int i = 0; i < lines; i++) {
+      set.add(new Line(new Product("SKU-" + (i % 20), tools, attributes), i, new BigDecimal("1.00")));
+    }
+    return set;
+  }
+
+  /** A file attached to a record: a DTO with a byte array of {@code length} bytes. */
+  static Attachment attachment(int length) {
+    byte[] content = new byte[length];
+    new java.util.Random(length).nextBytes(content);
+    return new Attachment("report.pdf", "application/pdf", content);
+  }
+
+  /** About 1 KB serialized: a customer with one order of two lines. */
+  static Customer typicalValue() {
+    Category tools = new Category("tools", new Category("all", null));
+    Product spade = new Product("SP-1", tools, new TreeMap<>(Map.of("colour", List.of("green"))));
+    List<Line> lines = new ArrayList<>(List.of(new Line(spade, 1, new BigDecimal("24.90")),
+        new Line(spade, 2, new BigDecimal("49.80"))));
+    Map<String, Address> addresses = new LinkedHashMap<>();
+    addresses.put("home", new Address("1 High Street", "Springfield", "12345"));
+    return new Customer("c-2", "bob", addresses,
+        new ArrayList<>(List.of(new Order("o-9", Instant.ofEpochSecond(1_700_000_000L), lines, Order.Status.PAID))));
+  }
+
+  record Attachment(String name, String mediaType, byte[] content) implements Serializable {}
+
   /** A lambda that survives serialization. */
   interface SerializableFunction<T, R> extends Function<T, R>, Serializable {}
 

@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * {@code src/test/resources/io/kamacache/codec/WireCodecFuzzTestInputs/<method>/} (and the empty
  * input) as regression tests; {@code scripts/fuzz.sh} fuzzes, and adds what it finds there. The
  * seeds for {@link #decodeGivesAValueOrACodecException} include the attacks of issue 12: SerialDOS
- * values of 26 and 36 levels, and the {@code long[Integer.MAX_VALUE-8]}, {@code long[1<<25]} and
- * {@code Object[1<<28]} headers; {@code FuzzSeeds} writes them.
+ * values of 26 and 36 levels, the {@code long[Integer.MAX_VALUE-8]}, {@code long[1<<25]} and
+ * {@code Object[1<<28]} headers, and hash bombs of 4, 6 and 16 sets a level within the depth limit,
+ * which took seconds to decode before the hash work was bounded; {@code FuzzSeeds} writes them.
  */
 class WireCodecFuzzTest {
 

@@ -53,6 +53,39 @@ class WireCodecLegitGraphsTest {
   }
 
   @Test
+  void aMapOfListsOfDtosThatShareProductsAndCategoriesDecodes() {
+    Map<String, List<LegitGraphs.Line>> catalogue = LegitGraphs.catalogue(500);
+    assertThat(codec.decode(codec.encode(catalogue), loader)).isEqualTo(catalogue);
+  }
+
+  @Test
+  void aHashSetOf50000StringsDecodes() {
+    java.util.Set<String> strings = LegitGraphs.stringSet(50_000);
+    assertThat(codec.decode(codec.encode(strings), loader)).isEqualTo(strings);
+  }
+
+  @Test
+  void aHashMapOf49000StringKeysDecodes() {
+    // 50,000 entries would be over 100,000 objects, which the reference limit refuses.
+    Map<String, Integer> map = LegitGraphs.stringKeys(49_000);
+    assertThat(codec.decode(codec.encode(map), loader)).isEqualTo(map);
+  }
+
+  @Test
+  void aHashSetOfLinesSharingProductsDecodes() {
+    java.util.Set<LegitGraphs.Line> lines = LegitGraphs.lineSet(2_000);
+    assertThat(codec.decode(codec.encode(lines), loader)).isEqualTo(lines);
+  }
+
+  @Test
+  void aDtoWithAOneMebibyteByteArrayDecodes() {
+    LegitGraphs.Attachment attachment = LegitGraphs.attachment(1 << 20);
+    LegitGraphs.Attachment decoded = (LegitGraphs.Attachment) codec.decode(codec.encode(attachment), loader);
+    assertThat(decoded.content()).isEqualTo(attachment.content());
+    assertThat(decoded.name()).isEqualTo(attachment.name());
+  }
+
+  @Test
   void realValuesNestWellInsideTheDefaultDepth() {
     // Leave room for application models deeper than these examples.
     for (Object value : List.of(LegitGraphs.customer(), LegitGraphs.hibernateEntry(), LegitGraphs.document(5))) {
