@@ -151,19 +151,27 @@ class AttackSuiteTest {
 
   /** ysoserial's SerialDOS shape: each level's two sets both hold the next level's two, so hashing doubles per level. */
   static byte[] serialDos(int depth) {
+    return serialDos(2, depth);
+  }
+
+  /**
+   * SerialDOS {@code width} sets wide: every set of a level holds every set of the next, so
+   * hashing the root visits {@code width^depth} sets, in a value of a few kilobytes.
+   */
+  static byte[] serialDos(int width, int depth) {
     Set<Object> root = new HashSet<>();
-    Set<Object> s1 = root;
-    Set<Object> s2 = new HashSet<>();
+    List<Set<Object>> level = List.of(root);
     for (int i = 0; i < depth; i++) {
-      Set<Object> t1 = new HashSet<>();
-      Set<Object> t2 = new HashSet<>();
-      t1.add("x"); // so that t1 and t2 differ
-      s1.add(t1);
-      s1.add(t2);
-      s2.add(t1);
-      s2.add(t2);
-      s1 = t1;
-      s2 = t2;
+      List<Set<Object>> next = new ArrayList<>();
+      for (int j = 0; j < width; j++) {
+        Set<Object> set = new HashSet<>();
+        set.add(j); // so that the sets of a level differ while they are added
+        next.add(set);
+      }
+      for (Set<Object> set : level) {
+        set.addAll(next);
+      }
+      level = next;
     }
     return CODEC.encode(root);
   }
@@ -222,6 +230,17 @@ class AttackSuiteTest {
     ValueResponse asValue = peer.put(PutRequest.newBuilder().setHeader(header()).setKey(bytes("k1")).setValue(bomb).build());
     assertThat(asValue.getError().getCode()).isEqualTo(io.kamacache.proto.v1.Error.Code.CODEC);
     assertThat(asValue.getError().getMessage()).contains("depth");
+  }
+
+  @Test
+  void aWiderHashBombWithinTheDepthLimitGetsACodecError() {
+    PeerGrpc.PeerBlockingStub peer = blocking(attacker());
+    // Four sets a level, 13 levels: 2 KB, within the depth limit, 3.3 s of a core to decode unchecked.
+    ValueResponse response = peer.put(PutRequest.newBuilder().setHeader(header()).setKey(bytes("k1"))
+        .setValue(ByteString.copyFrom(serialDos(4, 13))).build());
+    assertThat(response.getError().getCode()).as(response.getError().toString())
+        .isEqualTo(io.kamacache.proto.v1.Error.Code.CODEC);
+    assertThat(response.getError().getMessage()).contains(ClusterConfig.SERIALIZATION_MAX_HASH_WORK);
   }
 
   @Test
