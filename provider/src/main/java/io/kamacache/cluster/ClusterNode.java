@@ -109,7 +109,7 @@ public final class ClusterNode implements AutoCloseable {
       throw e;
     }
     PeerAuthentication authentication = new PeerAuthentication(config.cluster, secret, config.tlsClientAuth,
-        PeerService.MEMBER_ONLY);
+        MemberCalls.METHODS);
     if (config.insecurePlaintext && !config.tlsClientAuth) {
       LOG.log(System.Logger.Level.WARNING, "member {0} serves {1}:{2} WITHOUT mutual TLS because {3}=true: anyone who"
           + " can reach the port and read the cluster secret in etcd is trusted as a member; use this only on a"

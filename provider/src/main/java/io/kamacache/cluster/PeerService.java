@@ -3,8 +3,6 @@ package io.kamacache.cluster;
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kamacache.codec.WireCodec;
@@ -19,7 +17,6 @@ import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.EntriesResponse;
 import io.kamacache.proto.v1.Entry;
 import io.kamacache.proto.v1.Error;
-import io.kamacache.proto.v1.Event;
 import io.kamacache.proto.v1.EventsRequest;
 import io.kamacache.proto.v1.FlagResponse;
 import io.kamacache.proto.v1.Header;
@@ -40,16 +37,13 @@ import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
 import io.kamacache.proto.v1.ValuesResponse;
-import io.kamacache.transport.PeerIdentity;
 import io.kamacache.transport.RemoteErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
@@ -63,15 +57,9 @@ import javax.cache.processor.EntryProcessorResult;
  */
 final class PeerService extends PeerGrpc.PeerImplBase {
 
-  /**
-   * Methods that change another member's state without going through ownership, or that only
-   * members send: clients may not call them, and members only while in the current ring.
-   */
-  static final Set<String> MEMBER_ONLY = Set.of("Backup", "Handoff", "Sync", "Events", "Invalidate");
-
   private final ClusterNode node;
-  private final Executor callers;
-  private final Executor members;
+  private final CallDispatch calls;
+  private final MemberCalls memberCalls;
   private final RequestChecks checks;
   /** Re-reads of etcd that Refresh calls ask for: concurrent calls share one. */
   private final Coalesced refreshes;
@@ -85,79 +73,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    */
   PeerService(ClusterNode node, Executor callers, Executor members) {
     this.node = node;
-    this.callers = callers;
-    this.members = members;
+    this.calls = new CallDispatch(node, callers, members);
     this.checks = new RequestChecks(node.config().maxKeyBytes);
+    this.memberCalls = new MemberCalls(node, calls, checks);
     this.refreshes = new Coalesced(node::refreshViews);
-  }
-
-  private void dispatch(boolean inline, StreamObserver<?> observer, Runnable work) {
-    dispatch(callers, inline, observer, work);
-  }
-
-  /**
-   * Runs {@code work} here or on {@code pool}, in the call's context (its deadline, its caller's
-   * identity). A full pool refuses at once with RESOURCE_EXHAUSTED rather than queueing without
-   * end, and a call whose caller has given up by the time a thread is free is dropped unrun.
-   */
-  private void dispatch(Executor pool, boolean inline, StreamObserver<?> observer, Runnable work) {
-    if (inline) {
-      work.run();
-      return;
-    }
-    Context context = Context.current();
-    try {
-      pool.execute(context.wrap(() -> {
-        if (!context.isCancelled()) {
-          work.run();
-        }
-      }));
-    } catch (RejectedExecutionException e) {
-      observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("member " + node.memberId() + " has every thread"
-          + " busy and its queue full (" + ClusterConfig.SERVER_THREADS + ", " + ClusterConfig.SERVER_QUEUE
-          + "); the call was not run").asRuntimeException());
-    }
-  }
-
-  /** Whether the request passes {@link RequestChecks}; if not, the caller has its INVALID_ARGUMENT. */
-  private static boolean valid(Runnable check, StreamObserver<?> observer) {
-    try {
-      check.run();
-      return true;
-    } catch (StatusRuntimeException e) {
-      observer.onError(e);
-      return false;
-    }
-  }
-
-  /**
-   * Whether the caller is a member in this member's current ring under the id it proved, and
-   * sends under that id; if not, the caller has its PERMISSION_DENIED. Call it once caught up with
-   * the caller's epoch, since a member that just joined is not in an older ring.
-   */
-  private boolean fromMember(Header header, StreamObserver<?> observer) {
-    PeerIdentity identity = PeerIdentity.CURRENT.get();
-    String refusal = null;
-    if (identity == null || identity.role() != PeerIdentity.Role.MEMBER) {
-      refusal = "only members may call this";
-    } else if (!header.getSender().isEmpty() && !header.getSender().equals(identity.id())) {
-      refusal = identity + " sent a request as '" + header.getSender() + "'";
-    } else if (!node.ring().members().containsKey(identity.id())) {
-      refusal = identity + " is not in the current ring of member " + node.memberId() + " (epoch " + node.epoch() + ")";
-    }
-    if (refusal == null) {
-      return true;
-    }
-    observer.onError(Status.PERMISSION_DENIED.withDescription(refusal).asRuntimeException());
-    return false;
-  }
-
-  /** Catches up with the caller's view, waiting at most half its remaining time. */
-  private void catchUpWith(Header header) {
-    Deadline deadline = Context.current().getDeadline();
-    long wait = deadline == null ? node.config().timeout.toMillis()
-        : Math.max(1, deadline.timeRemaining(TimeUnit.MILLISECONDS) / 2);
-    node.catchUp(header.getEpoch(), wait);
   }
 
   /**
@@ -307,12 +226,12 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void get(KeyRequest request, StreamObserver<ValueResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
     // A near get reads the entry's time to live under its lock, so it never runs inline.
     boolean inline = !request.getNear() && !request.getPeek() && inlineRead(request.getHeader(), request.getKey());
-    dispatch(inline, observer, () -> {
+    calls.dispatch(inline, observer, () -> {
       ValueResponse.Builder builder = ValueResponse.newBuilder();
       boolean[] busy = new boolean[1];
       handle(request.getHeader(), List.of(request.getKey()), builder, (group, decoded, response) -> {
@@ -336,7 +255,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       }, busy, out(observer));
       if (busy[0]) {
         // The key's lock is held, maybe across a backup's round trip: wait for it off the transport.
-        dispatch(false, observer, () -> handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
+        calls.dispatch(false, observer, () -> handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
             (group, decoded, response) -> value(response, group.get(decoded.get(0))), out(observer)));
       }
     });
@@ -344,7 +263,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   /** Answers one batch of a get stream: each key as its own get, see {@link BatchStreams}. */
   private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
     boolean inline = true;
@@ -352,7 +271,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       inline &= inlineRead(request.getHeader(), key);
     }
     boolean onTransport = inline;
-    dispatch(inline, observer, () -> answerMany(request, observer, onTransport));
+    calls.dispatch(inline, observer, () -> answerMany(request, observer, onTransport));
   }
 
   /**
@@ -383,7 +302,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       node.batchedGets.add(request.getKeysCount());
     }, busy, out(observer));
     if (busy[0]) {
-      dispatch(false, observer, () -> answerMany(request, observer, false));
+      calls.dispatch(false, observer, () -> answerMany(request, observer, false));
     }
   }
 
@@ -402,11 +321,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void containsKey(KeyRequest request, StreamObserver<FlagResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
     // It reads under the key's lock, which a writer may hold across a backup's round trip.
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
           (group, decoded, response) -> response.setFlag(group.containsKey(decoded.get(0))), out(observer));
     });
@@ -414,10 +333,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void put(PutRequest request, StreamObserver<ValueResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
         Object value = decode(request.getValue());
@@ -440,10 +359,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void remove(RemoveRequest request, StreamObserver<ValueResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
         switch (request.getMode()) {
@@ -465,10 +384,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void replace(ReplaceRequest request, StreamObserver<ValueResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
         Object value = decode(request.getValue());
@@ -492,10 +411,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   @SuppressWarnings("unchecked")
   public void invoke(InvokeRequest request, StreamObserver<ValueResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
         value(response, group.invoke(decoded.get(0), processor, arguments(request.getArgumentsList())));
@@ -513,10 +432,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void getAll(KeysRequest request, StreamObserver<EntriesResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, decoded, response) -> {
         for (Map.Entry<Object, Object> entry : group.getAll(new LinkedHashSet<>(decoded)).entrySet()) {
           response.addEntries(Entry.newBuilder().setKey(encode(entry.getKey())).setValue(encode(entry.getValue())));
@@ -527,10 +446,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void putAll(PutAllRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       List<ByteString> keys = new ArrayList<>();
       for (Entry entry : request.getEntriesList()) {
         keys.add(entry.getKey());
@@ -547,10 +466,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void removeAll(KeysRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
           (group, decoded, response) -> group.removeAll(new LinkedHashSet<>(decoded)), out(observer));
     });
@@ -559,10 +478,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   @SuppressWarnings("unchecked")
   public void invokeAll(InvokeAllRequest request, StreamObserver<InvokeAllResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, decoded, response) -> {
         EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
         Map<Object, EntryProcessorResult<Object>> results =
@@ -585,10 +504,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void loadAll(LoadAllRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
+    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
           (group, decoded, response) -> group.loadAll(new LinkedHashSet<>(decoded), request.getReplaceExisting()), out(observer));
     });
@@ -596,10 +515,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void clear(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.header(request.getHeader(), true), observer)) {
+    if (!CallDispatch.valid(() -> checks.header(request.getHeader(), true), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       // A clear changes no entry one by one, so no owner invalidates: every member drops its copies.
       invalidateNear(request.getHeader().getCache());
       handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.clear(), out(observer));
@@ -614,158 +533,12 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   }
 
   @Override
-  public void invalidate(KeysRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    dispatch(members, false, observer, () -> {
-      catchUpWith(request.getHeader());
-      if (!fromMember(request.getHeader(), observer)) {
-        return;
-      }
-      DoneResponse.Builder response = DoneResponse.newBuilder();
-      try {
-        NearCache<Object> near = node.nearCache(request.getHeader().getCache());
-        if (near != null && request.getKeysCount() == 0) {
-          near.invalidateAll(); // the owner's queue overflowed
-        } else if (near != null) {
-          for (ByteString key : request.getKeysList()) {
-            near.invalidate(decode(key));
-          }
-        }
-      } catch (Throwable t) {
-        response.setError(RemoteErrors.toProto(t));
-      }
-      observer.onNext(response.build());
-      observer.onCompleted();
-    });
-  }
-
-  @Override
   public void removeEverything(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.header(request.getHeader(), true), observer)) {
+    if (!CallDispatch.valid(() -> checks.header(request.getHeader(), true), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.removeAll(), out(observer));
-    });
-  }
-
-  /**
-   * Copies are not cache operations: no statistics, no events. They are taken only from a member
-   * in this member's current ring. A backup for a key this member owns in its view is refused,
-   * since its sender can no longer be the owner; a handoff is taken only for keys this member owns,
-   * or, from a member that is leaving, keys it will own once that member is gone; and only if it is
-   * newer than what is here. A member that is not open takes neither.
-   */
-  private void copies(CopyRequest request, StreamObserver<DoneResponse> observer, boolean handoff) {
-    catchUpWith(request.getHeader()); // behind still, it refuses what it owns
-    if (!fromMember(request.getHeader(), observer)) {
-      return;
-    }
-    DoneResponse.Builder response = DoneResponse.newBuilder();
-    try {
-      // A leaving member still keeps backups until it is out of the ring: its owners' writes must
-      // not wait for it. It takes no handoffs, which it would only have to hand on.
-      Group<Object, Object> group = node.isOpen() ? node.group(request.getHeader().getCache())
-          : handoff ? null : node.localGroup(request.getHeader().getCache());
-      if (group == null && !node.isOpen()) {
-        response.setError(RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
-      } else if (group == null) {
-        response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
-      } else {
-        HashRing ring = node.ring();
-        HashRing afterLeaving = handoff && request.getLeaving() ? without(ring, request.getHeader().getSender()) : null;
-        for (Copy copy : request.getCopiesList()) {
-          byte[] keyBytes = copy.getKey().toByteArray();
-          boolean mine = isMine(ring, keyBytes);
-          boolean accepted = handoff ? mine || (afterLeaving != null && isMine(afterLeaving, keyBytes)) : !mine;
-          if (!accepted) {
-            response.addRefusedKeys(copy.getKey());
-            continue;
-          }
-          Object key = decode(copy.getKey());
-          Object value = copy.hasValue() ? decode(copy.getValue()) : null;
-          if (handoff) {
-            group.copies().applyHandoff(key, value, copy.getTtlNanos(), copy.getVersion());
-          } else {
-            group.copies().applyBackup(key, value, copy.getTtlNanos(), copy.getVersion());
-          }
-        }
-      }
-    } catch (Throwable t) {
-      response.setError(RemoteErrors.toProto(t));
-    }
-    observer.onNext(response.build());
-    observer.onCompleted();
-  }
-
-  private boolean isMine(HashRing ring, byte[] keyBytes) {
-    HashRing.Member owner = ring.owner(keyBytes);
-    return owner != null && owner.id().equals(node.memberId());
-  }
-
-  /** The ring once {@code leaving} is gone: where a leaving member's keys go. */
-  private HashRing without(HashRing ring, String leaving) {
-    List<HashRing.Member> staying = new ArrayList<>(ring.members().values());
-    staying.removeIf(member -> member.id().equals(leaving));
-    return new HashRing(ring.epoch(), staying, node.config().virtualNodes);
-  }
-
-  @Override
-  public void backup(CopyRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    // Applying a backup only decodes and stores, so it runs on the transport thread, which saves
-    // the owner (waiting for it under the key's lock) a thread hop and a wake-up here. Only a
-    // member in the ring gets this far (the authentication refused everyone else), so decoding
-    // its values here is no more exposed than running its writes. A cache not open here yet may
-    // need its definition read from etcd, and a sender ahead of our view makes us read the
-    // members first: both block, and a blocked transport thread stalls every call on it (lease
-    // keepalives were answered seconds late that way), so those go to a handler.
-    dispatch(members, node.isOpen() && request.getHeader().getEpoch() <= node.epoch()
-        && node.localGroup(request.getHeader().getCache()) != null, observer, () -> copies(request, observer, false));
-  }
-
-  @Override
-  public void handoff(CopyRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    dispatch(members, false, observer, () -> copies(request, observer, true));
-  }
-
-  @Override
-  public void events(EventsRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    dispatch(members, false, observer, () -> {
-      catchUpWith(request.getHeader());
-      if (!fromMember(request.getHeader(), observer)) {
-        return;
-      }
-      DoneResponse.Builder response = DoneResponse.newBuilder();
-      try {
-        Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
-        if (group != null) {
-          for (Event event : request.getEventsList()) {
-            Object key = decode(event.getKey());
-            Object value = event.hasValue() ? group.copies().toStored(decode(event.getValue())) : null;
-            Object old = event.hasOldValue() ? group.copies().toStored(decode(event.getOldValue())) : null;
-            group.events().publishForwarded(javax.cache.event.EventType.valueOf(event.getType().name()), key, value, old);
-          }
-          if (request.getSynchronous()) {
-            // The owner's caller returns only after our synchronous listeners have run.
-            io.kamacache.event.EventDispatcher.awaitSynchronous();
-          }
-        }
-      } catch (Throwable t) {
-        response.setError(RemoteErrors.toProto(t));
-      }
-      observer.onNext(response.build());
-      observer.onCompleted();
     });
   }
 
@@ -775,48 +548,27 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    */
   @Override
   public void refresh(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    if (!valid(() -> checks.header(request.getHeader(), false), observer)) {
+    if (!CallDispatch.valid(() -> checks.header(request.getHeader(), false), observer)) {
       return;
     }
-    dispatch(false, observer, () -> {
+    calls.dispatch(false, observer, () -> {
       refreshes.run();
       observer.onNext(DoneResponse.getDefaultInstance());
       observer.onCompleted();
     });
   }
 
-  @Override
-  public void sync(SyncRequest request, StreamObserver<SyncResponse> observer) {
-    if (!valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    dispatch(members, false, observer, () -> {
-      catchUpWith(request.getHeader());
-      if (!fromMember(request.getHeader(), observer)) {
-        return;
-      }
-      SyncResponse response;
-      try {
-        response = node.barrier().answer(request);
-      } catch (Throwable t) {
-        response = SyncResponse.newBuilder().setError(RemoteErrors.toProto(t)).build();
-      }
-      observer.onNext(response);
-      observer.onCompleted();
-    });
-  }
-
   /**
-   * The keys this member holds, in pages of at most {@link #KEYS_PAGE}, each sent only when the
+   * The keys this member holds, in pages of at most {@link KeyPages#PAGE}, each sent only when the
    * caller is ready for it: a caller that stops reading holds one page here, not every key.
    */
   @Override
   public void keys(CacheRequest request, StreamObserver<KeysResponse> observer) {
-    if (!valid(() -> checks.header(request.getHeader(), true), observer)) {
+    if (!CallDispatch.valid(() -> checks.header(request.getHeader(), true), observer)) {
       return;
     }
-    KeyPages pages = new KeyPages((ServerCallStreamObserver<KeysResponse>) observer);
-    dispatch(false, observer, () -> {
+    KeyPages pages = new KeyPages((ServerCallStreamObserver<KeysResponse>) observer, this::encode);
+    calls.dispatch(false, observer, () -> {
       List<Object> all = new ArrayList<>();
       KeysResponse.Builder failure = KeysResponse.newBuilder();
       handle(request.getHeader(), List.of(), failure, (group, decoded, response) -> all.addAll(group.keys()),
@@ -834,53 +586,32 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     });
   }
 
-  /** Keys per page: small enough that a page is far below any message limit for ordinary keys. */
-  static final int KEYS_PAGE = 1000;
 
-  /** Sends one member's keys page by page, as the caller's flow control allows. */
-  private final class KeyPages implements Runnable {
-    private final ServerCallStreamObserver<KeysResponse> pages;
-    private List<Object> keys;
-    private int next;
-    private boolean done;
 
-    /** Called while the call starts: gRPC takes its handlers only then. */
-    KeyPages(ServerCallStreamObserver<KeysResponse> pages) {
-      this.pages = pages;
-      pages.setOnReadyHandler(this);
-      pages.setOnCancelHandler(() -> {
-        synchronized (this) {
-          done = true;
-        }
-      });
-    }
+  // ---- what only members send: see MemberCalls
 
-    /** Starts sending {@code keys}, or, when null, sends {@code failure} alone. */
-    synchronized void send(List<Object> keys, KeysResponse failure) {
-      if (keys == null) {
-        done = true;
-        pages.onNext(failure);
-        pages.onCompleted();
-        return;
-      }
-      this.keys = keys;
-      run();
-    }
+  @Override
+  public void backup(CopyRequest request, StreamObserver<DoneResponse> observer) {
+    memberCalls.backup(request, observer);
+  }
 
-    @Override
-    public synchronized void run() {
-      while (keys != null && !done && pages.isReady()) {
-        KeysResponse.Builder page = KeysResponse.newBuilder();
-        int end = Math.min(keys.size(), next + KEYS_PAGE);
-        for (; next < end; next++) {
-          page.addKeys(encode(keys.get(next)));
-        }
-        pages.onNext(page.build());
-        if (next >= keys.size()) {
-          done = true;
-          pages.onCompleted();
-        }
-      }
-    }
+  @Override
+  public void handoff(CopyRequest request, StreamObserver<DoneResponse> observer) {
+    memberCalls.handoff(request, observer);
+  }
+
+  @Override
+  public void sync(SyncRequest request, StreamObserver<SyncResponse> observer) {
+    memberCalls.sync(request, observer);
+  }
+
+  @Override
+  public void events(EventsRequest request, StreamObserver<DoneResponse> observer) {
+    memberCalls.events(request, observer);
+  }
+
+  @Override
+  public void invalidate(KeysRequest request, StreamObserver<DoneResponse> observer) {
+    memberCalls.invalidate(request, observer);
   }
 }
