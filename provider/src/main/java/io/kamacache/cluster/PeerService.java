@@ -176,33 +176,26 @@ final class PeerService extends PeerGrpc.PeerImplBase {
             throw new javax.cache.CacheException(e);
           } finally {
             NearInvalidations.ORIGIN.remove();
-            setField(response, "stats", Stats.newBuilder().setHits(capture.hits()).setMisses(capture.misses())
+            ResponseFields.stats(response, Stats.newBuilder().setHits(capture.hits()).setMisses(capture.misses())
                 .setPuts(capture.puts()).setRemovals(capture.removals()).build());
           }
         }
         return null;
       });
     } catch (Refused refused) {
-      setField(response, "error", refused.error);
+      ResponseFields.error(response, refused.error);
     } catch (Ownership.Refused refused) {
-      setField(response, "error", RemoteErrors.notOwner(refused.epoch, refused.getMessage()));
+      ResponseFields.error(response, RemoteErrors.notOwner(refused.epoch, refused.getMessage()));
     } catch (Replication.Refused refused) {
-      setField(response, "error", RemoteErrors.notOwner(node.epoch(), refused.getMessage()));
+      ResponseFields.error(response, RemoteErrors.notOwner(node.epoch(), refused.getMessage()));
     } catch (Throwable t) {
-      setField(response, "error", RemoteErrors.toProto(t));
+      ResponseFields.error(response, RemoteErrors.toProto(t));
     }
     if (busy != null && busy[0]) {
       return;
     }
     observer.onNext(response.build());
     observer.onCompleted();
-  }
-
-  private static void setField(com.google.protobuf.Message.Builder builder, String name, Object value) {
-    com.google.protobuf.Descriptors.FieldDescriptor field = builder.getDescriptorForType().findFieldByName(name);
-    if (field != null) {
-      builder.setField(field, value);
-    }
   }
 
   private Object decode(ByteString bytes) {
