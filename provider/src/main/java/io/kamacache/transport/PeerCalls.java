@@ -1,5 +1,6 @@
 package io.kamacache.transport;
 
+import io.grpc.MethodDescriptor;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
@@ -21,6 +22,8 @@ import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The peer calls a caller waits for: the blocking stub's methods and failures, but each answer is
@@ -30,10 +33,42 @@ import io.kamacache.proto.v1.ValueResponse;
  */
 public final class PeerCalls {
 
-  /** One number per method below, in order, for {@link Awaiting}'s averages. */
-  public static final int KINDS = 19;
-  /** The number of {@link #get}, which batched gets also wait under. */
-  public static final int GET = 0;
+  /** The peer methods, in the service's own order: a call's kind, for {@link Awaiting}, is its place here. */
+  private static final List<String> METHODS = methods();
+  /** How many kinds of call {@link Awaiting} keeps averages for: one per peer method. */
+  public static final int KINDS = METHODS.size();
+  /** The kind of {@link #get}, which batched gets also wait under. */
+  public static final int GET = kind(PeerGrpc.getGetMethod());
+
+  private static List<String> methods() {
+    List<String> names = new ArrayList<>();
+    for (MethodDescriptor<?, ?> method : PeerGrpc.getServiceDescriptor().getMethods()) {
+      names.add(method.getFullMethodName());
+    }
+    return List.copyOf(names);
+  }
+
+  private static int kind(MethodDescriptor<?, ?> method) {
+    return METHODS.indexOf(method.getFullMethodName());
+  }
+
+  private static final int CONTAINS_KEY = kind(PeerGrpc.getContainsKeyMethod());
+  private static final int PUT = kind(PeerGrpc.getPutMethod());
+  private static final int REMOVE = kind(PeerGrpc.getRemoveMethod());
+  private static final int REPLACE = kind(PeerGrpc.getReplaceMethod());
+  private static final int INVOKE = kind(PeerGrpc.getInvokeMethod());
+  private static final int GET_ALL = kind(PeerGrpc.getGetAllMethod());
+  private static final int PUT_ALL = kind(PeerGrpc.getPutAllMethod());
+  private static final int REMOVE_ALL = kind(PeerGrpc.getRemoveAllMethod());
+  private static final int INVOKE_ALL = kind(PeerGrpc.getInvokeAllMethod());
+  private static final int LOAD_ALL = kind(PeerGrpc.getLoadAllMethod());
+  private static final int CLEAR = kind(PeerGrpc.getClearMethod());
+  private static final int REMOVE_EVERYTHING = kind(PeerGrpc.getRemoveEverythingMethod());
+  private static final int BACKUP = kind(PeerGrpc.getBackupMethod());
+  private static final int HANDOFF = kind(PeerGrpc.getHandoffMethod());
+  private static final int SYNC = kind(PeerGrpc.getSyncMethod());
+  private static final int EVENTS = kind(PeerGrpc.getEventsMethod());
+  private static final int REFRESH = kind(PeerGrpc.getRefreshMethod());
 
   private final PeerGrpc.PeerFutureStub stub;
   private final Awaiting awaiting;
@@ -49,51 +84,51 @@ public final class PeerCalls {
   }
 
   public FlagResponse containsKey(KeyRequest request) {
-    return awaiting.await(stub.containsKey(request), 1);
+    return awaiting.await(stub.containsKey(request), CONTAINS_KEY);
   }
 
   public ValueResponse put(PutRequest request) {
-    return awaiting.await(stub.put(request), 2);
+    return awaiting.await(stub.put(request), PUT);
   }
 
   public ValueResponse remove(RemoveRequest request) {
-    return awaiting.await(stub.remove(request), 3);
+    return awaiting.await(stub.remove(request), REMOVE);
   }
 
   public ValueResponse replace(ReplaceRequest request) {
-    return awaiting.await(stub.replace(request), 4);
+    return awaiting.await(stub.replace(request), REPLACE);
   }
 
   public ValueResponse invoke(InvokeRequest request) {
-    return awaiting.await(stub.invoke(request), 5);
+    return awaiting.await(stub.invoke(request), INVOKE);
   }
 
   public EntriesResponse getAll(KeysRequest request) {
-    return awaiting.await(stub.getAll(request), 6);
+    return awaiting.await(stub.getAll(request), GET_ALL);
   }
 
   public DoneResponse putAll(PutAllRequest request) {
-    return awaiting.await(stub.putAll(request), 7);
+    return awaiting.await(stub.putAll(request), PUT_ALL);
   }
 
   public DoneResponse removeAll(KeysRequest request) {
-    return awaiting.await(stub.removeAll(request), 8);
+    return awaiting.await(stub.removeAll(request), REMOVE_ALL);
   }
 
   public InvokeAllResponse invokeAll(InvokeAllRequest request) {
-    return awaiting.await(stub.invokeAll(request), 9);
+    return awaiting.await(stub.invokeAll(request), INVOKE_ALL);
   }
 
   public DoneResponse loadAll(LoadAllRequest request) {
-    return awaiting.await(stub.loadAll(request), 10);
+    return awaiting.await(stub.loadAll(request), LOAD_ALL);
   }
 
   public DoneResponse clear(CacheRequest request) {
-    return awaiting.await(stub.clear(request), 11);
+    return awaiting.await(stub.clear(request), CLEAR);
   }
 
   public DoneResponse removeEverything(CacheRequest request) {
-    return awaiting.await(stub.removeEverything(request), 12);
+    return awaiting.await(stub.removeEverything(request), REMOVE_EVERYTHING);
   }
 
   /**
@@ -115,22 +150,22 @@ public final class PeerCalls {
   }
 
   public DoneResponse backup(CopyRequest request) {
-    return awaiting.await(stub.backup(request), 14);
+    return awaiting.await(stub.backup(request), BACKUP);
   }
 
   public DoneResponse handoff(CopyRequest request) {
-    return awaiting.await(stub.handoff(request), 15);
+    return awaiting.await(stub.handoff(request), HANDOFF);
   }
 
   public SyncResponse sync(SyncRequest request) {
-    return awaiting.await(stub.sync(request), 16);
+    return awaiting.await(stub.sync(request), SYNC);
   }
 
   public DoneResponse events(EventsRequest request) {
-    return awaiting.await(stub.events(request), 17);
+    return awaiting.await(stub.events(request), EVENTS);
   }
 
   public DoneResponse refresh(CacheRequest request) {
-    return awaiting.await(stub.refresh(request), 18);
+    return awaiting.await(stub.refresh(request), REFRESH);
   }
 }
