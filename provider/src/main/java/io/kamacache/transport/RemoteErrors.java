@@ -2,6 +2,8 @@ package io.kamacache.transport;
 
 import io.kamacache.codec.CodecException;
 import io.kamacache.proto.v1.Error;
+import java.util.List;
+import java.util.function.BiFunction;
 import javax.cache.CacheException;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.integration.CacheLoaderException;
@@ -44,36 +46,30 @@ public final class RemoteErrors {
         .setMessage("no cache named '" + name + "' on this member").build();
   }
 
+  /** One kind of exception that crosses the wire as itself: its code, its type, and how the caller remakes it. */
+  private record Kind(Error.Code code, Class<? extends Throwable> type,
+      BiFunction<String, Throwable, RuntimeException> remake) {}
+
+  /** The one mapping, both ways; the first type an exception is an instance of gives its code. */
+  private static final List<Kind> KINDS = List.of(
+      new Kind(Error.Code.LOADER, CacheLoaderException.class, (m, c) -> withCause(new CacheLoaderException(m), c)),
+      new Kind(Error.Code.WRITER, CacheWriterException.class, (m, c) -> withCause(new CacheWriterException(m), c)),
+      new Kind(Error.Code.PROCESSOR, EntryProcessorException.class,
+          (m, c) -> withCause(new EntryProcessorException(m), c)),
+      new Kind(Error.Code.LISTENER, CacheEntryListenerException.class,
+          (m, c) -> withCause(new CacheEntryListenerException(m), c)),
+      new Kind(Error.Code.CODEC, CodecException.class, CodecException::new),
+      new Kind(Error.Code.CLASS_CAST, ClassCastException.class, (m, c) -> withCause(new ClassCastException(m), c)),
+      new Kind(Error.Code.NULL_POINTER, NullPointerException.class, (m, c) -> withCause(new NullPointerException(m), c)),
+      new Kind(Error.Code.ILLEGAL_ARGUMENT, IllegalArgumentException.class, IllegalArgumentException::new),
+      new Kind(Error.Code.ILLEGAL_STATE, IllegalStateException.class, IllegalStateException::new),
+      new Kind(Error.Code.UNSUPPORTED, UnsupportedOperationException.class, UnsupportedOperationException::new));
+
   private static Error.Code codeOf(Throwable t) {
-    if (t instanceof CacheLoaderException) {
-      return Error.Code.LOADER;
-    }
-    if (t instanceof CacheWriterException) {
-      return Error.Code.WRITER;
-    }
-    if (t instanceof EntryProcessorException) {
-      return Error.Code.PROCESSOR;
-    }
-    if (t instanceof CacheEntryListenerException) {
-      return Error.Code.LISTENER;
-    }
-    if (t instanceof CodecException) {
-      return Error.Code.CODEC;
-    }
-    if (t instanceof ClassCastException) {
-      return Error.Code.CLASS_CAST;
-    }
-    if (t instanceof NullPointerException) {
-      return Error.Code.NULL_POINTER;
-    }
-    if (t instanceof IllegalArgumentException) {
-      return Error.Code.ILLEGAL_ARGUMENT;
-    }
-    if (t instanceof IllegalStateException) {
-      return Error.Code.ILLEGAL_STATE;
-    }
-    if (t instanceof UnsupportedOperationException) {
-      return Error.Code.UNSUPPORTED;
+    for (Kind kind : KINDS) {
+      if (kind.type().isInstance(t)) {
+        return kind.code();
+      }
     }
     return Error.Code.INTERNAL;
   }
@@ -120,31 +116,12 @@ public final class RemoteErrors {
   }
 
   private static RuntimeException typed(Error error, Throwable cause) {
-    String message = error.getMessage();
-    switch (error.getCode()) {
-      case LOADER:
-        return withCause(new CacheLoaderException(message), cause);
-      case WRITER:
-        return withCause(new CacheWriterException(message), cause);
-      case PROCESSOR:
-        return withCause(new EntryProcessorException(message), cause);
-      case LISTENER:
-        return withCause(new CacheEntryListenerException(message), cause);
-      case CODEC:
-        return new CodecException(message, cause);
-      case CLASS_CAST:
-        return withCause(new ClassCastException(message), cause);
-      case NULL_POINTER:
-        return withCause(new NullPointerException(message), cause);
-      case ILLEGAL_ARGUMENT:
-        return new IllegalArgumentException(message, cause);
-      case ILLEGAL_STATE:
-        return new IllegalStateException(message, cause);
-      case UNSUPPORTED:
-        return new UnsupportedOperationException(message, cause);
-      default:
-        return new RemoteCacheException(error.getType(), message, cause);
+    for (Kind kind : KINDS) {
+      if (kind.code() == error.getCode()) {
+        return kind.remake().apply(error.getMessage(), cause);
+      }
     }
+    return new RemoteCacheException(error.getType(), error.getMessage(), cause);
   }
 
   private static RuntimeException withCause(RuntimeException e, Throwable cause) {
