@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of one process through javax.cache, KamaCache side by side with the peers.
+ */
+package io.kamacache.benchmarks.embedded;
