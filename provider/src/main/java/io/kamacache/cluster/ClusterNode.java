@@ -87,13 +87,7 @@ public final class ClusterNode implements AutoCloseable {
   private final String address;
   private volatile boolean open;
   /** Re-reads of the definitions that requests for caches unknown here ask for; they share them. */
-  private final Coalesced unknownCacheRereads = new Coalesced(() -> {
-    try {
-      definitions().reread(config().timeout.toMillis());
-    } catch (Exception e) {
-      LOG.log(System.Logger.Level.DEBUG, "re-reading cache definitions failed: {0}", e.toString());
-    }
-  });
+  private final Coalesced unknownCacheRereads;
 
   private ClusterNode(ClusterConfig config, CacheHost host) throws Exception {
     this.config = config;
@@ -145,6 +139,13 @@ public final class ClusterNode implements AutoCloseable {
     this.ownership = new Ownership(membership, barrier, config.memberId);
     this.definitionsPrefix = "/" + config.prefix + "/" + config.cluster + "/caches/";
     this.definitions = new PrefixView(client, definitionsPrefix, this::onDefinitions);
+    this.unknownCacheRereads = new Coalesced(() -> {
+      try {
+        definitions.reread(config.timeout.toMillis());
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "re-reading cache definitions failed: {0}", e.toString());
+      }
+    });
   }
 
   /**
@@ -457,10 +458,6 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   // ---- cache definitions
-
-  private PrefixView definitions() {
-    return definitions;
-  }
 
   /**
    * Stores a cache definition unless one exists. Returns the definition the cluster now has: ours,

@@ -8,6 +8,7 @@ import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Event;
 import io.kamacache.proto.v1.EventsRequest;
+import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
@@ -47,21 +48,31 @@ final class MemberCalls {
     if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
+    done(request.getHeader(), observer, () -> {
+      NearCache<Object> near = node.nearCache(request.getHeader().getCache());
+      if (near != null && request.getKeysCount() == 0) {
+        near.invalidateAll(); // the owner's queue overflowed
+      } else if (near != null) {
+        for (ByteString key : request.getKeysList()) {
+          near.invalidate(decode(key));
+        }
+      }
+    });
+  }
+
+  /**
+   * Runs {@code work} on the members' pool for a member in the ring (once caught up with its
+   * view), and answers done, or the error {@code work} threw.
+   */
+  private void done(Header header, StreamObserver<DoneResponse> observer, Runnable work) {
     calls.forMembers(observer, () -> {
-      calls.catchUpWith(request.getHeader());
-      if (!calls.fromMember(request.getHeader(), observer)) {
+      calls.catchUpWith(header);
+      if (!calls.fromMember(header, observer)) {
         return;
       }
       DoneResponse.Builder response = DoneResponse.newBuilder();
       try {
-        NearCache<Object> near = node.nearCache(request.getHeader().getCache());
-        if (near != null && request.getKeysCount() == 0) {
-          near.invalidateAll(); // the owner's queue overflowed
-        } else if (near != null) {
-          for (ByteString key : request.getKeysList()) {
-            near.invalidate(decode(key));
-          }
-        }
+        work.run();
       } catch (Throwable t) {
         response.setError(RemoteErrors.toProto(t));
       }
@@ -157,31 +168,21 @@ final class MemberCalls {
     if (!CallDispatch.valid(() -> checks.check(request), observer)) {
       return;
     }
-    calls.forMembers(observer, () -> {
-      calls.catchUpWith(request.getHeader());
-      if (!calls.fromMember(request.getHeader(), observer)) {
+    done(request.getHeader(), observer, () -> {
+      Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
+      if (group == null) {
         return;
       }
-      DoneResponse.Builder response = DoneResponse.newBuilder();
-      try {
-        Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
-        if (group != null) {
-          for (Event event : request.getEventsList()) {
-            Object key = decode(event.getKey());
-            Object value = event.hasValue() ? group.copies().toStored(decode(event.getValue())) : null;
-            Object old = event.hasOldValue() ? group.copies().toStored(decode(event.getOldValue())) : null;
-            group.events().publishForwarded(javax.cache.event.EventType.valueOf(event.getType().name()), key, value, old);
-          }
-          if (request.getSynchronous()) {
-            // The owner's caller returns only after our synchronous listeners have run.
-            io.kamacache.event.EventDispatcher.awaitSynchronous();
-          }
-        }
-      } catch (Throwable t) {
-        response.setError(RemoteErrors.toProto(t));
+      for (Event event : request.getEventsList()) {
+        Object key = decode(event.getKey());
+        Object value = event.hasValue() ? group.copies().toStored(decode(event.getValue())) : null;
+        Object old = event.hasOldValue() ? group.copies().toStored(decode(event.getOldValue())) : null;
+        group.events().publishForwarded(javax.cache.event.EventType.valueOf(event.getType().name()), key, value, old);
       }
-      observer.onNext(response.build());
-      observer.onCompleted();
+      if (request.getSynchronous()) {
+        // The owner's caller returns only after our synchronous listeners have run.
+        io.kamacache.event.EventDispatcher.awaitSynchronous();
+      }
     });
   }
 

@@ -41,6 +41,7 @@ public final class PeerAuthentication {
 
   /** Ids are names; anything longer or stranger is not one of ours. */
   private static final int MAX_ID_LENGTH = 256;
+  private static final java.util.regex.Pattern ID_FORMAT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
   /** Proofs already checked, by id: far more callers than a cluster has; past it the memory starts over. */
   private static final int MAX_REMEMBERED = 10_000;
 
@@ -144,20 +145,25 @@ public final class PeerAuthentication {
       throw new IllegalArgumentException("this port serves the members and clients of cluster '" + cluster
           + "' only: the call carries no proof that its sender is one");
     }
-    if (id.isEmpty() || id.length() > MAX_ID_LENGTH || !id.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("the caller's id is not a KamaCache member or client id");
-    }
+    // Every call is checked: an id that has proven itself before skips the format check and the HMAC.
     byte[] expected = proven.get(id);
-    if (expected == null) {
+    boolean fresh = expected == null;
+    if (fresh) {
+      if (id.isEmpty() || id.length() > MAX_ID_LENGTH || !ID_FORMAT.matcher(id).matches()) {
+        throw new IllegalArgumentException("the caller's id is not a KamaCache member or client id");
+      }
       expected = proof(id).getBytes(StandardCharsets.US_ASCII);
     }
     if (!MessageDigest.isEqual(expected, proof.getBytes(StandardCharsets.US_ASCII))) {
       throw new IllegalArgumentException("the caller's proof does not match cluster '" + cluster + "''s secret");
     }
-    if (proven.size() >= MAX_REMEMBERED) {
-      proven.clear();
+    if (fresh) {
+      if (proven.size() >= MAX_REMEMBERED) {
+        proven.clear();
+      }
+      proven.put(id, expected);
     }
-    proven.putIfAbsent(id, expected);
     return new PeerIdentity(id, PeerIdentity.Role.MEMBER, false);
   }
+
 }

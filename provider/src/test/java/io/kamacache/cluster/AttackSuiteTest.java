@@ -258,29 +258,15 @@ class AttackSuiteTest {
   void tenThousandConcurrentCallsAreAllAnsweredOrRefusedAtOnce() throws InterruptedException {
     PeerGrpc.PeerStub peer = PeerGrpc.newStub(attacker()).withDeadlineAfter(ANSWER_SECONDS, TimeUnit.SECONDS);
     int calls = 10_000;
-    CountDownLatch answered = new CountDownLatch(calls);
-    Map<Status.Code, Integer> outcomes = new ConcurrentHashMap<>();
+    Outcomes<io.kamacache.proto.v1.FlagResponse> outcomes = new Outcomes<>(calls);
     for (int i = 0; i < calls; i++) {
       // A loader-less miss and a hit alternate; a containsKey always leaves the transport thread.
       peer.containsKey(KeyRequest.newBuilder().setHeader(header()).setKey(bytes("k" + (i % 200))).build(),
-          new StreamObserver<>() {
-            @Override public void onNext(io.kamacache.proto.v1.FlagResponse value) {
-            }
-
-            @Override public void onError(Throwable t) {
-              outcomes.merge(Status.fromThrowable(t).getCode(), 1, Integer::sum);
-              answered.countDown();
-            }
-
-            @Override public void onCompleted() {
-              outcomes.merge(Status.Code.OK, 1, Integer::sum);
-              answered.countDown();
-            }
-          });
+          outcomes);
     }
-    assertThat(answered.await(ANSWER_SECONDS + 10, TimeUnit.SECONDS)).isTrue();
-    System.out.println("[attack] 10,000 concurrent calls: " + outcomes);
-    assertThat(outcomes.keySet()).isSubsetOf(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(outcomes.answered.await(ANSWER_SECONDS + 10, TimeUnit.SECONDS)).isTrue();
+    System.out.println("[attack] 10,000 concurrent calls: " + outcomes.byCode);
+    assertThat(outcomes.byCode.keySet()).isSubsetOf(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
   }
 
   @Test
@@ -306,8 +292,10 @@ class AttackSuiteTest {
       }
     }
     System.out.println("[attack] batches the member let the stalled stream send: " + sent);
-    // The member stopped reading the stream long before it could hold 200,000 answers.
-    assertThat(sent).isLessThan(200_000);
+    // The member reads a batch only once its answer went out and the caller takes answers: the
+    // stream's two 1 MiB flow-control windows hold about 3,500 of these ~600-byte batches, where a
+    // member that kept reading would take them for the whole 10 s.
+    assertThat(sent).isLessThan(10_000);
     // Others are served meanwhile.
     assertThat(blocking(attacker()).get(KeyRequest.newBuilder().setHeader(header()).setKey(bytes("k1")).build())
         .getValue()).isEqualTo(bytes("v1"));
@@ -318,26 +306,35 @@ class AttackSuiteTest {
   void aFloodOfRefreshCallsCostsNeitherThreadsNorTheLease() throws InterruptedException {
     PeerGrpc.PeerStub peer = PeerGrpc.newStub(attacker()).withDeadlineAfter(ANSWER_SECONDS, TimeUnit.SECONDS);
     int calls = 5_000;
-    CountDownLatch answered = new CountDownLatch(calls);
-    Map<Status.Code, Integer> outcomes = new ConcurrentHashMap<>();
+    Outcomes<DoneResponse> outcomes = new Outcomes<>(calls);
     for (int i = 0; i < calls; i++) {
-      peer.refresh(CacheRequest.newBuilder().setHeader(header()).build(), new StreamObserver<DoneResponse>() {
-        @Override public void onNext(DoneResponse value) {
-        }
-
-        @Override public void onError(Throwable t) {
-          outcomes.merge(Status.fromThrowable(t).getCode(), 1, Integer::sum);
-          answered.countDown();
-        }
-
-        @Override public void onCompleted() {
-          outcomes.merge(Status.Code.OK, 1, Integer::sum);
-          answered.countDown();
-        }
-      });
+      peer.refresh(CacheRequest.newBuilder().setHeader(header()).build(), outcomes);
     }
-    assertThat(answered.await(ANSWER_SECONDS + 10, TimeUnit.SECONDS)).isTrue();
-    System.out.println("[attack] 5,000 concurrent Refresh calls: " + outcomes);
-    assertThat(outcomes.keySet()).isSubsetOf(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(outcomes.answered.await(ANSWER_SECONDS + 10, TimeUnit.SECONDS)).isTrue();
+    System.out.println("[attack] 5,000 concurrent Refresh calls: " + outcomes.byCode);
+    assertThat(outcomes.byCode.keySet()).isSubsetOf(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
+  }
+
+  /** Counts how many async calls ended with each status, and when all have. */
+  private static final class Outcomes<T> implements StreamObserver<T> {
+    final CountDownLatch answered;
+    final Map<Status.Code, Integer> byCode = new ConcurrentHashMap<>();
+
+    Outcomes(int calls) {
+      answered = new CountDownLatch(calls);
+    }
+
+    @Override public void onNext(T value) {
+    }
+
+    @Override public void onError(Throwable t) {
+      byCode.merge(Status.fromThrowable(t).getCode(), 1, Integer::sum);
+      answered.countDown();
+    }
+
+    @Override public void onCompleted() {
+      byCode.merge(Status.Code.OK, 1, Integer::sum);
+      answered.countDown();
+    }
   }
 }
