@@ -41,7 +41,7 @@ PROPS
 classpath="member/target/kamacache-member.jar:examples/target/kamacache-examples-0.1.0-SNAPSHOT.jar"
 for id in member-1 member-2 member-3; do
   settings "$id" member
-  java -Dkamacache.demo.member="$id" -cp "$classpath" io.kamacache.cluster.MemberMain "$work/$id.properties" > "$work/$id.log" 2>&1 &
+  java -Dkamacache.demo.member="$id" -cp "$classpath" io.kamacache.member.MemberMain "$work/$id.properties" > "$work/$id.log" 2>&1 &
   pids+=($!)
 done
 for id in member-1 member-2 member-3; do

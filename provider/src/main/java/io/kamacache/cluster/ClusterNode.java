@@ -387,6 +387,11 @@ public final class ClusterNode implements AutoCloseable {
     return config.memberId;
   }
 
+  /** The name of the cluster this node joined. */
+  public String cluster() {
+    return config.cluster;
+  }
+
   /** Whether this node owns keys; a client only routes its own calls. */
   boolean ownsKeys() {
     return config.role == ClusterConfig.Role.MEMBER;

@@ -3,6 +3,7 @@ package io.kamacache.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kamacache.codec.WireCodec;
+import io.kamacache.testsupport.EtcdExtension;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;

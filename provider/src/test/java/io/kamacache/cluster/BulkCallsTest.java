@@ -2,6 +2,7 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kamacache.testsupport.EtcdExtension;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

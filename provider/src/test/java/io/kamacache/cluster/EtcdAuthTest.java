@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;
+import io.kamacache.testsupport.EtcdProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ class EtcdAuthTest {
       Members.assertShareACache(m1, m2, "least-privilege", 20);
       m2.getCache("least-privilege").registerCacheEntryListener(
           new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
-              javax.cache.configuration.FactoryBuilder.factoryOf(EtcdTamperingTest.Quiet.class), null, false, true));
+              javax.cache.configuration.FactoryBuilder.factoryOf(QuietListener.class), null, false, true));
       assertThat(admin.getKVClient().get(bytes(prefix + "listeners/least-privilege/m2")).get(10, TimeUnit.SECONDS)
           .getKvs()).as("m2 announced its listener").hasSize(1);
 

@@ -2,6 +2,8 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kamacache.testsupport.Certificates;
+import io.kamacache.testsupport.EtcdProcess;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,7 @@ class EtcdTlsTest {
     certificates = Certificates.create();
     Path[] server = certificates.signed("etcd");
     client = certificates.signed("member");
-    etcd = EtcdProcess.startTls(server[0], server[1], certificates.caCert);
+    etcd = EtcdProcess.startTls(server[0], server[1], certificates.caCert());
   }
 
   @AfterAll
@@ -33,7 +35,7 @@ class EtcdTlsTest {
   }
 
   private Map<String, String> tls(Path[] pair) {
-    return Map.of(ClusterConfig.ETCD_TLS_TRUST, certificates.caCert.toString(),
+    return Map.of(ClusterConfig.ETCD_TLS_TRUST, certificates.caCert().toString(),
         ClusterConfig.ETCD_TLS_CERT, pair[0].toString(), ClusterConfig.ETCD_TLS_KEY, pair[1].toString());
   }
 
@@ -52,7 +54,7 @@ class EtcdTlsTest {
     Path[] rogue = certificates.rogue("intruder");
     try (Members members = new Members(etcd.endpoint())) {
       assertThatThrownBy(() -> members.open("intruder",
-          Map.of(ClusterConfig.ETCD_TLS_TRUST, certificates.caCert.toString(),
+          Map.of(ClusterConfig.ETCD_TLS_TRUST, certificates.caCert().toString(),
               ClusterConfig.ETCD_TLS_CERT, rogue[0].toString(), ClusterConfig.ETCD_TLS_KEY, rogue[1].toString(),
               ClusterConfig.TIMEOUT, "3000")))
           .isInstanceOf(CacheException.class).hasMessageContaining("etcd");

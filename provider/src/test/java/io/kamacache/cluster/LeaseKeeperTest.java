@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcd.jetcd.Client;
+import io.kamacache.testsupport.EtcdExtension;
+import io.kamacache.testsupport.Ports;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ class LeaseKeeperTest {
 
   @Test
   void aKeepaliveToAnEtcdThatIsNotThereFailsWithinItsTimeout() throws Exception {
-    String nobody = "http://127.0.0.1:" + EtcdProcess.freePort();
+    String nobody = "http://127.0.0.1:" + Ports.free();
     try (LeaseKeeper keeper = new LeaseKeeper(config(nobody))) {
       assertThatThrownBy(() -> keeper.keepAlive(1, SECOND).get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class);

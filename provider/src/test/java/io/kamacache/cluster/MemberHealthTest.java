@@ -12,6 +12,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kamacache.proto.v1.PeerGrpc;
+import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.transport.PeerServer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.kamacache.cluster;
 
+import io.kamacache.testsupport.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kamacache.codec.WireCodec;
 import io.kamacache.jcache.KamaConfiguration;
+import io.kamacache.testsupport.EtcdExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -3,6 +3,7 @@ package io.kamacache.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kamacache.jcache.KamaCache;
+import io.kamacache.testsupport.EtcdExtension;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -24,6 +24,8 @@ import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.SyncRequest;
+import io.kamacache.testsupport.Certificates;
+import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.transport.PeerAuthentication;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -255,7 +257,7 @@ class PeerAuthorizationTest {
 
       // The secret alone is not enough where certificates are asked for.
       PeerGrpc.PeerBlockingStub secretOnly = stub(track(RawPeer.withSecret(etcd.endpoint(), members.cluster(), address,
-          "a", TlsChannelCredentials.newBuilder().trustManager(certificates.caCert.toFile()).build())));
+          "a", TlsChannelCredentials.newBuilder().trustManager(certificates.caCert().toFile()).build())));
       refusedWith(Status.Code.UNAVAILABLE, () -> secretOnly.get(KeyRequest.newBuilder()
           .setHeader(header(a, "data", "a")).setKey(bytes("k1")).build()));
 
@@ -284,7 +286,7 @@ class PeerAuthorizationTest {
 
   private static ChannelCredentials credentials(Certificates certificates, Path[] files) {
     try {
-      return TlsChannelCredentials.newBuilder().trustManager(certificates.caCert.toFile())
+      return TlsChannelCredentials.newBuilder().trustManager(certificates.caCert().toFile())
           .keyManager(files[0].toFile(), files[1].toFile()).build();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -293,6 +295,6 @@ class PeerAuthorizationTest {
 
   private static Map<String, String> tls(Certificates certificates, Path[] own) {
     return Map.of(ClusterConfig.TLS_CERT, own[0].toString(), ClusterConfig.TLS_KEY, own[1].toString(),
-        ClusterConfig.TLS_TRUST, certificates.caCert.toString());
+        ClusterConfig.TLS_TRUST, certificates.caCert().toString());
   }
 }

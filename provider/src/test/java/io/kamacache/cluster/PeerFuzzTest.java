@@ -18,6 +18,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.PeerGrpc;
+import io.kamacache.testsupport.EtcdExtension;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.acme.orders.Order;
 import io.kamacache.jcache.KamaConfiguration;
+import io.kamacache.testsupport.EtcdExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kamacache.codec.WireCodec;
 import io.kamacache.jcache.KamaCache;
+import io.kamacache.testsupport.EtcdExtension;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;

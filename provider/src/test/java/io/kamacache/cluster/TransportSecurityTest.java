@@ -23,6 +23,8 @@ import io.kamacache.proto.v1.InvokeRequest;
 import io.kamacache.proto.v1.KeyRequest;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.ValueResponse;
+import io.kamacache.testsupport.Certificates;
+import io.kamacache.testsupport.EtcdExtension;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -69,7 +71,7 @@ class TransportSecurityTest {
 
   private static Map<String, String> tls(Certificates certificates, Path[] own) {
     return Map.of(ClusterConfig.TLS_CERT, own[0].toString(), ClusterConfig.TLS_KEY, own[1].toString(),
-        ClusterConfig.TLS_TRUST, certificates.caCert.toString(), ClusterConfig.TLS_CLIENT_AUTH, "true");
+        ClusterConfig.TLS_TRUST, certificates.caCert().toString(), ClusterConfig.TLS_CLIENT_AUTH, "true");
   }
 
   private HealthCheckResponse.ServingStatus health(ChannelCredentials credentials, String address) {
@@ -101,11 +103,11 @@ class TransportSecurityTest {
 
     Path[] rogue = certificates.rogue("rogue");
     ChannelCredentials rogueCredentials = TlsChannelCredentials.newBuilder()
-        .trustManager(certificates.caCert.toFile()).keyManager(rogue[0].toFile(), rogue[1].toFile()).build();
+        .trustManager(certificates.caCert().toFile()).keyManager(rogue[0].toFile(), rogue[1].toFile()).build();
     assertThatThrownBy(() -> health(rogueCredentials, address)).isInstanceOf(StatusRuntimeException.class);
     channel.shutdownNow();
 
-    ChannelCredentials noCertificate = TlsChannelCredentials.newBuilder().trustManager(certificates.caCert.toFile()).build();
+    ChannelCredentials noCertificate = TlsChannelCredentials.newBuilder().trustManager(certificates.caCert().toFile()).build();
     assertThatThrownBy(() -> health(noCertificate, address)).isInstanceOf(StatusRuntimeException.class);
     channel.shutdownNow();
 
@@ -114,7 +116,7 @@ class TransportSecurityTest {
 
     Path[] good = certificates.signed("operator");
     ChannelCredentials trusted = TlsChannelCredentials.newBuilder()
-        .trustManager(certificates.caCert.toFile()).keyManager(good[0].toFile(), good[1].toFile()).build();
+        .trustManager(certificates.caCert().toFile()).keyManager(good[0].toFile(), good[1].toFile()).build();
     assertThat(health(trusted, address)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
 
@@ -135,7 +137,7 @@ class TransportSecurityTest {
     String address = Members.node(a).address();
 
     // Trusting the CA is all a client needs: the member does not ask for a certificate.
-    ChannelCredentials trustOnly = TlsChannelCredentials.newBuilder().trustManager(certificates.caCert.toFile()).build();
+    ChannelCredentials trustOnly = TlsChannelCredentials.newBuilder().trustManager(certificates.caCert().toFile()).build();
     assertThat(health(trustOnly, address)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     channel.shutdownNow();
 
@@ -151,7 +153,7 @@ class TransportSecurityTest {
   /** The member's own certificate, and the CA its channels trust; client-auth turned off. */
   private static Map<String, String> oneWay(Certificates certificates, Path[] own) {
     return Map.of(ClusterConfig.TLS_CERT, own[0].toString(), ClusterConfig.TLS_KEY, own[1].toString(),
-        ClusterConfig.TLS_TRUST, certificates.caCert.toString(), ClusterConfig.TLS_CLIENT_AUTH, "false");
+        ClusterConfig.TLS_TRUST, certificates.caCert().toString(), ClusterConfig.TLS_CLIENT_AUTH, "false");
   }
 
   /** Sends raw bytes where a request belongs. */

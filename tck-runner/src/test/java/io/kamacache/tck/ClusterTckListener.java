@@ -1,9 +1,9 @@
 package io.kamacache.tck;
 
 import io.kamacache.cluster.ClusterConfig;
-import io.kamacache.cluster.EtcdProcess;
-import io.kamacache.cluster.MemberProcess;
-import io.kamacache.cluster.Members;
+import io.kamacache.jcache.KamaCacheManager;
+import io.kamacache.testsupport.EtcdProcess;
+import io.kamacache.testsupport.MemberProcess;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import org.junit.runner.Description;
@@ -64,9 +65,19 @@ public final class ClusterTckListener extends RunListener {
     }
     // Proves the run is clustered before any test relies on it: the default manager sees all three.
     CacheManager probe = Caching.getCachingProvider().getCacheManager();
-    Members.awaitRingSize(List.of(probe), 3);
+    awaitRingSize(probe, 3);
     probe.close();
     System.out.println("clustered TCK: etcd at " + etcd.endpoint() + ", 2 member processes, this JVM the third member");
+  }
+
+  private static void awaitRingSize(CacheManager manager, int size) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (manager.unwrap(KamaCacheManager.class).node().ring().members().size() != size) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the ring did not reach " + size + " members in 30 s");
+      }
+      Thread.onSpinWait();
+    }
   }
 
   @Override

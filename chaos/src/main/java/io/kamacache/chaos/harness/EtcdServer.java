@@ -1,6 +1,7 @@
 package io.kamacache.chaos.harness;
 
-import io.kamacache.cluster.EtcdProcess;
+import io.kamacache.testsupport.EtcdProcess;
+import io.kamacache.testsupport.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A single-member etcd for one run, on loopback or inside a network namespace, that can be
- * SIGKILLed and started again on the same address, ports and data. (The provider's test
- * {@code EtcdProcess} stops etcd with SIGTERM and only on loopback, so it does not fit here.)
+ * SIGKILLed and started again on the same address, ports and data. (test-support's
+ * {@code EtcdProcess} runs only on loopback, checks readiness over HTTP, which the orchestrator
+ * cannot do into a namespace, and stops etcd with SIGTERM; so it does not fit here.)
  */
 final class EtcdServer implements AutoCloseable {
 
@@ -45,7 +47,7 @@ final class EtcdServer implements AutoCloseable {
 
   /** On 127.0.0.1 with free ports. */
   static EtcdServer loopback(Path dir) {
-    return new EtcdServer(List.of(), "127.0.0.1", freePort(), freePort(), dir);
+    return new EtcdServer(List.of(), "127.0.0.1", Ports.free(), Ports.free(), dir);
   }
 
   /** Inside {@code namespace} at {@code address}; the namespace is ours alone, so the usual ports are free. */
@@ -115,13 +117,5 @@ final class EtcdServer implements AutoCloseable {
     }
     String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
     return text.lines().filter(line -> READY.stream().anyMatch(line::contains)).count();
-  }
-
-  private static int freePort() {
-    try {
-      return EtcdProcess.freePort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -9,7 +9,8 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.PutOption;
 import io.kamacache.jcache.KamaConfiguration;
-import java.io.Serializable;
+import io.kamacache.testsupport.EtcdExtension;
+import io.kamacache.testsupport.MemberProcess;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +26,6 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -263,7 +262,7 @@ class EtcdTamperingTest {
         .setReadThrough(true)), 0);
     put(key("caches", "filtered"), codec.encode(new KamaConfiguration<Object, Object>()
         .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-            FactoryBuilder.factoryOf(Quiet.class), new FactoryBuilder.ClassFactory<>(PlantedFilter.class.getName()),
+            FactoryBuilder.factoryOf(QuietListener.class), new FactoryBuilder.ClassFactory<>(PlantedFilter.class.getName()),
             false, false))), 0);
     put(key("caches", "mistyped"), codec.encode(new KamaConfiguration<Object, Object>()
         .setExpiryPolicyFactory(new FactoryBuilder.ClassFactory<>("java.lang.Thread"))), 0);
@@ -289,15 +288,8 @@ class EtcdTamperingTest {
     // A class factory of an allowed class of the right type is fine.
     Cache<String, String> allowed = running.get(0).createCache("allowed", new MutableConfiguration<String, String>()
         .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-            FactoryBuilder.factoryOf(Quiet.class), null, false, false)));
+            FactoryBuilder.factoryOf(QuietListener.class), null, false, false)));
     allowed.put("k", "v");
     assertThat(Members.awaitCache(running.get(1), "allowed").get("k")).isEqualTo("v");
-  }
-
-  /** A listener in an allowed package. */
-  public static final class Quiet implements CacheEntryCreatedListener<Object, Object>, Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override public void onCreated(Iterable<CacheEntryEvent<?, ?>> events) {}
   }
 }

@@ -2,6 +2,8 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kamacache.testsupport.EtcdExtension;
+import io.kamacache.testsupport.MemberProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

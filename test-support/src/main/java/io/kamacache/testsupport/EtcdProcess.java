@@ -1,10 +1,10 @@
-package io.kamacache.cluster;
+package io.kamacache.testsupport;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,13 +12,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real etcd for tests: the binary {@code etcd} on PATH or in {@code ETCD_BIN} (Debian's package
  * is etcd-server), bound to 127.0.0.1 on free ports, with a temporary data directory that is
- * deleted on close. It can be stopped and started again on the same ports and data.
+ * deleted on close. It can be stopped and started again on the same ports and data, as an outage
+ * would leave it.
  */
 public final class EtcdProcess implements AutoCloseable {
 
@@ -37,9 +39,10 @@ public final class EtcdProcess implements AutoCloseable {
     this.peerPort = peerPort;
   }
 
+  /** An etcd serving plain HTTP to any client, started and healthy. */
   public static EtcdProcess start() {
     try {
-      EtcdProcess etcd = new EtcdProcess(binary(), Files.createTempDirectory("kamacache-etcd"), freePort(), freePort());
+      EtcdProcess etcd = new EtcdProcess(binary(), Files.createTempDirectory("kamacache-etcd"), Ports.free(), Ports.free());
       etcd.startProcess();
       return etcd;
     } catch (IOException e) {
@@ -50,7 +53,7 @@ public final class EtcdProcess implements AutoCloseable {
   /** An etcd that serves clients only over TLS and refuses clients without a certificate the CA signed. */
   public static EtcdProcess startTls(Path cert, Path key, Path ca) {
     try {
-      EtcdProcess etcd = new EtcdProcess(binary(), Files.createTempDirectory("kamacache-etcd"), freePort(), freePort());
+      EtcdProcess etcd = new EtcdProcess(binary(), Files.createTempDirectory("kamacache-etcd"), Ports.free(), Ports.free());
       etcd.tls = new Path[] {cert, key, ca};
       etcd.startProcess();
       return etcd;
@@ -75,21 +78,16 @@ public final class EtcdProcess implements AutoCloseable {
         + "./scripts/test.sh does this for you");
   }
 
-  /** A port free on 127.0.0.1 at this moment. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
-  }
-
+  /** The client URL, {@code http://127.0.0.1:port} (or https for a TLS etcd). */
   public String endpoint() {
     return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
   }
 
+  /** Starts etcd (again, after {@link #stopProcess()}) on the same ports and data, and waits until it serves. */
   public synchronized void startProcess() throws IOException {
     String client = endpoint();
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new java.util.ArrayList<>(List.of(binary,
+    List<String> command = new ArrayList<>(List.of(binary,
         "--name", "n1",
         "--data-dir", dataDir.resolve("data").toString(),
         "--logger=zap", "--log-outputs=stderr",
@@ -147,7 +145,7 @@ public final class EtcdProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("etcd exited with " + process.exitValue() + "; see " + dataDir.resolve("etcd.log"));
       }
-      try (java.net.Socket socket = new java.net.Socket(InetAddress.getByName("127.0.0.1"), clientPort)) {
+      try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), clientPort)) {
         return;
       } catch (IOException e) {
         // not listening yet

@@ -1,4 +1,4 @@
-package io.kamacache.cluster;
+package io.kamacache.testsupport;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -24,10 +24,12 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     }
   }
 
+  /** The running etcd, to stop and start it again within a test. */
   public EtcdProcess process() {
     return etcd;
   }
 
+  /** The etcd's client URL. */
   public String endpoint() {
     return etcd.endpoint();
   }

@@ -1,9 +1,10 @@
-package io.kamacache.cluster;
+package io.kamacache.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,17 +12,20 @@ import java.util.List;
  * scripts/make-certs.sh (so the tests check the script users run), plus, with the openssl command
  * line, certificates of other shapes and a rogue self-signed certificate the CA never saw.
  */
-final class Certificates implements AutoCloseable {
+public final class Certificates implements AutoCloseable {
 
-  final Path dir;
-  final Path caCert;
+  private static final String SCRIPT = "scripts/make-certs.sh";
+
+  private final Path dir;
+  private final Path caCert;
 
   private Certificates(Path dir) {
     this.dir = dir;
     this.caCert = dir.resolve("ca.crt");
   }
 
-  static Certificates create() {
+  /** A fresh CA in a temporary directory, deleted on close. */
+  public static Certificates create() {
     try {
       Certificates certificates = new Certificates(Files.createTempDirectory("kamacache-tls"));
       certificates.script("--days", "2");
@@ -32,19 +36,19 @@ final class Certificates implements AutoCloseable {
   }
 
   /** A member's certificate for {@code name}, signed by the CA. Returns {cert, key}. */
-  Path[] signed(String name) {
+  public Path[] signed(String name) {
     script("--days", "2", "--member", name);
     return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
   }
 
   /** A client's certificate for {@code name}, signed by the CA: it may call only javax.cache operations. */
-  Path[] client(String name) {
+  public Path[] client(String name) {
     script("--days", "2", "--client", name);
     return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
   }
 
   /** A certificate for {@code name} signed by the CA, with {@code units} (e.g. "/OU=x") in its subject. */
-  Path[] signed(String name, String units) {
+  public Path[] signed(String name, String units) {
     openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
         "-subj", units + "/CN=" + name);
     write(name + ".ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
@@ -54,11 +58,16 @@ final class Certificates implements AutoCloseable {
   }
 
   /** A self-signed certificate that no member trusts. Returns {cert, key}. */
-  Path[] rogue(String name) {
+  public Path[] rogue(String name) {
     write(name + ".ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".crt",
         "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
     return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
+  }
+
+  /** The CA's certificate, for trust stores. */
+  public Path caCert() {
+    return caCert;
   }
 
   @Override
@@ -75,15 +84,29 @@ final class Certificates implements AutoCloseable {
   }
 
   private void script(String... args) {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(Path.of("..", "scripts", "make-certs.sh").toAbsolutePath().normalize().toString());
+    List<String> command = new ArrayList<>();
+    command.add(script().toString());
     command.add(dir.toString());
     command.addAll(List.of(args));
     run(command);
   }
 
+  /**
+   * The repository's make-certs.sh, found from the working directory upwards: Maven runs each
+   * module's tests in that module's directory, and modules sit at different depths.
+   */
+  private static Path script() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path script = dir.resolve(SCRIPT);
+      if (Files.isRegularFile(script)) {
+        return script;
+      }
+    }
+    throw new IllegalStateException(SCRIPT + " is not in " + Path.of("").toAbsolutePath() + " or above it");
+  }
+
   private void openssl(String... args) {
-    List<String> command = new java.util.ArrayList<>();
+    List<String> command = new ArrayList<>();
     command.add("openssl");
     command.addAll(List.of(args));
     run(command);

@@ -24,6 +24,8 @@ import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.ValueResponse;
 import io.kamacache.proto.v1.ValuesResponse;
+import io.kamacache.testsupport.EtcdExtension;
+import io.kamacache.testsupport.MemberProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;

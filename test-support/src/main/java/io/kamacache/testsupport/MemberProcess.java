@@ -1,4 +1,4 @@
-package io.kamacache.cluster;
+package io.kamacache.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,8 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A member in its own JVM, started with {@link MemberMain} on the test class path. */
+/**
+ * A dedicated member in its own JVM: the member's main class on this JVM's class path (which must
+ * hold the kamacache-member module), or the shaded member jar. It is up once the member prints
+ * that it is serving; its later output is copied to this JVM's stdout.
+ */
 public final class MemberProcess implements AutoCloseable {
+
+  /** By name: this module does not depend on the member module, its callers do. */
+  private static final String MAIN_CLASS = "io.kamacache.member.MemberMain";
 
   private static final AtomicInteger STARTED = new AtomicInteger();
 
@@ -27,21 +34,25 @@ public final class MemberProcess implements AutoCloseable {
     this.process = process;
   }
 
+  /** The member JVM's process id. */
   public long pid() {
     return process.pid();
   }
 
+  /** Where the member serves its peers, host:port, as it printed when it started. */
   public String address() {
     return address;
   }
 
+  /** Whether the member JVM is still running. */
   public boolean isAlive() {
     return process.isAlive();
   }
 
+  /** A member of the cluster the settings name, run from this JVM's class path (a test's, under Surefire). */
   public static MemberProcess start(URI settings) {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return start(List.of("-cp", classPath, MemberMain.class.getName(), settings.toString()));
+    return start(List.of("-cp", classPath, MAIN_CLASS, settings.toString()));
   }
 
   /** A member run the way operators run one: {@code java -jar kamacache-member.jar settings}. */

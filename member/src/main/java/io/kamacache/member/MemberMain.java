@@ -1,6 +1,9 @@
-package io.kamacache.cluster;
+package io.kamacache.member;
 
+import io.kamacache.cluster.ClusterConfig;
+import io.kamacache.cluster.ClusterNode;
 import io.kamacache.jcache.KamaCacheManager;
+import io.kamacache.jcache.KamaCachingProvider;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +30,7 @@ public final class MemberMain {
     CacheManager manager;
     try {
       // By name: the member's class path may hold other JCache providers too.
-      manager = Caching.getCachingProvider(io.kamacache.jcache.KamaCachingProvider.class.getName())
+      manager = Caching.getCachingProvider(KamaCachingProvider.class.getName())
           .getCacheManager(settings, MemberMain.class.getClassLoader());
     } catch (RuntimeException e) {
       System.err.println("kamacache member: cannot start: " + e.getMessage());
@@ -45,7 +48,7 @@ public final class MemberMain {
       manager.close();
       stopped.countDown();
     }, "kamacache-member-shutdown"));
-    System.out.println("kamacache member " + node.memberId() + " of cluster '" + node.config().cluster
+    System.out.println("kamacache member " + node.memberId() + " of cluster '" + node.cluster()
         + "' serving at " + node.address() + "; caches: " + manager.getCacheNames());
     System.out.flush();
     stopped.await();

@@ -1,4 +1,4 @@
-package io.kamacache.cluster;
+package io.kamacache.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,11 +7,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Deleting the temporary directories the cluster tests make. */
-final class TempDirs {
+public final class TempDirs {
 
   private TempDirs() {}
 
-  static void delete(Path dir) {
+  /** Deletes {@code dir} and everything under it, as far as it can; a missing or null dir is fine. */
+  public static void delete(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
