@@ -17,6 +17,7 @@ import io.kamacache.codec.WireCodec;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
+import io.kamacache.proto.v1.FlagResponse;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.KeyRequest;
 import io.kamacache.proto.v1.KeysRequest;
@@ -260,7 +261,7 @@ class AttackSuiteTest {
   void tenThousandConcurrentCallsAreAllAnsweredOrRefusedAtOnce() throws InterruptedException {
     PeerGrpc.PeerStub peer = PeerGrpc.newStub(attacker()).withDeadlineAfter(ANSWER_SECONDS, TimeUnit.SECONDS);
     int calls = 10_000;
-    Outcomes<io.kamacache.proto.v1.FlagResponse> outcomes = new Outcomes<>(calls);
+    Outcomes<FlagResponse> outcomes = new Outcomes<>(calls);
     for (int i = 0; i < calls; i++) {
       // A loader-less miss and a hit alternate; a containsKey always leaves the transport thread.
       peer.containsKey(KeyRequest.newBuilder().setHeader(header()).setKey(bytes("k" + (i % 200))).build(),

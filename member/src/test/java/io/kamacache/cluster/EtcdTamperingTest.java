@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.acme.planted.PlantedFilter;
 import com.acme.planted.PlantedLoader;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.PutOption;
+import io.kamacache.codec.WireCodec;
 import io.kamacache.jcache.KamaConfiguration;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.testsupport.MemberProcess;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +23,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -81,19 +85,19 @@ class EtcdTamperingTest {
   }
 
   private long put(String key, byte[] value, long lease) throws Exception {
-    return admin.getKVClient().put(PrefixView.bytes(key), io.etcd.jetcd.ByteSequence.from(value),
+    return admin.getKVClient().put(PrefixView.bytes(key), ByteSequence.from(value),
         PutOption.builder().withLeaseId(lease).build()).get(10, TimeUnit.SECONDS).getHeader().getRevision();
   }
 
   private long put(String key, String value, long lease) throws Exception {
-    return put(key, value.getBytes(java.nio.charset.StandardCharsets.UTF_8), lease);
+    return put(key, value.getBytes(StandardCharsets.UTF_8), lease);
   }
 
   /** Log messages at {@code level} or above, formatted, that mention every one of {@code words}. */
   private List<String> logs(Level level, String... words) {
     return logged.stream()
         .filter(record -> record.getLevel().intValue() >= level.intValue())
-        .map(record -> new java.util.logging.SimpleFormatter().formatMessage(record))
+        .map(record -> new SimpleFormatter().formatMessage(record))
         .filter(message -> List.of(words).stream().allMatch(message::contains))
         .toList();
   }
@@ -256,7 +260,7 @@ class EtcdTamperingTest {
     assertThat(running.get(0).getCache("local")).isNull();
 
     // Written into etcd directly, as only someone with write access to etcd can.
-    io.kamacache.codec.WireCodec codec = Members.node(running.get(0)).codec(); // how members write definitions
+    WireCodec codec = Members.node(running.get(0)).codec(); // how members write definitions
     put(key("caches", "planted"), codec.encode(new KamaConfiguration<Object, Object>()
         .setCacheLoaderFactory(new FactoryBuilder.ClassFactory<>("com.acme.planted.PlantedLoader"))
         .setReadThrough(true)), 0);

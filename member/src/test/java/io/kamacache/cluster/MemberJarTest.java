@@ -2,6 +2,7 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kamacache.jcache.KamaCache;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.testsupport.MemberProcess;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class MemberJarTest {
       for (int i = 0; i < 200; i++) {
         assertThat(cache.get("k" + i)).isEqualTo("v" + i);
       }
-      long here = cache.unwrap(io.kamacache.jcache.KamaCache.class).localSize();
+      long here = cache.unwrap(KamaCache.class).localSize();
       assertThat(here).as("the jar's member owns some of the keys").isLessThan(200);
       fromJar.stop();
       Members.awaitRingSize(List.of(embedded), 1);

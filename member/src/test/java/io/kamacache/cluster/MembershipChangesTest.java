@@ -2,15 +2,19 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.etcd.jetcd.Client;
+import io.kamacache.jcache.KamaCache;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.testsupport.MemberProcess;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +89,7 @@ class MembershipChangesTest {
     for (int i = 0; i < 200; i++) {
       assertThat(cache.get("k" + i)).isEqualTo("v" + i);
     }
-    long remote = cache.unwrap(io.kamacache.jcache.KamaCache.class).localSize();
+    long remote = cache.unwrap(KamaCache.class).localSize();
     assertThat(remote).as("some keys live in the other JVM").isLessThan(200);
     b.stop();
     Duration took = awaitRings(List.of(a), ids -> ids.equals(Set.of("a")), Duration.ofSeconds(30));
@@ -99,7 +103,7 @@ class MembershipChangesTest {
     CacheManager a = members.open("a");
     CacheManager b = members.open("b");
     awaitRings(List.of(a, b), ids -> ids.size() == 2, Duration.ofSeconds(30));
-    try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoint()).build()) {
+    try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
       String key = "/kamacache/" + members.cluster() + "/members/a";
       long lease = client.getKVClient().get(PrefixView.bytes(key)).get().getKvs().get(0).getLease();
       client.getLeaseClient().revoke(lease).get();
@@ -115,7 +119,7 @@ class MembershipChangesTest {
     CacheManager a = members.open("a");
     CacheManager b = members.open("b");
     awaitRings(List.of(a, b), ids -> ids.size() == 2, Duration.ofSeconds(30));
-    try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoint()).build()) {
+    try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
       String key = "/kamacache/" + members.cluster() + "/members/a";
       long lease = client.getKVClient().get(PrefixView.bytes(key)).get().getKvs().get(0).getLease();
       long deleted = System.nanoTime();
@@ -147,7 +151,7 @@ class MembershipChangesTest {
     for (int i = 0; i < 30; i++) {
       caches.get(i % 3).put(i, i);
     }
-    List<Long> leases = new java.util.ArrayList<>();
+    List<Long> leases = new ArrayList<>();
     for (CacheManager manager : all) {
       leases.add(Members.node(manager).leaseId());
     }
@@ -174,7 +178,7 @@ class MembershipChangesTest {
       assertThat(System.nanoTime() - stopped).as("refusing within the lease TTL").isLessThan(TimeUnit.SECONDS.toNanos(10));
       try {
         caches.get(i % 3).put(i % 30, i % 30);
-      } catch (javax.cache.CacheException e) {
+      } catch (CacheException e) {
         refusal = e.getMessage();
       }
     }
@@ -192,7 +196,7 @@ class MembershipChangesTest {
         try {
           assertThat(caches.get((i + 1) % 3).get(i)).as("entry " + i + " kept").isEqualTo(i);
           break;
-        } catch (javax.cache.CacheException e) {
+        } catch (CacheException e) {
           assertThat(System.nanoTime() - restarted).as("serving again").isLessThan(TimeUnit.SECONDS.toNanos(30));
         }
       }

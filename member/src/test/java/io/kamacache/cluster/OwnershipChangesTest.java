@@ -2,14 +2,18 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.etcd.jetcd.Client;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.testsupport.MemberProcess;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,11 +99,11 @@ class OwnershipChangesTest {
   @Test
   void expiryThatReadsExtendedSurvivesTheOwnersDeath() throws Exception {
     CacheManager a = members.open("a");
-    try (MemberProcess b = MemberProcess.start(members.settings("b", java.util.Map.of()))) {
+    try (MemberProcess b = MemberProcess.start(members.settings("b", Map.of()))) {
       Members.awaitRingSize(List.of(a), 2);
       Cache<String, String> cache = a.createCache("touched", new MutableConfiguration<String, String>()
-          .setExpiryPolicyFactory(javax.cache.expiry.AccessedExpiryPolicy.factoryOf(
-              new javax.cache.expiry.Duration(TimeUnit.SECONDS, 6))));
+          .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(
+              new Duration(TimeUnit.SECONDS, 6))));
       ClusterNode node = Members.node(a);
       String key = null;
       for (int i = 0; key == null; i++) {
@@ -133,7 +137,7 @@ class OwnershipChangesTest {
       leases.add(Members.node(manager).leaseId());
     }
     // As when etcd comes back without the leases: nobody served meanwhile, so everything is current.
-    try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoint()).build()) {
+    try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
       for (long lease : leases) {
         client.getLeaseClient().revoke(lease).get();
       }

@@ -2,10 +2,12 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kamacache.jcache.KamaCache;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.testsupport.MemberProcess;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -139,7 +141,7 @@ class ResilienceTest {
     Writer writer = new Writer(viaR2, stable, stable + 500, stop);
     AtomicLong wrongReads = new AtomicLong();
     AtomicLong reads = new AtomicLong();
-    List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> wrong = Collections.synchronizedList(new ArrayList<>());
     Thread reader = new Thread(() -> {
       for (int i = 0; !stop.get(); i = (i + 1) % stable) {
         Object value;
@@ -189,7 +191,7 @@ class ResilienceTest {
     for (int key = 0; key < stable; key++) {
       assertThat(viaR3.get(key)).isEqualTo(-key);
     }
-    long held = managers.stream().mapToLong(m -> m.getCache("moving").unwrap(io.kamacache.jcache.KamaCache.class).localSize()).sum();
+    long held = managers.stream().mapToLong(m -> m.getCache("moving").unwrap(KamaCache.class).localSize()).sum();
     assertThat(held).as("every entry owned exactly once").isEqualTo(stable + 500);
   }
 }

@@ -8,11 +8,14 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;
 import io.kamacache.testsupport.EtcdProcess;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,15 +117,15 @@ class EtcdAuthTest {
       }
 
       // Nobody above may write the secret: the operator writes it once, as the docs say.
-      admin.getKVClient().put(bytes(prefix + "secret"), bytes(java.util.HexFormat.of().formatHex(new byte[32])))
+      admin.getKVClient().put(bytes(prefix + "secret"), bytes(HexFormat.of().formatHex(new byte[32])))
           .get(10, TimeUnit.SECONDS);
       CacheManager m1 = members.open("m1", user(members.cluster() + "-m1", "m1-password"));
       CacheManager m2 = members.open("m2", user(members.cluster() + "-m2", "m2-password"));
       Members.awaitRingSize(List.of(m1, m2), 2);
       Members.assertShareACache(m1, m2, "least-privilege", 20);
       m2.getCache("least-privilege").registerCacheEntryListener(
-          new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
-              javax.cache.configuration.FactoryBuilder.factoryOf(QuietListener.class), null, false, true));
+          new MutableCacheEntryListenerConfiguration<>(
+              FactoryBuilder.factoryOf(QuietListener.class), null, false, true));
       assertThat(admin.getKVClient().get(bytes(prefix + "listeners/least-privilege/m2")).get(10, TimeUnit.SECONDS)
           .getKvs()).as("m2 announced its listener").hasSize(1);
 
