@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.kamacache.group.CacheOperations;
 import io.kamacache.group.Group;
-import io.kamacache.group.Replication;
+import io.kamacache.replication.Replication;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.transport.PeerCalls;
 import io.kamacache.proto.v1.CacheRequest;

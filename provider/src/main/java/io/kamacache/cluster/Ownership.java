@@ -1,6 +1,6 @@
 package io.kamacache.cluster;
 
-import io.kamacache.group.Replication;
+import io.kamacache.replication.Replication;
 import java.util.List;
 import java.util.function.Supplier;
 

@@ -2,7 +2,7 @@ package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
-import io.kamacache.group.Copies;
+import io.kamacache.replication.Copies;
 import io.kamacache.group.Group;
 import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;

@@ -2,8 +2,8 @@ package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
-import io.kamacache.group.Copies;
-import io.kamacache.group.Replication;
+import io.kamacache.replication.Copies;
+import io.kamacache.replication.Replication;
 import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;

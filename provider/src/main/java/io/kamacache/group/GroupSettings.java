@@ -5,7 +5,6 @@ import io.kamacache.event.EventDispatcher;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.store.Lru2Store;
 import io.kamacache.store.Ticker;
-import java.util.concurrent.Executor;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
@@ -21,7 +20,6 @@ public final class GroupSettings<K, V> {
   Copier copier = Copier.BY_REFERENCE;
   EventDispatcher<K, V> events;
   CacheStatistics statistics;
-  Executor executor;
 
   public GroupSettings<K, V> capacity(long capacity) {
     this.capacity = capacity;
@@ -63,11 +61,6 @@ public final class GroupSettings<K, V> {
 
   public GroupSettings<K, V> statistics(CacheStatistics statistics) {
     this.statistics = statistics;
-    return this;
-  }
-
-  public GroupSettings<K, V> executor(Executor executor) {
-    this.executor = executor;
     return this;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The Group: one named cache's every operation, with expiry rules, read- and write-through,
- * entry processors, singleflight loading and the copies that replication keeps, over one store.
+ * The Group: every operation of one named cache, run with JSR-107's rules over one local store,
+ * with singleflight loading, entry processing and the per-entry steps they share.
  */
 package io.kamacache.group;

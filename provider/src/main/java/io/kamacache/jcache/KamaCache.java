@@ -1,9 +1,5 @@
 package io.kamacache.jcache;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import io.kamacache.codec.ByValueCopier;
 import io.kamacache.codec.Copier;
 import io.kamacache.codec.JavaSerializationCodec;
@@ -14,13 +10,18 @@ import io.kamacache.group.GroupSettings;
 import io.kamacache.management.CacheConfigurationBean;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.management.MBeans;
+import io.kamacache.replication.Copies;
 import io.kamacache.store.Ticker;
 import io.kamacache.store.TtlWalker;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
@@ -28,12 +29,9 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.Factory;
 import javax.cache.expiry.EternalExpiryPolicy;
-import javax.cache.expiry.ExpiryPolicy;
-import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CompletionListener;
-import javax.cache.processor.EntryProcessor;
 import javax.cache.management.CacheStatisticsMXBean;
+import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 import javax.management.ObjectName;
 
@@ -81,8 +79,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
         .writer(configuration.isWriteThrough() ? create(configuration.getCacheWriterFactory()) : null)
         .copier(copier)
         .events(events)
-        .statistics(new CacheStatistics())
-        .executor(manager.provider().executor());
+        .statistics(new CacheStatistics());
     this.group = new Group<>(name, settings);
     this.operations = manager.node() == null ? group
         : manager.node().operations(name, group, group.statistics(), configuration.getBackups(),
@@ -110,7 +107,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     return factory == null ? fallback.create() : factory.create();
   }
 
-  io.kamacache.event.EventDispatcher<K, V> events() {
+  EventDispatcher<K, V> events() {
     return group.events();
   }
 
@@ -411,13 +408,13 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   /** Moves the entries and backups this member holds into {@code successor}, a cache of the same name. */
   void handTo(KamaCache<?, ?> successor) {
-    io.kamacache.group.Copies<Object> from = group().copies();
-    io.kamacache.group.Copies<Object> to = successor.group().copies();
-    for (io.kamacache.group.Copies.Copy<Object> copy : from.allOwned()) {
+    Copies<Object> from = group().copies();
+    Copies<Object> to = successor.group().copies();
+    for (Copies.Copy<Object> copy : from.allOwned()) {
       to.applyHandoff(copy.key, copy.value, copy.ttlNanos, copy.version);
     }
     for (Object key : from.backupKeys()) {
-      io.kamacache.group.Copies.Copy<Object> copy = from.readBackup(key);
+      Copies.Copy<Object> copy = from.readBackup(key);
       if (copy != null) {
         to.applyBackup(copy.key, copy.value, copy.ttlNanos, copy.version);
       }

@@ -1,4 +1,4 @@
-package io.kamacache.group;
+package io.kamacache.expiry;
 
 import io.kamacache.store.Expiry;
 import io.kamacache.store.Lru2Store;
@@ -16,7 +16,7 @@ import javax.cache.expiry.TouchedExpiryPolicy;
  * a zero duration means "expired now", null means "leave it as it is", and a policy that throws
  * gets the spec's fallback (eternal on creation, unchanged otherwise).
  */
-final class ExpiryRules {
+public final class ExpiryRules {
 
   /** JSR-107's own policies only compute durations; anyone else's may do anything, even block. */
   private static final Set<Class<?>> BUILT_IN = Set.of(EternalExpiryPolicy.class, CreatedExpiryPolicy.class,
@@ -29,20 +29,25 @@ final class ExpiryRules {
   private final boolean builtIn;
   private final Lru2Store.AccessRule<Object> accessRule;
 
-  ExpiryRules(ExpiryPolicy policy) {
+  public ExpiryRules(ExpiryPolicy policy) {
     this.policy = policy;
     this.builtIn = BUILT_IN.contains(policy.getClass());
     this.accessRule = NEVER_ON_ACCESS.contains(policy.getClass()) ? Lru2Store.AccessRule.unchanged()
         : (value, current, now) -> onAccess(current, now);
   }
 
-  ExpiryPolicy policy() {
+  public ExpiryPolicy policy() {
     return policy;
   }
 
   /** Whether the policy is one of JSR-107's own, which never block. */
-  boolean isBuiltIn() {
+  public boolean isBuiltIn() {
     return builtIn;
+  }
+
+  /** Whether a read may move an entry's expiry time, which its backups must then learn. */
+  public boolean movesOnAccess() {
+    return accessRule.readsClock();
   }
 
   /**
@@ -51,17 +56,12 @@ final class ExpiryRules {
    * read of an entry that never expires skips the clock. Any other policy is asked on every
    * access, as the spec says.
    */
-  /** Whether a read may move an entry's expiry time, which its backups must then learn. */
-  boolean movesOnAccess() {
-    return accessRule.readsClock();
-  }
-
-  Lru2Store.AccessRule<Object> accessRule() {
+  public Lru2Store.AccessRule<Object> accessRule() {
     return accessRule;
   }
 
   /** The expiry time of a new entry; at or before {@code now} means it must not be stored. */
-  long onCreation(long now) {
+  public long onCreation(long now) {
     Duration duration;
     try {
       duration = policy.getExpiryForCreation();
@@ -71,7 +71,8 @@ final class ExpiryRules {
     return duration == null ? Expiry.NEVER : toTime(duration, now);
   }
 
-  long onAccess(long current, long now) {
+  /** The expiry time after a read; {@code current} when the policy leaves it as it is. */
+  public long onAccess(long current, long now) {
     Duration duration;
     try {
       duration = policy.getExpiryForAccess();
@@ -81,7 +82,8 @@ final class ExpiryRules {
     return duration == null ? current : toTime(duration, now);
   }
 
-  long onUpdate(long current, long now) {
+  /** The expiry time after an update; {@code current} when the policy leaves it as it is. */
+  public long onUpdate(long current, long now) {
     Duration duration;
     try {
       duration = policy.getExpiryForUpdate();

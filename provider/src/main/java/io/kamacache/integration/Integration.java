@@ -1,4 +1,4 @@
-package io.kamacache.group;
+package io.kamacache.integration;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import javax.cache.Cache;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
@@ -18,15 +19,19 @@ import javax.cache.integration.CacheWriterException;
  * caller as a {@link CacheLoaderException} or {@link CacheWriterException}. The writer is absent
  * (null) when the cache does not write through.
  */
-final class Integration<K, V> {
+public final class Integration<K, V> {
 
   private final CacheLoader<K, V> loader;
   private final boolean readThrough;
   private final CacheWriter<K, V> writer;
+  /** Makes the entries handed to the writer: the cache's own entry type, defined by its caller. */
+  private final BiFunction<K, V, Cache.Entry<K, V>> entryOf;
 
   /** {@code loader} serves loadAll even when the cache does not read through on a miss. */
-  Integration(CacheLoader<K, V> loader, boolean readThrough, CacheWriter<? super K, ? super V> writer) {
+  public Integration(CacheLoader<K, V> loader, boolean readThrough, CacheWriter<? super K, ? super V> writer,
+      BiFunction<K, V, Cache.Entry<K, V>> entryOf) {
     this.loader = loader;
+    this.entryOf = entryOf;
     this.readThrough = readThrough && loader != null;
     // A writer of supertypes accepts our entries; the narrower type lets batches pass as they are.
     @SuppressWarnings("unchecked")
@@ -35,27 +40,23 @@ final class Integration<K, V> {
   }
 
   /** Whether a miss loads. */
-  boolean readsThrough() {
+  public boolean readsThrough() {
     return readThrough;
   }
 
-  boolean hasLoader() {
+  public boolean hasLoader() {
     return loader != null;
   }
 
-  boolean writesThrough() {
-    return writer != null;
-  }
-
-  CacheLoader<K, V> loader() {
+  public CacheLoader<K, V> loader() {
     return loader;
   }
 
-  CacheWriter<K, V> writer() {
+  public CacheWriter<K, V> writer() {
     return writer;
   }
 
-  V load(K key) {
+  public V load(K key) {
     try {
       return loader.load(key);
     } catch (CacheLoaderException e) {
@@ -65,7 +66,7 @@ final class Integration<K, V> {
     }
   }
 
-  Map<K, V> loadAll(Iterable<? extends K> keys) {
+  public Map<K, V> loadAll(Iterable<? extends K> keys) {
     try {
       return loader.loadAll(keys);
     } catch (CacheLoaderException e) {
@@ -75,12 +76,12 @@ final class Integration<K, V> {
     }
   }
 
-  void write(K key, V value) {
+  public void write(K key, V value) {
     if (writer == null) {
       return;
     }
     try {
-      writer.write(new GroupEntry<>(key, value));
+      writer.write(entryOf.apply(key, value));
     } catch (CacheWriterException e) {
       throw e;
     } catch (Exception e) {
@@ -88,7 +89,7 @@ final class Integration<K, V> {
     }
   }
 
-  void delete(K key) {
+  public void delete(K key) {
     if (writer == null) {
       return;
     }
@@ -105,13 +106,13 @@ final class Integration<K, V> {
    * Writes a batch. A writer that fails part-way leaves in the collection the entries it did not
    * write; those come back in the result, with the failure, so the caller applies only the rest.
    */
-  Partial<K> writeAll(Map<? extends K, ? extends V> entries) {
+  public Partial<K> writeAll(Map<? extends K, ? extends V> entries) {
     if (writer == null || entries.isEmpty()) {
       return Partial.none();
     }
     Collection<Cache.Entry<? extends K, ? extends V>> batch = new ArrayList<>();
     for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-      batch.add(new GroupEntry<>(entry.getKey(), entry.getValue()));
+      batch.add(entryOf.apply(entry.getKey(), entry.getValue()));
     }
     try {
       writer.writeAll(batch);
@@ -126,7 +127,7 @@ final class Integration<K, V> {
   }
 
   /** Deletes a batch, with the same partial-failure rule as {@link #writeAll}. */
-  Partial<K> deleteAll(Collection<? extends K> keys) {
+  public Partial<K> deleteAll(Collection<? extends K> keys) {
     if (writer == null || keys.isEmpty()) {
       return Partial.none();
     }
@@ -144,11 +145,11 @@ final class Integration<K, V> {
   }
 
   /** The keys a batch writer did not get to, and why; empty when it finished. */
-  static final class Partial<K> {
+  public static final class Partial<K> {
     private static final Partial<?> NONE = new Partial<>(Set.of(), null);
 
-    final Set<K> failed;
-    final CacheWriterException failure;
+    private final Set<K> failed;
+    private final CacheWriterException failure;
 
     Partial(Set<K> failed, CacheWriterException failure) {
       this.failed = failed;
@@ -160,7 +161,13 @@ final class Integration<K, V> {
       return (Partial<K>) NONE;
     }
 
-    void rethrow() {
+    /** Whether the writer did not get to {@code key}, which must then stay as it is. */
+    public boolean failed(Object key) {
+      return failed.contains(key);
+    }
+
+    /** Throws the writer's failure, if it had one. */
+    public void rethrow() {
       if (failure != null) {
         throw failure;
       }

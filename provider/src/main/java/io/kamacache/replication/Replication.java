@@ -1,4 +1,6 @@
-package io.kamacache.group;
+package io.kamacache.replication;
+
+import javax.cache.CacheException;
 
 /**
  * Told about every change a Group is about to make to an entry it owns, while the key is locked
@@ -24,7 +26,7 @@ public interface Replication<K> {
    * Thrown by {@link #changing} when the change could not be put on enough members: it is not
    * acknowledged, though some copies may hold it, so the operation must not be retried blindly.
    */
-  final class Failed extends javax.cache.CacheException {
+  final class Failed extends CacheException {
     private static final long serialVersionUID = 1L;
 
     public Failed(String message, Throwable cause) {

@@ -1,17 +1,19 @@
-package io.kamacache.group;
+package io.kamacache.processor;
 
 import java.util.function.Function;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.MutableEntry;
 
 /**
- * The entry an {@link javax.cache.processor.EntryProcessor} works on. It only records what the
+ * The entry an {@link EntryProcessor} works on. It only records what the
  * processor asked for; the group applies the net effect afterwards, still under the key's lock, so
  * a processor that throws leaves the cache untouched.
  */
-final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
+public final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
 
   /** The net effect of a processor on its entry. */
-  enum Outcome { NONE, ACCESSED, LOADED, CREATED, UPDATED, REMOVED }
+  public enum Outcome { NONE, ACCESSED, LOADED, CREATED, UPDATED, REMOVED }
 
   private final K key;
   private final boolean existed;
@@ -21,11 +23,25 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
   private boolean loadTried;
 
   /** {@code loader} is null unless the cache reads through. */
-  ProcessorEntry(K key, V value, Function<K, V> loader) {
+  public ProcessorEntry(K key, V value, Function<K, V> loader) {
     this.key = key;
     this.value = value;
     this.existed = value != null;
     this.loader = loader;
+  }
+
+  /**
+   * Runs {@code processor} on this entry; whatever it throws reaches the caller as an
+   * {@link EntryProcessorException}.
+   */
+  public <T> T process(EntryProcessor<K, V, T> processor, Object... arguments) {
+    try {
+      return processor.process(this, arguments);
+    } catch (EntryProcessorException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new EntryProcessorException(e);
+    }
   }
 
   @Override public K getKey() {
@@ -76,15 +92,17 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
     throw new IllegalArgumentException("cannot unwrap a mutable entry to " + clazz.getName());
   }
 
-  boolean existed() {
+  /** Whether the entry existed before the processor ran. */
+  public boolean existed() {
     return existed;
   }
 
-  Outcome outcome() {
+  public Outcome outcome() {
     return outcome;
   }
 
-  V value() {
+  /** The value the processor left, to store when the outcome is LOADED, CREATED or UPDATED. */
+  public V value() {
     return value;
   }
 }

@@ -1,4 +1,4 @@
-package io.kamacache.group;
+package io.kamacache.replication;
 
 import io.kamacache.codec.Copier;
 import io.kamacache.store.Expiry;
@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +23,10 @@ import java.util.function.Supplier;
  * copy that arrives late, from an owner that has since lost the key, never replaces what a newer
  * owner wrote. A removal leaves its version behind for a while (see {@link #REMEMBERED_REMOVALS}),
  * so no late copy brings a removed key back.
+ *
+ * <p>The owner's own changes reach the backups through {@link #changing} and {@link #removing},
+ * which the Group calls under the key's lock; in embedded mode there is no {@link Replication}
+ * and they only answer version 0.
  */
 public final class Copies<K> {
 
@@ -41,7 +46,8 @@ public final class Copies<K> {
   /** Made when the first backup arrives: embedded caches never have one. */
   private volatile Lru2Store<K, Object> backups;
   private final Copier copier;
-  private final Supplier<Replication<K>> replication;
+  /** Set once, when the cache joins a cluster; null in embedded mode. */
+  private volatile Replication<K> replication;
   /** Set once the first removal is remembered; before that no create needs {@link #removals}' lock. */
   private volatile boolean anyRemoved;
   /** Versions of recent removals of owned keys; empty in embedded mode. Guarded by itself. */
@@ -51,12 +57,47 @@ public final class Copies<K> {
     }
   };
 
-  Copies(Lru2Store<K, Object> owned, Supplier<Lru2Store<K, Object>> newBackupStore, Copier copier,
-      Supplier<Replication<K>> replication) {
+  public Copies(Lru2Store<K, Object> owned, Supplier<Lru2Store<K, Object>> newBackupStore, Copier copier) {
     this.owned = owned;
     this.newBackupStore = newBackupStore;
     this.copier = copier;
+  }
+
+  /** Keeps copies of every change elsewhere from now on. */
+  public void replicateTo(Replication<K> replication) {
     this.replication = replication;
+  }
+
+  /**
+   * Puts an owned entry's new state on the backups before it becomes visible here, so that no
+   * reader sees a state a failover could lose; returns the state's version (0 in embedded mode).
+   * Called under the key's lock, before {@code slot} changes.
+   */
+  public long changing(K key, Slot<Object> slot, Object stored, long expiresAt) {
+    Replication<K> replicating = replication;
+    if (replicating == null) {
+      return 0;
+    }
+    return replicating.changing(key, stored, expiresAt, slot.now(), ownedVersion(slot, key));
+  }
+
+  /**
+   * Puts the removal of the owned entry in {@code slot} on the backups and remembers its version,
+   * so no late copy brings it back. Called under the key's lock, before the entry goes.
+   */
+  public void removing(K key, Slot<Object> slot) {
+    Replication<K> replicating = replication;
+    if (replicating != null) {
+      removed(key, replicating.changing(key, null, Expiry.NEVER, slot.now(), slot.version()));
+    }
+  }
+
+  /** Tells the backups that a read may have moved the entry's expiry time. */
+  public void accessed(K key) {
+    Replication<K> replicating = replication;
+    if (replicating != null) {
+      replicating.accessed(key);
+    }
   }
 
   /** One entry's state in transit: a value and its remaining time to live, or a removal (null value). */
@@ -93,7 +134,7 @@ public final class Copies<K> {
   }
 
   /** Records the removal of an owned key at {@code version}; called under the key's lock. */
-  void removed(K key, long version) {
+  private void removed(K key, long version) {
     synchronized (removals) {
       removals.put(key, version);
       anyRemoved = true;
@@ -101,7 +142,7 @@ public final class Copies<K> {
   }
 
   /** The version of the key's last remembered removal, or 0. */
-  long removedVersion(K key) {
+  private long removedVersion(K key) {
     if (!anyRemoved) {
       return 0; // every create asks, and most caches never remove: no lock for them
     }
@@ -156,9 +197,9 @@ public final class Copies<K> {
     long expiresAt = expiresAt(ttlNanos, slot.now());
     slot.set(stored, expiresAt);
     slot.setVersion(version);
-    Replication<K> copies = replication.get();
-    if (copies != null) {
-      copies.copied(key, stored, expiresAt, slot.now(), version);
+    Replication<K> replicating = replication;
+    if (replicating != null) {
+      replicating.copied(key, stored, expiresAt, slot.now(), version);
     }
     return true;
   }
@@ -228,7 +269,7 @@ public final class Copies<K> {
   }
 
   /** Drops the backups held here, as a clear does everywhere. */
-  void clearBackups() {
+  public void clearBackups() {
     Lru2Store<K, Object> store = backups;
     if (store != null) {
       store.clear();
@@ -240,7 +281,7 @@ public final class Copies<K> {
    * handed over with the entries, so that an older copy of a removed key arriving later from
    * anywhere is refused by its new owner.
    */
-  public List<Copy<K>> removalsOf(java.util.function.Predicate<K> elsewhere) {
+  public List<Copy<K>> removalsOf(Predicate<K> elsewhere) {
     List<Copy<K>> found = new ArrayList<>();
     synchronized (removals) {
       for (Map.Entry<K, Long> removal : removals.entrySet()) {

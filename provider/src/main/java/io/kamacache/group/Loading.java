@@ -1,0 +1,84 @@
+package io.kamacache.group;
+
+import io.kamacache.integration.Integration;
+import io.kamacache.store.Lru2Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The loading path: a miss loaded through the cache loader, once per key however many callers
+ * miss at the same time, and {@code loadAll}. A loaded value goes through the same entry steps as a
+ * put (expiry, backups, event) but never to the writer and never into the put count.
+ */
+final class Loading<K, V> {
+
+  private final Lru2Store<K, Object> store;
+  private final Integration<K, V> integration;
+  private final EntrySteps<K, V> steps;
+  private final SingleFlight<K, Object> flights = new SingleFlight<>();
+
+  Loading(Lru2Store<K, Object> store, Integration<K, V> integration, EntrySteps<K, V> steps) {
+    this.store = store;
+    this.integration = integration;
+    this.steps = steps;
+  }
+
+  /** Loads a missed key and returns what the cache now holds for it (stored form), or null. */
+  Object loadThrough(K key) {
+    return flights.load(key, k -> {
+      V loaded = integration.load(k);
+      return loaded == null ? null : storeLoaded(k, loaded, false);
+    });
+  }
+
+  /** Loads the keys a getAll missed and adds what it loaded to {@code result}. */
+  void loadMissing(List<K> missing, Map<K, V> result) {
+    Map<K, V> loaded = integration.loadAll(missing);
+    if (loaded != null) {
+      for (Map.Entry<K, V> entry : loaded.entrySet()) {
+        if (entry.getKey() != null && entry.getValue() != null) {
+          Object stored = storeLoaded(entry.getKey(), entry.getValue(), false);
+          result.put(entry.getKey(), steps.view(stored));
+        }
+      }
+    }
+  }
+
+  /** Loads the keys (those absent, unless {@code replaceExisting}) and stores what it loaded. */
+  void loadAll(Set<? extends K> keys, boolean replaceExisting) {
+    List<K> wanted = new ArrayList<>();
+    for (K key : keys) {
+      if (replaceExisting || !store.containsKey(key)) {
+        wanted.add(key);
+      }
+    }
+    if (wanted.isEmpty()) {
+      return;
+    }
+    Map<K, V> loaded = integration.loadAll(wanted);
+    if (loaded != null) {
+      for (Map.Entry<K, V> entry : loaded.entrySet()) {
+        if (entry.getKey() != null && entry.getValue() != null) {
+          storeLoaded(entry.getKey(), entry.getValue(), replaceExisting);
+        }
+      }
+    }
+  }
+
+  /**
+   * Stores a loaded value and returns what the cache now holds for the key. Without
+   * {@code replace}, a value written while the load ran wins over the loaded one.
+   */
+  private Object storeLoaded(K key, V value, boolean replace) {
+    Object stored = steps.toStored(value);
+    return store.compute(steps.copyKey(key), (k, slot) -> {
+      if (slot.isPresent() && !replace) {
+        return slot.value();
+      }
+      steps.put(k, slot, stored);
+      return stored;
+    });
+  }
+}
