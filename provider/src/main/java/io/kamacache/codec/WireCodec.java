@@ -14,6 +14,7 @@ import java.util.UUID;
  */
 public final class WireCodec implements Codec {
 
+  /** The tags are wire format: members of different versions exchange them, so never renumber one. */
   private static final byte STRING = 1;
   private static final byte LONG = 2;
   private static final byte INTEGER = 3;
@@ -43,11 +44,9 @@ public final class WireCodec implements Codec {
   public static final String MAX_HASH_WORK_SETTING = "kamacache.serialization.max-hash-work";
 
   /**
-   * Hashing a value may cause, as objects visited ({@link StreamScan}). On a 2-core VM decoding
-   * hash bombs took 4 to 6 ns per object counted, and up to 11.5 ns once the JVM had hashed every
-   * kind of hash collection (megamorphic calls), so this is 25 to 60 ms at most. A value without
-   * shared objects counts at most its objects times its depth, 100,000 x 20 = 2 million within the
-   * other default limits; ordinary values count about one per set element or map key.
+   * Hashing a value may cause, as objects visited ({@link StreamScan}): tens of milliseconds of
+   * decoding at most, and above the 2 million that a value without shared objects can reach
+   * within the other default limits (measured in docs/performance.md).
    */
   public static final long DEFAULT_MAX_HASH_WORK = 5_000_000;
 
