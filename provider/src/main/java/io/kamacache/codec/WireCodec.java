@@ -1,6 +1,7 @@
 package io.kamacache.codec;
 
 import java.io.ObjectInputFilter;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -63,7 +64,6 @@ public final class WireCodec implements Codec {
   public static final int MAX_REFERENCES = 100_000;
 
   private final JavaSerializationCodec serialization;
-  private final String filterPattern;
 
   /**
    * A codec with the default limits ({@link #DEFAULT_MAX_DEPTH}, {@link #DEFAULT_MAX_BYTES}).
@@ -100,6 +100,16 @@ public final class WireCodec implements Codec {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("the byte limit of serialized values must be positive, not " + maxBytes);
     }
+    this.serialization = new JavaSerializationCodec(
+        ObjectInputFilter.Config.createFilter(filterPattern(allowed, maxDepth, maxBytes)), ALLOW_SETTING,
+        new DecodeLimits(maxDepth, MAX_REFERENCES, maxBytes, MAX_DEPTH_SETTING, maxHashWork, MAX_HASH_WORK_SETTING));
+  }
+
+  /**
+   * The deserialization filter's pattern: the limits, then {@link #DEFAULT_ALLOWED} and
+   * {@code allowed}, then a refusal of everything else.
+   */
+  static String filterPattern(List<String> allowed, int maxDepth, int maxBytes) {
     // The limits are checked first, and named, by DecodeLimits; the pattern repeats them so that
     // it is a complete filter on its own. No array can have more elements than the value has bytes.
     StringBuilder pattern = new StringBuilder()
@@ -117,13 +127,7 @@ public final class WireCodec implements Codec {
       pattern.append(allow.trim()).append(';');
     }
     pattern.append("!*");
-    this.filterPattern = pattern.toString();
-    this.serialization = new JavaSerializationCodec(ObjectInputFilter.Config.createFilter(filterPattern), ALLOW_SETTING,
-        new DecodeLimits(maxDepth, MAX_REFERENCES, maxBytes, MAX_DEPTH_SETTING, maxHashWork, MAX_HASH_WORK_SETTING));
-  }
-
-  String filterPattern() {
-    return filterPattern;
+    return pattern.toString();
   }
 
   @Override
@@ -182,7 +186,7 @@ public final class WireCodec implements Codec {
         default:
           throw new CodecException("unknown value tag " + bytes[0], null);
       }
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new CodecException("truncated value with tag " + bytes[0], e);
     }
   }
