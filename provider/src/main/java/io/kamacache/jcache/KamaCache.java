@@ -9,6 +9,7 @@ import io.kamacache.codec.Copier;
 import io.kamacache.codec.JavaSerializationCodec;
 import io.kamacache.event.EventDispatcher;
 import io.kamacache.group.CacheOperations;
+import io.kamacache.group.Copies;
 import io.kamacache.group.Group;
 import io.kamacache.group.GroupSettings;
 import io.kamacache.management.CacheConfigurationBean;
@@ -110,7 +111,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     return factory == null ? fallback.create() : factory.create();
   }
 
-  io.kamacache.event.EventDispatcher<K, V> events() {
+  EventDispatcher<K, V> events() {
     return group.events();
   }
 
@@ -411,13 +412,13 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   /** Moves the entries and backups this member holds into {@code successor}, a cache of the same name. */
   void handTo(KamaCache<?, ?> successor) {
-    io.kamacache.group.Copies<Object> from = group().copies();
-    io.kamacache.group.Copies<Object> to = successor.group().copies();
-    for (io.kamacache.group.Copies.Copy<Object> copy : from.allOwned()) {
+    Copies<Object> from = group().copies();
+    Copies<Object> to = successor.group().copies();
+    for (Copies.Copy<Object> copy : from.allOwned()) {
       to.applyHandoff(copy.key, copy.value, copy.ttlNanos, copy.version);
     }
     for (Object key : from.backupKeys()) {
-      io.kamacache.group.Copies.Copy<Object> copy = from.readBackup(key);
+      Copies.Copy<Object> copy = from.readBackup(key);
       if (copy != null) {
         to.applyBackup(copy.key, copy.value, copy.ttlNanos, copy.version);
       }
