@@ -10,16 +10,15 @@ import static io.kamacache.codec.StreamClassDesc.hashesOfCollSer;
 import static io.kamacache.codec.StreamClassDesc.primitiveWidth;
 import static io.kamacache.codec.StreamInput.malformed;
 
-import java.io.ObjectInputStream;
 import java.io.ObjectStreamConstants;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads a Java serialization stream from another process before {@link ObjectInputStream} does,
- * without making any of its objects, to find out how much hashing decoding it would cause, and
- * refuses it when that is more than {@link DecodeLimits#maxHashWork}.
+ * Reads a Java serialization stream from another process before {@link java.io.ObjectInputStream}
+ * does, without making any of its objects, to find out how much hashing decoding it would cause,
+ * and refuses it when that is more than {@link DecodeLimits#maxHashWork}.
  *
  * <p>The scan builds a {@link HashWorkGraph} of the stream's objects and arrays (which object
  * holds which: object fields, array elements and the objects of {@code writeObject} data), with
