@@ -2,6 +2,19 @@ package io.kamacache.codec;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Set;
 import java.util.UUID;
 
@@ -17,11 +30,11 @@ public final class ByValueCopier implements Copier {
   private static final Set<Class<?>> IMMUTABLE = Set.of(
       String.class, Boolean.class, Byte.class, Short.class, Integer.class, Long.class,
       Float.class, Double.class, Character.class, BigInteger.class, BigDecimal.class, UUID.class,
-      java.time.Instant.class, java.time.Duration.class, java.time.LocalDate.class,
-      java.time.LocalTime.class, java.time.LocalDateTime.class, java.time.OffsetDateTime.class,
-      java.time.ZonedDateTime.class, java.time.Period.class, java.time.Year.class,
-      java.time.YearMonth.class, java.time.MonthDay.class, java.time.ZoneOffset.class,
-      java.net.URI.class, Class.class);
+      Instant.class, Duration.class, LocalDate.class,
+      LocalTime.class, LocalDateTime.class, OffsetDateTime.class,
+      ZonedDateTime.class, Period.class, Year.class,
+      YearMonth.class, MonthDay.class, ZoneOffset.class,
+      URI.class, Class.class);
 
   private final Codec codec;
   private final ClassLoader classLoader;
@@ -32,7 +45,7 @@ public final class ByValueCopier implements Copier {
   }
 
   /** Whether a value of this exact class can be shared without copying. */
-  public static boolean isImmutable(Object value) {
+  private static boolean isImmutable(Object value) {
     return isImmutableType(value.getClass());
   }
 

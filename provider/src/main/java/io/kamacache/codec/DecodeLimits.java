@@ -59,10 +59,6 @@ final class DecodeLimits {
   /** The setting that changes {@link #maxHashWork}, named in its refusal; may be null. */
   private final String hashWorkSetting;
 
-  DecodeLimits(int maxDepth, long maxReferences, long maxBytes, String depthSetting) {
-    this(maxDepth, maxReferences, maxBytes, depthSetting, Long.MAX_VALUE / 2, null);
-  }
-
   DecodeLimits(int maxDepth, long maxReferences, long maxBytes, String depthSetting, long maxHashWork,
       String hashWorkSetting) {
     this.maxDepth = maxDepth;

@@ -10,6 +10,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -254,7 +255,7 @@ final class GraphCopier {
           return copyInto(remember(original, new LinkedList<>()), (Collection<?>) original);
         case ARRAY_DEQUE:
           return copyInto(remember(original, new ArrayDeque<>(((Collection<?>) original).size())), (Collection<?>) original);
-        case HASH_SET:
+        case HASH_SET: // sized, as HASH_MAP, to take every element without a rehash at the JDK's default load
           return copyInto(remember(original, new HashSet<>(Math.max(16, (int) (((Collection<?>) original).size() / .75f) + 1))),
               (Collection<?>) original);
         case TREE_SET: {
@@ -281,8 +282,8 @@ final class GraphCopier {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private java.util.Comparator comparator(java.util.Comparator comparator) throws Unsupported {
-      return comparator == null ? null : (java.util.Comparator) copy(comparator);
+    private Comparator comparator(Comparator comparator) throws Unsupported {
+      return comparator == null ? null : (Comparator) copy(comparator);
     }
 
     @SuppressWarnings("unchecked")

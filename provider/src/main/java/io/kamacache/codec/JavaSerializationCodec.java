@@ -24,25 +24,12 @@ public final class JavaSerializationCodec implements Codec {
 
   /** A codec for bytes this process produced itself. */
   public JavaSerializationCodec() {
-    this(null, null);
-  }
-
-  /** A codec that decodes only what {@code filter} allows. */
-  public JavaSerializationCodec(ObjectInputFilter filter) {
-    this(filter, null);
+    this(null, null, null);
   }
 
   /**
-   * A codec that decodes only what {@code filter} allows, and whose error for a refused class
-   * names {@code allowSetting}, the setting that would let it in.
-   */
-  public JavaSerializationCodec(ObjectInputFilter filter, String allowSetting) {
-    this(filter, allowSetting, null);
-  }
-
-  /**
-   * A codec that decodes only what {@code filter} allows and what stays within {@code limits}
-   * (none if null), naming {@code allowSetting} when it refuses a class.
+   * A codec that decodes only what {@code filter} allows (anything if null) and what stays within
+   * {@code limits} (none if null), naming {@code allowSetting} (if not null) when it refuses a class.
    */
   JavaSerializationCodec(ObjectInputFilter filter, String allowSetting, DecodeLimits limits) {
     this.filter = filter;
@@ -52,7 +39,7 @@ public final class JavaSerializationCodec implements Codec {
 
   @Override
   public byte[] encode(Object value) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128); // the stream header and a small value without growing
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     } catch (NotSerializableException e) {

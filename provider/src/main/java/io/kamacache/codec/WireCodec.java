@@ -1,6 +1,7 @@
 package io.kamacache.codec;
 
 import java.io.ObjectInputFilter;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.UUID;
  */
 public final class WireCodec implements Codec {
 
+  /** The tags are wire format: members of different versions exchange them, so never renumber one. */
   private static final byte STRING = 1;
   private static final byte LONG = 2;
   private static final byte INTEGER = 3;
@@ -43,11 +45,9 @@ public final class WireCodec implements Codec {
   public static final String MAX_HASH_WORK_SETTING = "kamacache.serialization.max-hash-work";
 
   /**
-   * Hashing a value may cause, as objects visited ({@link StreamScan}). On a 2-core VM decoding
-   * hash bombs took 4 to 6 ns per object counted, and up to 11.5 ns once the JVM had hashed every
-   * kind of hash collection (megamorphic calls), so this is 25 to 60 ms at most. A value without
-   * shared objects counts at most its objects times its depth, 100,000 x 20 = 2 million within the
-   * other default limits; ordinary values count about one per set element or map key.
+   * Hashing a value may cause, as objects visited ({@link StreamScan}): tens of milliseconds of
+   * decoding at most, and above the 2 million that a value without shared objects can reach
+   * within the other default limits (measured in docs/performance.md).
    */
   public static final long DEFAULT_MAX_HASH_WORK = 5_000_000;
 
@@ -64,7 +64,6 @@ public final class WireCodec implements Codec {
   public static final int MAX_REFERENCES = 100_000;
 
   private final JavaSerializationCodec serialization;
-  private final String filterPattern;
 
   /**
    * A codec with the default limits ({@link #DEFAULT_MAX_DEPTH}, {@link #DEFAULT_MAX_BYTES}).
@@ -101,6 +100,16 @@ public final class WireCodec implements Codec {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("the byte limit of serialized values must be positive, not " + maxBytes);
     }
+    this.serialization = new JavaSerializationCodec(
+        ObjectInputFilter.Config.createFilter(filterPattern(allowed, maxDepth, maxBytes)), ALLOW_SETTING,
+        new DecodeLimits(maxDepth, MAX_REFERENCES, maxBytes, MAX_DEPTH_SETTING, maxHashWork, MAX_HASH_WORK_SETTING));
+  }
+
+  /**
+   * The deserialization filter's pattern: the limits, then {@link #DEFAULT_ALLOWED} and
+   * {@code allowed}, then a refusal of everything else.
+   */
+  static String filterPattern(List<String> allowed, int maxDepth, int maxBytes) {
     // The limits are checked first, and named, by DecodeLimits; the pattern repeats them so that
     // it is a complete filter on its own. No array can have more elements than the value has bytes.
     StringBuilder pattern = new StringBuilder()
@@ -118,13 +127,7 @@ public final class WireCodec implements Codec {
       pattern.append(allow.trim()).append(';');
     }
     pattern.append("!*");
-    this.filterPattern = pattern.toString();
-    this.serialization = new JavaSerializationCodec(ObjectInputFilter.Config.createFilter(filterPattern), ALLOW_SETTING,
-        new DecodeLimits(maxDepth, MAX_REFERENCES, maxBytes, MAX_DEPTH_SETTING, maxHashWork, MAX_HASH_WORK_SETTING));
-  }
-
-  String filterPattern() {
-    return filterPattern;
+    return pattern.toString();
   }
 
   @Override
@@ -183,7 +186,7 @@ public final class WireCodec implements Codec {
         default:
           throw new CodecException("unknown value tag " + bytes[0], null);
       }
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new CodecException("truncated value with tag " + bytes[0], e);
     }
   }

@@ -14,10 +14,12 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.spi.CachingProvider;
@@ -34,7 +36,7 @@ public final class KamaCacheManager implements CacheManager {
    * The caches this manager's own callers created. In cluster mode a cache may also arrive from
    * the cluster's definitions; creating that one again with the same configuration is not an error.
    */
-  private final java.util.Set<String> created = ConcurrentHashMap.newKeySet();
+  private final Set<String> created = ConcurrentHashMap.newKeySet();
   /**
    * Caches closed by the application while this manager is in a cluster: they keep serving the
    * keys this member owns until the manager leaves, or hand them to a cache created again under
@@ -42,7 +44,7 @@ public final class KamaCacheManager implements CacheManager {
    */
   private final Map<String, KamaCache<?, ?>> retained = new ConcurrentHashMap<>();
   /** Caches this manager is creating: their definition coming back from etcd must not create them first. */
-  private final java.util.Set<String> creating = ConcurrentHashMap.newKeySet();
+  private final Set<String> creating = ConcurrentHashMap.newKeySet();
   /** Null in embedded mode, the default. */
   private final ClusterNode node;
   private volatile boolean closed;
@@ -212,7 +214,7 @@ public final class KamaCacheManager implements CacheManager {
 
   private static <K, V> KamaConfiguration<K, V> withoutListeners(KamaConfiguration<K, V> configuration) {
     KamaConfiguration<K, V> copy = new KamaConfiguration<>(configuration);
-    for (javax.cache.configuration.CacheEntryListenerConfiguration<K, V> listener
+    for (CacheEntryListenerConfiguration<K, V> listener
         : configuration.getCacheEntryListenerConfigurations()) {
       copy.removeCacheEntryListenerConfiguration(listener);
     }

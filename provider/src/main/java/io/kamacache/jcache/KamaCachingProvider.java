@@ -1,8 +1,11 @@
 package io.kamacache.jcache;
 
+import io.kamacache.cluster.ClusterConfig;
 import io.kamacache.store.TtlWalker;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.WeakHashMap;
@@ -29,6 +32,10 @@ public final class KamaCachingProvider implements CachingProvider {
 
   /** System property: how often, in milliseconds, the TTL walker ticks. */
   public static final String WALKER_INTERVAL_PROPERTY = "kamacache.ttl-walker.interval-ms";
+  /** The walker's default tick: an expired entry leaves within about a second, for a tick's cost once a second. */
+  private static final long DEFAULT_WALKER_INTERVAL_MS = 1000;
+  /** How long one cache's step of a tick may take: one thread serves every cache, and none may hold it long. */
+  private static final long WALKER_BUDGET_MS = 2;
 
   private final Map<ClassLoader, Map<URI, KamaCacheManager>> managers = new WeakHashMap<>();
   private TtlWalker walker;
@@ -124,14 +131,14 @@ public final class KamaCachingProvider implements CachingProvider {
 
   private boolean defaultManagerIsClustered() {
     try {
-      return io.kamacache.cluster.ClusterConfig.forManager(DEFAULT_URI, getDefaultClassLoader(), DEFAULT_URI) != null;
+      return ClusterConfig.forManager(DEFAULT_URI, getDefaultClassLoader(), DEFAULT_URI) != null;
     } catch (IllegalArgumentException e) {
       return false;
     }
   }
 
-  private java.util.List<KamaCacheManager> snapshot(ClassLoader only) {
-    java.util.List<KamaCacheManager> list = new java.util.ArrayList<>();
+  private List<KamaCacheManager> snapshot(ClassLoader only) {
+    List<KamaCacheManager> list = new ArrayList<>();
     synchronized (managers) {
       for (Map.Entry<ClassLoader, Map<URI, KamaCacheManager>> entry : managers.entrySet()) {
         if (only == null || entry.getKey() == only) {
@@ -157,8 +164,8 @@ public final class KamaCachingProvider implements CachingProvider {
 
   synchronized TtlWalker walker() {
     if (walker == null) {
-      long interval = Long.getLong(WALKER_INTERVAL_PROPERTY, 1000L);
-      walker = new TtlWalker(interval, 2, TimeUnit.MILLISECONDS);
+      long interval = Long.getLong(WALKER_INTERVAL_PROPERTY, DEFAULT_WALKER_INTERVAL_MS);
+      walker = new TtlWalker(interval, WALKER_BUDGET_MS, TimeUnit.MILLISECONDS);
     }
     return walker;
   }

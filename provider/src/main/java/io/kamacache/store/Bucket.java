@@ -1,7 +1,9 @@
 package io.kamacache.store;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One lock's worth of the store: a single index over two LRU lists.
@@ -21,9 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Bucket<K, V> {
 
   /**
-   * Level 2's largest share of the bucket. With the frequency gate below, 0.8 and ghost lists of
-   * twice the bucket average 1.9 points below W-TinyLFU in benchmarks' HitRatioSimulator, against
-   * 3.2 for 0.7 and ghosts of one bucket: a bigger protected level 2 is what holds a loop's keys.
+   * Level 2's largest share of the bucket: a large protected level 2 is what holds a loop's keys
+   * (the measurements are in docs/performance.md, "Why the store is shaped as it is").
    */
   static final double LEVEL2_SHARE = 0.8;
   /** Ghosts remembered per entry: a key evicted twice a bucket ago can still come back to level 2. */
@@ -31,11 +32,13 @@ final class Bucket<K, V> {
   /**
    * The {@link Climber}'s positions: 0 to {@link #ADMIT_STEPS} is how many of every
    * {@code ADMIT_STEPS} re-entries the gate refuses are let in anyway; past that, level 2 shrinks
-   * by {@link #SHRINK} of the bucket per step, down to a fifth of it, for workloads where recency
-   * is nearly all that matters (orm-busy at 763 entries does best there).
+   * by {@link #SHRINK} of the bucket per step, for workloads where recency is nearly all that
+   * matters. Eight steps take the gate by eighths from shut (TinyLFU's admission) to open (2Q's).
    */
   static final int ADMIT_STEPS = 8;
+  /** Steps of shrinking: 12 of {@link #SHRINK} take level 2 from 0.8 of the bucket down to a fifth. */
   static final int SHRINK_STEPS = 12;
+  /** Level 2's share lost per step past {@link #ADMIT_STEPS}: one step moves a twentieth of the bucket. */
   static final double SHRINK = 0.05;
   /**
    * How many marked nodes one demotion may send round again before it takes the least recent
@@ -46,13 +49,14 @@ final class Bucket<K, V> {
   final ReentrantLock lock = new ReentrantLock();
   /** Changed only under {@link #lock}; read without it on the lock-free hit path. */
   final Index<K, V> byKey = new Index<>();
-  private final Node<K, V> level1 = Node.sentinel();
-  private final Node<K, V> level2 = Node.sentinel();
+  /** The lists' sentinels, sizes and bound are package-private for the invariant checks in tests. */
+  final Node<K, V> level1 = Node.sentinel();
+  final Node<K, V> level2 = Node.sentinel();
   /** This bucket's even share of the store's capacity: it sizes level 2 and the ghost list. */
   private final int capacity;
   /** The store's entry count against its bound, or null when unbounded; see {@link #insert}. */
   private final Population population;
-  private int level2Max;
+  int level2Max;
   /** Made at the first eviction: a cache that never fills pays nothing for it. */
   private GhostKeys ghosts;
   /** Made with the ghosts: how often keys were used lately, including keys no longer held. */
@@ -74,8 +78,8 @@ final class Bucket<K, V> {
   private int sampleHits;
   private int sampleMisses;
   private final RemovalListener<K, V> listener;
-  private int level1Size;
-  private int level2Size;
+  int level1Size;
+  int level2Size;
   /** Entries with a finite expiry time; read without the lock by the walker as a hint. */
   volatile int expiring;
 
@@ -87,11 +91,11 @@ final class Bucket<K, V> {
   static final class Population {
     final long capacity;
     /** Entries present plus inserts under way; only ever changed under some bucket's lock. */
-    final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong count = new AtomicLong();
     /** Evicts from any bucket but the one given, whose lock the caller holds. */
-    final java.util.function.Consumer<Bucket<?, ?>> evictElsewhere;
+    final Consumer<Bucket<?, ?>> evictElsewhere;
 
-    Population(long capacity, java.util.function.Consumer<Bucket<?, ?>> evictElsewhere) {
+    Population(long capacity, Consumer<Bucket<?, ?>> evictElsewhere) {
       this.capacity = capacity;
       this.evictElsewhere = evictElsewhere;
     }
@@ -292,7 +296,7 @@ final class Bucket<K, V> {
 
   int removeExpired(long now) {
     int removed = 0;
-    for (Node<K, V> head : java.util.List.of(level1, level2)) {
+    for (Node<K, V> head : List.of(level1, level2)) {
       Node<K, V> node = head.next;
       while (node != head) {
         Node<K, V> next = node.next;
@@ -397,37 +401,6 @@ final class Bucket<K, V> {
       for (Node<K, V> node = head.next; node != head; node = node.next) {
         keys.add(node.key);
       }
-    }
-  }
-
-  void checkInvariants() {
-    int[] expiringCount = new int[1];
-    int count1 = countLevel(level1, (byte) 1, expiringCount);
-    int count2 = countLevel(level2, (byte) 2, expiringCount);
-    check(count1 == level1Size, "level 1 size");
-    check(count2 == level2Size, "level 2 size");
-    check(count1 + count2 == byKey.size(), "one index entry per listed node");
-    check(level2Size <= level2Max, "level 2 bound");
-    check(expiringCount[0] == expiring, "expiring count");
-  }
-
-  private int countLevel(Node<K, V> head, byte level, int[] expiringCount) {
-    int count = 0;
-    for (Node<K, V> node = head.next; node != head; node = node.next) {
-      check(node.level == level, "node level");
-      check(byKey.get(node.key) == node, "node indexed");
-      check(node.next.prev == node, "links");
-      if (node.expiresAt != Expiry.NEVER) {
-        expiringCount[0]++;
-      }
-      count++;
-    }
-    return count;
-  }
-
-  private static void check(boolean condition, String what) {
-    if (!condition) {
-      throw new IllegalStateException("store invariant broken: " + what);
     }
   }
 }

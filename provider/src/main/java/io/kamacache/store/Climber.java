@@ -5,39 +5,28 @@ package io.kamacache.store;
  * {@link Bucket} turns into how open its frequency gate is and how large its level 2 may grow
  * (see {@link Bucket#ADMIT_STEPS}).
  *
- * <p>Comparing one sample's hit rate with the one before, as Caffeine's climber does, mostly
- * measures how the workload moved in between: on the orm-busy trace at 763 entries, one sample
- * differs from the next by about 9 points at a fixed position, while a step of the position is
- * worth a few hundredths of a point, so such a climber wanders at random. The buckets duel
- * instead. During each sample half of them run a little above the position and half a little
- * below, over the same stretch of the workload, and the climber moves towards the half that hit
- * more. The halves swap every sample and a move adds two samples up, so a bucket whose keys
- * happen to be hotter favours neither side. The step, and the probe with it, shrink as the
- * climber settles, so a settled store pays little for probing. A store of one bucket duels with
- * itself, sample against sample.
- *
- * <p>What still keeps orm-busy at 763 entries a little below LRU is the climb itself: a fixed
- * position of 20 beats LRU in every tenth of that trace, and the climber loses its points in the
- * first half while it gets there. The two halves' gap is about 3 points of noise per move
- * against half a point of signal. Averaging moves (momentum), wider or narrower probes, first
- * steps of 2 or 3, slower decay, samples of 5 or 20 times the capacity, a steeper or earlier
- * shrink of level 2, a shorter gate and a sketch that ages faster or slower all moved that point
- * by no more than the noise, measured over six relabellings of the trace's keys. Relabelling
- * alone moves the point by over a point at a fixed position: which keys share a bucket decides
- * how well the buckets' sizes, fixed once the store fills, fit the hot keys. Letting sizes follow
- * demand, by evicting the older of two buckets' level-1 tails on a store-wide insert clock, was
- * tried too: 0.37 points below LRU there, though 1.63 below W-TinyLFU on average against 1.72.
+ * <p>The buckets duel rather than compare one sample with the one before: sample to sample, the
+ * workload moves the hit rate far more than a step of the position does. During each sample half
+ * of the buckets run a little above the position and half a little below, over the same stretch
+ * of the workload, and the climber moves towards the half that hit more. The halves swap every
+ * sample and a move adds two samples up, so a bucket whose keys happen to be hotter favours
+ * neither side. The step, and the probe with it, shrink as the climber settles, so a settled
+ * store pays little for probing. A store of one bucket duels with itself, sample against sample.
+ * What was measured and tried is in docs/performance.md, "Why the store is shaped as it is".
  *
  * <p>Buckets report under their own lock, batched (see {@link Bucket}), so the climber's monitor
  * is taken once per {@link #REPORT} accesses of a bucket, and never on a read hit.
  */
 final class Climber {
-  /** Accesses per sample, per entry of the store, as in Caffeine's climber. */
+  /** Accesses per sample, per entry of the store, as in Caffeine's climber: long enough for a hit rate to mean something. */
   static final int SAMPLE_FACTOR = 10;
-  /** Accesses a bucket counts before it reports them. */
+  /** Accesses a bucket counts before it reports them: the monitor once per 64, never per access. */
   static final int REPORT = 64;
+  /** The first move: one step of {@link Bucket#ADMIT_STEPS}, so a store finds its region within a few samples. */
   static final double FIRST_STEP = 1;
+  /** The smallest move: a settled climber still follows a workload that changes, a quarter-step at a time. */
   static final double LAST_STEP = 0.25;
+  /** The step's shrink per move: about 280 moves from the first step to the last, so it settles slowly. */
   static final double STEP_DECAY = 0.995;
   /**
    * How far each half runs from the position, in steps: the probe must stand out of the noise
@@ -49,7 +38,8 @@ final class Climber {
   private final double highest;
   /** The sample under way; buckets read it at each insert to see whether to follow a move. */
   private volatile int sample;
-  private double position;
+  /** Package-private so that tests can see where the climb went. */
+  double position;
   private double step = FIRST_STEP;
   private double direction = 1;
   private final long[] hits = new long[2];
@@ -77,10 +67,6 @@ final class Climber {
   synchronized double positionFor(int bucket, int sample) {
     double probe = PROBE * step;
     return clamp(half(bucket, sample) == 1 ? position + probe : position - probe);
-  }
-
-  synchronized double position() {
-    return position;
   }
 
   /**

@@ -10,9 +10,15 @@ package io.kamacache.store;
  * is free of garbage.
  */
 final class FrequencySketch {
+  /** Clears the bit that halving shifts into each 4-bit counter from its neighbour. */
   private static final long RESET_MASK = 0x7777_7777_7777_7777L;
+  /** One seed per counter of a key, odd 64-bit constants (as Caffeine's), so the four land apart. */
   private static final long[] SEEDS = {
       0xc3a5c85c97cb3127L, 0xb492b66fbe98f273L, 0x9ae16a3b2f90404fL, 0xcbf29ce484222325L};
+  /** Fewest longs in the table: a bucket of a few entries still has room to keep its keys apart. */
+  private static final int MIN_TABLE = 8;
+  /** Increments between halvings, per entry: TinyLFU's sample of ten accesses an entry. */
+  private static final int SAMPLE_FACTOR = 10;
 
   private final long[] table;
   private final int tableMask;
@@ -20,10 +26,11 @@ final class FrequencySketch {
   private int additions;
 
   FrequencySketch(int capacity) {
-    int size = Integer.highestOneBit(Math.max(8, Math.min(capacity, 1 << 30)) * 2 - 1);
+    // One long (sixteen counters) per entry, rounded up to a power of two for the mask, at most 2^30.
+    int size = Integer.highestOneBit(Math.max(MIN_TABLE, Math.min(capacity, 1 << 30)) * 2 - 1);
     table = new long[size];
     tableMask = size - 1;
-    sampleSize = (int) Math.min(Integer.MAX_VALUE, 10L * Math.max(1, capacity));
+    sampleSize = (int) Math.min(Integer.MAX_VALUE, (long) SAMPLE_FACTOR * Math.max(1, capacity));
   }
 
   /** Counts one access, saturating at 15. */

@@ -1,5 +1,7 @@
 package io.kamacache.store;
 
+import java.util.Arrays;
+
 /**
  * A bounded memory of the hashes of keys recently evicted from level 1 (2Q's "A1out"). A key that
  * comes back while it is remembered has been re-referenced after more than a level's worth of
@@ -19,6 +21,7 @@ final class GhostKeys {
 
   GhostKeys(int capacity) {
     fifo = new int[Math.max(1, capacity)];
+    // At least twice the ring, a power of two: the table stays under half full, so probes are short.
     int tableSize = Integer.highestOneBit(Math.max(2, fifo.length) * 2 - 1) * 2;
     table = new int[tableSize];
     tableMask = tableSize - 1;
@@ -62,7 +65,7 @@ final class GhostKeys {
   }
 
   void clear() {
-    java.util.Arrays.fill(table, EMPTY);
+    Arrays.fill(table, EMPTY);
     head = 0;
     size = 0;
   }

@@ -33,7 +33,10 @@ final class Index<K, V> {
 
   /** Slots per entry are kept at no more than this load; the average chain is then under one node. */
   private static final double LOAD = 0.75;
+  /** The largest power of two an array can have. */
   private static final int MAX_SLOTS = 1 << 30;
+  /** Slots of a new index: a cache with a large bound and few entries pays for few slots. */
+  private static final int INITIAL_SLOTS = 16;
 
   /** Its length is a power of two; a node's slot is the top bits of its hash, see {@link #slot}. */
   private volatile Node<K, V>[] table;
@@ -41,12 +44,14 @@ final class Index<K, V> {
   /** Odd while a resize runs; each resize adds two. */
   private volatile int resizes;
 
-  /** Starts small, so that a cache with a large bound and few entries pays for few slots. */
   Index() {
-    allocate(16);
+    allocate(INITIAL_SLOTS);
   }
 
-  /** The hash a node is stored under; independent of the bits that picked the bucket. */
+  /**
+   * The hash a node is stored under; independent of the bits that picked the bucket. The odd
+   * multiplier is MurmurHash3's, which carries every bit of the key's hash into the top bits.
+   */
   static int hash(Object key) {
     return key.hashCode() * 0x85EBCA6B;
   }

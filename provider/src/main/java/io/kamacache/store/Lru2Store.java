@@ -4,9 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * A bounded map with the LRU-2 policy and a per-entry expiry time.
+ * A bounded map with a per-entry expiry time whose eviction policy is made of three parts:
+ *
+ * <ul>
+ *   <li>LRU-2: two LRU lists per {@link Bucket}, entries promoted on their second access, level 2
+ *       in CLOCK order so that a hit takes no lock, with the bucket's own hash {@link Index};
+ *   <li>a frequency gate: keys evicted from level 1 are remembered in {@link GhostKeys}, and one
+ *       that comes back enters level 2 only if a {@link FrequencySketch} says it is used more
+ *       than level 2's victim (see {@link Bucket#insert});
+ *   <li>a {@link Climber}, one per store, that tunes how open the gate is and how large level 2
+ *       may grow by making the buckets' two halves duel.
+ * </ul>
  *
  * <p>Keys are spread over {@code 2^k} independently locked {@link Bucket buckets}, so readers of
  * different buckets never contend. The bound is the store's: one shared count of entries, which
@@ -22,15 +34,17 @@ public final class Lru2Store<K, V> {
 
   /** Fewer entries than this per bucket makes the per-bucket LRU order too coarse. */
   static final int MIN_ENTRIES_PER_BUCKET = 128;
+  /** Enough locks that threads rarely meet on one; more would only split the LRU order further. */
   static final int MAX_BUCKETS = 64;
 
-  private final Bucket<K, V>[] buckets;
+  /** Package-private, with {@link #population}, for the store's invariant checks in tests. */
+  final Bucket<K, V>[] buckets;
   private final int mask;
-  private final long capacity;
   private final Ticker ticker;
-  private final Bucket.Population population;
+  /** The shared bound, or null when unbounded. */
+  final Bucket.Population population;
   private int walkCursor;
-  private final java.util.concurrent.atomic.AtomicInteger evictCursor = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger evictCursor = new AtomicInteger();
 
   public Lru2Store(long capacity, Ticker ticker, RemovalListener<K, V> listener) {
     this(capacity, bucketsFor(capacity), ticker, listener);
@@ -44,7 +58,6 @@ public final class Lru2Store<K, V> {
     if (Integer.bitCount(bucketCount) != 1 || bucketCount > capacity) {
       throw new IllegalArgumentException("bucket count must be a power of two no larger than the capacity");
     }
-    this.capacity = capacity;
     this.ticker = Objects.requireNonNull(ticker);
     this.mask = bucketCount - 1;
     this.buckets = new Bucket[bucketCount];
@@ -70,6 +83,7 @@ public final class Lru2Store<K, V> {
   /**
    * A well-spread 32-bit hash. {@code String.hashCode()} is already the BKDR polynomial (seed 31)
    * and is cached by the string; the multiply-and-fold spreads its low bits, which the mask keeps.
+   * The multiplier is the golden ratio's (Fibonacci hashing), which spreads consecutive keys evenly.
    */
   static int spread(int h) {
     h *= 0x9E3779B9;
@@ -78,10 +92,6 @@ public final class Lru2Store<K, V> {
 
   private Bucket<K, V> bucketOf(Object key) {
     return buckets[spread(key.hashCode()) & mask];
-  }
-
-  public long capacity() {
-    return capacity;
   }
 
   public Ticker ticker() {
@@ -128,7 +138,7 @@ public final class Lru2Store<K, V> {
    * only tries each lock and starts again if one is busy, since an insert may be waiting, holding
    * its own bucket, for another bucket to evict from.
    */
-  private <R> R withAllLocked(java.util.function.Supplier<R> action) {
+  <R> R withAllLocked(Supplier<R> action) {
     while (true) {
       int locked = 0;
       try {
@@ -314,29 +324,6 @@ public final class Lru2Store<K, V> {
       }
     }
     return removed;
-  }
-
-  /** Checks the structural invariants of every bucket and the bound; for tests. */
-  void checkInvariants() {
-    withAllLocked(() -> {
-      long counted = 0;
-      for (Bucket<K, V> bucket : buckets) {
-        counted += bucket.size();
-      }
-      if (counted > capacity || (population != null && counted != population.count.get())) {
-        throw new AssertionError("store holds " + counted + " entries, counts "
-            + (population == null ? "none" : population.count.get()) + ", bound " + capacity);
-      }
-      return null;
-    });
-    for (Bucket<K, V> bucket : buckets) {
-      bucket.lock.lock();
-      try {
-        bucket.checkInvariants();
-      } finally {
-        bucket.lock.unlock();
-      }
-    }
   }
 
   /** A function of one key's slot. */

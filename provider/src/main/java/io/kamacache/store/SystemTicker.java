@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 final class SystemTicker implements Ticker {
 
   static final SystemTicker INSTANCE = new SystemTicker();
+  /** How stale the copy may be: far inside {@link Ticker#RECENT_GUARD_NANOS}, and a wake-up every 10 ms costs nothing. */
   static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private volatile long recent = System.nanoTime();

@@ -25,8 +25,8 @@ public final class TtlWalker implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
 
   /**
-   * @param interval how often to tick; zero or less means never on its own (tests call
-   *     {@link #runOnce()} instead)
+   * @param interval how often to tick; zero or less means never on its own ({@link #runOnce()}
+   *     then ticks by hand)
    * @param budget how long one cache's step may take per tick
    */
   public TtlWalker(long interval, long budget, TimeUnit unit) {

@@ -227,7 +227,7 @@ class SerialDosCostTest {
     new JavaSerializationCodec(info -> {
       max[0] = Math.max(max[0], info.depth());
       return ObjectInputFilter.Status.ALLOWED;
-    }).decode(Arrays.copyOfRange(value, 1, value.length), LOADER);
+    }, null, null).decode(Arrays.copyOfRange(value, 1, value.length), LOADER);
     return max[0];
   }
 }

@@ -78,7 +78,7 @@ class WireCodecLimitsTest {
 
   @Test
   void theFilterPatternCarriesEveryLimit() {
-    assertThat(new WireCodec(List.of(), 12, 4096).filterPattern())
+    assertThat(WireCodec.filterPattern(List.of(), 12, 4096))
         .startsWith("maxdepth=12;maxrefs=" + WireCodec.MAX_REFERENCES + ";maxbytes=4096;maxarray=4096;");
   }
 

@@ -1,6 +1,7 @@
 package io.kamacache.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class BucketTest {
     bucket.touchIfFree(nodes.get(0)); // marked, not moved: no lock needed
     Node<String, String> newcomer = bucket.insert("x", "v", Expiry.NEVER);
     bucket.touch(newcomer); // level 2 overflows: p0 is least recent but marked, so p1 goes
-    bucket.checkInvariants();
+    StoreInvariants.check(bucket);
     assertThat(nodes.get(0).level).isEqualTo((byte) 2);
     assertThat(nodes.get(1).level).isEqualTo((byte) 1);
   }
@@ -47,7 +48,7 @@ class BucketTest {
     nodes.forEach(bucket::touchIfFree);
     Node<String, String> newcomer = bucket.insert("x", "v", Expiry.NEVER);
     bucket.touch(newcomer);
-    bucket.checkInvariants();
+    StoreInvariants.check(bucket);
     assertThat(nodes.stream().filter(node -> node.level == 1)).hasSize(1);
   }
 
@@ -58,5 +59,14 @@ class BucketTest {
     bucket.touchIfFree(first);
     assertThat(first.level).isEqualTo((byte) 2);
     assertThat(order()).containsExactly("b", "a");
+  }
+
+  @Test
+  void theInvariantCheckCatchesALevelThatMiscountsItsEntries() {
+    promoted(3);
+    StoreInvariants.check(bucket);
+    bucket.level2Size++;
+    assertThatThrownBy(() -> StoreInvariants.check(bucket)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("level 2 size");
   }
 }

@@ -25,12 +25,12 @@ class ClimberTest {
     for (int i = 0; i < 20; i++) {
       sample(0.8, 0.6);
     }
-    double raised = climber.position();
+    double raised = climber.position;
     assertThat(raised).isGreaterThan(5);
     for (int i = 0; i < 20; i++) {
       sample(0.6, 0.8);
     }
-    assertThat(climber.position()).isLessThan(raised - 5);
+    assertThat(climber.position).isLessThan(raised - 5);
   }
 
   @Test
@@ -38,7 +38,7 @@ class ClimberTest {
     for (int i = 0; i < 20; i++) {
       sample(0.8, 0.6);
     }
-    double raised = climber.position();
+    double raised = climber.position;
     // Bucket 0 hits 40 points more than bucket 1 whatever half it is in, while the low half
     // hits 2 points more: compared sample by sample, the hotter bucket would decide.
     for (int i = 0; i < 20; i++) {
@@ -48,7 +48,7 @@ class ClimberTest {
         climber.report(bucket, sample, hits, 500 - hits);
       }
     }
-    assertThat(climber.position()).isLessThan(raised - 5);
+    assertThat(climber.position).isLessThan(raised - 5);
   }
 
   @Test
@@ -57,7 +57,7 @@ class ClimberTest {
       sample(0.8, 0.6);
     }
     int sample = climber.sample();
-    double position = climber.position();
+    double position = climber.position;
     assertThat(climber.positionFor(0, sample) + climber.positionFor(1, sample)).isEqualTo(2 * position);
     int high = Climber.half(0, sample) == 1 ? 0 : 1;
     assertThat(climber.positionFor(high, sample)).isGreaterThan(position);
@@ -74,7 +74,7 @@ class ClimberTest {
     double first = Math.abs(climber.positionFor(1, sample) - climber.positionFor(0, sample));
     // Around the middle, so that neither half is clamped at an end either.
     for (int i = 0; i < 600; i++) {
-      boolean up = climber.position() < 10;
+      boolean up = climber.position < 10;
       sample(up ? 0.8 : 0.6, up ? 0.6 : 0.8);
     }
     sample = climber.sample();
@@ -99,6 +99,6 @@ class ClimberTest {
       int hits = Climber.half(0, sample) == 1 ? 800 : 600;
       climber.report(0, sample, hits, 1_000 - hits);
     }
-    assertThat(climber.position()).isGreaterThan(5);
+    assertThat(climber.position).isGreaterThan(5);
   }
 }

@@ -41,7 +41,7 @@ class Lru2StoreTest {
     put(store, "k", "v2");
     for (int i = 0; i < 10; i++) {
       put(store, "filler" + i, "x");
-      store.checkInvariants();
+      StoreInvariants.check(store);
     }
     assertThat(get(store, "k")).isIn("v2", null);
     assertThat(store.keys()).doesNotHaveDuplicates();
@@ -56,7 +56,7 @@ class Lru2StoreTest {
     put(store, "k", "v2");
     get(store, "k");
     assertThat(store.size()).isEqualTo(1);
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 
   @Test
@@ -83,7 +83,7 @@ class Lru2StoreTest {
     put(store, "f", "f");
     put(store, "g", "g");
     assertThat(get(store, "a")).isEqualTo("again");
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 
   @Test
@@ -100,7 +100,7 @@ class Lru2StoreTest {
           put(store, name, name);
         }
       }
-      store.checkInvariants();
+      StoreInvariants.check(store);
     }
     assertThat(hits).isGreaterThan(19 * 150 / 3);
   }
@@ -126,7 +126,7 @@ class Lru2StoreTest {
       }
     }
     assertThat(hits).isGreaterThan(100_000 * 45 / 100);
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 
   @Test
@@ -141,7 +141,7 @@ class Lru2StoreTest {
       assertThat(store.size()).isLessThanOrEqualTo(1000);
     }
     assertThat(store.size()).isEqualTo(1000);
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 
   @Test
@@ -173,7 +173,7 @@ class Lru2StoreTest {
                 });
             }
             if (i % 1_000 == 0) {
-              store.checkInvariants();
+              StoreInvariants.check(store);
               assertThat(store.size()).isLessThanOrEqualTo(512);
             }
           }
@@ -188,7 +188,7 @@ class Lru2StoreTest {
       worker.join();
     }
     assertThat(failures).isEmpty();
-    store.checkInvariants();
+    StoreInvariants.check(store);
     assertThat(store.size()).isLessThanOrEqualTo(512);
     assertThat(store.keys()).doesNotHaveDuplicates();
   }
@@ -279,7 +279,7 @@ class Lru2StoreTest {
     assertThat(removed).isEqualTo(50);
     assertThat(removals).hasSize(50).allMatch(r -> r.startsWith("EXPIRED:"));
     assertThat(store.size()).isEqualTo(51);
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 
   @Test
@@ -331,7 +331,7 @@ class Lru2StoreTest {
     });
     assertThat(evicted).hasValue(1);
     assertThat(store.size()).isEqualTo(capacity);
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 
   @Test
@@ -360,7 +360,7 @@ class Lru2StoreTest {
       });
       assertThat(store.size()).isEqualTo(capacity);
     }
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 
   @Test
@@ -389,7 +389,7 @@ class Lru2StoreTest {
     });
     assertThat(store.containsKey(lone)).as("the new key is kept").isTrue();
     assertThat(store.size()).isEqualTo(1024);
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 
   /** The bucket's index doubles many times under the readers; none of them may see a held key as absent. */
@@ -416,6 +416,6 @@ class Lru2StoreTest {
     done.set(true);
     reader.join();
     assertThat(misses.get()).isZero();
-    store.checkInvariants();
+    StoreInvariants.check(store);
   }
 }

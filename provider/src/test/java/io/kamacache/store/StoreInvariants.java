@@ -1,0 +1,76 @@
+package io.kamacache.store;
+
+/**
+ * Checks the structure of a store or one bucket in tests: list links and levels, sizes, one index
+ * entry per listed node, level 2's bound, the expiring count, and the store's shared bound.
+ */
+final class StoreInvariants {
+
+  private StoreInvariants() {}
+
+  /** Checks every bucket of {@code store}, and that it holds no more than its bound and counts what it holds. */
+  static void check(Lru2Store<?, ?> store) {
+    checkBound(store);
+    for (Bucket<?, ?> bucket : store.buckets) {
+      bucket.lock.lock();
+      try {
+        checkLocked(bucket);
+      } finally {
+        bucket.lock.unlock();
+      }
+    }
+  }
+
+  /** Checks one bucket; the caller holds its lock or is its only user. */
+  static void check(Bucket<?, ?> bucket) {
+    checkLocked(bucket);
+  }
+
+  private static <K, V> void checkBound(Lru2Store<K, V> store) {
+    Bucket.Population population = store.population;
+    long capacity = population == null ? Lru2Store.UNBOUNDED : population.capacity;
+    // At a moment when no insert is under way, when the count must match what the buckets hold.
+    store.withAllLocked(() -> {
+      long counted = 0;
+      for (Bucket<K, V> bucket : store.buckets) {
+        counted += bucket.size();
+      }
+      if (counted > capacity || (population != null && counted != population.count.get())) {
+        throw new AssertionError("store holds " + counted + " entries, counts "
+            + (population == null ? "none" : population.count.get()) + ", bound " + capacity);
+      }
+      return null;
+    });
+  }
+
+  private static <K, V> void checkLocked(Bucket<K, V> bucket) {
+    int[] expiringCount = new int[1];
+    int count1 = countLevel(bucket, bucket.level1, (byte) 1, expiringCount);
+    int count2 = countLevel(bucket, bucket.level2, (byte) 2, expiringCount);
+    check(count1 == bucket.level1Size, "level 1 size");
+    check(count2 == bucket.level2Size, "level 2 size");
+    check(count1 + count2 == bucket.byKey.size(), "one index entry per listed node");
+    check(bucket.level2Size <= bucket.level2Max, "level 2 bound");
+    check(expiringCount[0] == bucket.expiring, "expiring count");
+  }
+
+  private static <K, V> int countLevel(Bucket<K, V> bucket, Node<K, V> head, byte level, int[] expiringCount) {
+    int count = 0;
+    for (Node<K, V> node = head.next; node != head; node = node.next) {
+      check(node.level == level, "node level");
+      check(bucket.byKey.get(node.key) == node, "node indexed");
+      check(node.next.prev == node, "links");
+      if (node.expiresAt != Expiry.NEVER) {
+        expiringCount[0]++;
+      }
+      count++;
+    }
+    return count;
+  }
+
+  private static void check(boolean condition, String what) {
+    if (!condition) {
+      throw new IllegalStateException("store invariant broken: " + what);
+    }
+  }
+}
