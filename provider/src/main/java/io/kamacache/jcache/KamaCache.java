@@ -5,7 +5,6 @@ import io.kamacache.codec.Copier;
 import io.kamacache.codec.JavaSerializationCodec;
 import io.kamacache.event.EventDispatcher;
 import io.kamacache.group.CacheOperations;
-import io.kamacache.group.Copies;
 import io.kamacache.group.Group;
 import io.kamacache.group.GroupSettings;
 import io.kamacache.management.CacheConfigurationBean;
