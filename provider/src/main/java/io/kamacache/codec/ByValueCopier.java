@@ -1,22 +1,5 @@
 package io.kamacache.codec;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.MonthDay;
-import java.time.OffsetDateTime;
-import java.time.Period;
-import java.time.Year;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * Store-by-value that copies only what can change. Immutable JDK types are kept as they are;
@@ -27,14 +10,6 @@ import java.util.UUID;
  */
 public final class ByValueCopier implements Copier {
 
-  private static final Set<Class<?>> IMMUTABLE = Set.of(
-      String.class, Boolean.class, Byte.class, Short.class, Integer.class, Long.class,
-      Float.class, Double.class, Character.class, BigInteger.class, BigDecimal.class, UUID.class,
-      Instant.class, Duration.class, LocalDate.class,
-      LocalTime.class, LocalDateTime.class, OffsetDateTime.class,
-      ZonedDateTime.class, Period.class, Year.class,
-      YearMonth.class, MonthDay.class, ZoneOffset.class,
-      URI.class, Class.class);
 
   private final Codec codec;
   private final ClassLoader classLoader;
@@ -46,11 +21,7 @@ public final class ByValueCopier implements Copier {
 
   /** Whether a value of this exact class can be shared without copying. */
   private static boolean isImmutable(Object value) {
-    return isImmutableType(value.getClass());
-  }
-
-  static boolean isImmutableType(Class<?> type) {
-    return IMMUTABLE.contains(type) || type.isEnum() || (type.getSuperclass() != null && type.getSuperclass().isEnum());
+    return ImmutableTypes.contains(value.getClass());
   }
 
   @Override

@@ -85,7 +85,7 @@ final class GraphCopier {
     }
 
     static Plan of(Class<?> type) {
-      if (ByValueCopier.isImmutableType(type)) {
+      if (ImmutableTypes.contains(type)) {
         return of(Kind.SHARE);
       }
       if (type.isArray()) {

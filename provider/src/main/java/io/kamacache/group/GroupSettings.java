@@ -4,6 +4,7 @@ import io.kamacache.codec.Copier;
 import io.kamacache.event.EventDispatcher;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.store.Lru2Store;
+import io.kamacache.store.SystemTicker;
 import io.kamacache.store.Ticker;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
@@ -12,7 +13,7 @@ import javax.cache.integration.CacheWriter;
 /** What a group is made of; built by the cache manager from the JCache configuration. */
 public final class GroupSettings<K, V> {
   long capacity = Lru2Store.UNBOUNDED;
-  Ticker ticker = Ticker.system();
+  Ticker ticker = SystemTicker.instance();
   ExpiryPolicy expiryPolicy;
   CacheLoader<K, V> loader;
   boolean readThrough;

@@ -11,21 +11,21 @@ import javax.cache.Cache;
  * snapshot are skipped, and each entry returned counts as an access.
  */
 final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
-  private final KamaCache<K, V> cache;
+  private final OpenState state;
   private final CacheOperations<K, V> operations;
   private final Iterator<K> keys;
   private Cache.Entry<K, V> next;
   private K lastKey;
 
-  CacheIterator(KamaCache<K, V> cache, CacheOperations<K, V> operations) {
-    this.cache = cache;
+  CacheIterator(OpenState state, CacheOperations<K, V> operations) {
+    this.state = state;
     this.operations = operations;
     this.keys = operations.keys().iterator();
   }
 
   @Override
   public boolean hasNext() {
-    cache.requireOpen();
+    state.requireOpen();
     while (next == null && keys.hasNext()) {
       K key = keys.next();
       V value = operations.peek(key);
@@ -49,7 +49,7 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
 
   @Override
   public void remove() {
-    cache.requireOpen();
+    state.requireOpen();
     if (lastKey == null) {
       throw new IllegalStateException("next() has not returned an entry to remove");
     }

@@ -1,5 +1,6 @@
 package io.kamacache.jcache;
 
+import io.kamacache.cluster.ClusterNode;
 import io.kamacache.codec.ByValueCopier;
 import io.kamacache.codec.Copier;
 import io.kamacache.codec.JavaSerializationCodec;
@@ -42,7 +43,7 @@ import javax.management.ObjectName;
 public final class KamaCache<K, V> implements Cache<K, V> {
 
   private final String name;
-  private final KamaCacheManager manager;
+  private final Home home;
   private final KamaConfiguration<K, V> configuration;
   /** How long close waits for loadAll calls still running. */
   private static final long LOAD_WAIT_SECONDS = 30;
@@ -54,19 +55,20 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   private final TtlWalker.Walkable walkable;
   private final ObjectName configurationName;
   private final ObjectName statisticsName;
-  private volatile boolean closed;
+  private final OpenState state;
 
-  KamaCache(String name, KamaCacheManager manager, KamaConfiguration<K, V> configuration, Ticker ticker) {
+  KamaCache(String name, Home home, KamaConfiguration<K, V> configuration, Ticker ticker) {
     this.name = name;
-    this.manager = manager;
+    this.home = home;
+    this.state = new OpenState(name);
     this.configuration = configuration;
     // First, so that a name JMX cannot take fails before anything is registered anywhere.
-    this.configurationName = MBeans.name(MBeans.Kind.CONFIGURATION, manager.getURI(), name);
-    this.statisticsName = MBeans.name(MBeans.Kind.STATISTICS, manager.getURI(), name);
+    this.configurationName = MBeans.name(MBeans.Kind.CONFIGURATION, home.manager().getURI(), name);
+    this.statisticsName = MBeans.name(MBeans.Kind.STATISTICS, home.manager().getURI(), name);
     Copier copier = configuration.isStoreByValue()
-        ? new ByValueCopier(new JavaSerializationCodec(), manager.getClassLoader())
+        ? new ByValueCopier(new JavaSerializationCodec(), home.manager().getClassLoader())
         : Copier.BY_REFERENCE;
-    EventDispatcher<K, V> events = new EventDispatcher<>(manager.provider().executor(), copier);
+    EventDispatcher<K, V> events = new EventDispatcher<>(home.threads().executor(), copier);
     events.setSource(this);
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
@@ -81,15 +83,15 @@ public final class KamaCache<K, V> implements Cache<K, V> {
         .events(events)
         .statistics(new CacheStatistics());
     this.group = new Group<>(name, settings);
-    this.operations = manager.node() == null ? group
-        : manager.node().operations(name, group, group.statistics(), configuration.getBackups(),
+    this.operations = home.node() == null ? group
+        : home.node().operations(name, group, group.statistics(), configuration.getBackups(),
             configuration.getNearCacheCapacity(), configuration.getNearCacheMaxAge().toNanos());
     this.walkable = budget -> {
       int removed = group.store().expireStep(budget, TimeUnit.NANOSECONDS) + group.copies().expireBackups(budget);
       EventDispatcher.awaitSynchronous();
       return removed;
     };
-    this.walker = manager.provider().walker();
+    this.walker = home.threads().walker();
     walker.register(walkable);
     if (configuration.isManagementEnabled()) {
       enableManagement(true);
@@ -153,7 +155,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     checkKeys(keys);
     CompletableFuture<Void> done = new CompletableFuture<>();
     loading.add(done);
-    manager.provider().executor().execute(() -> {
+    home.threads().executor().execute(() -> {
       Exception failure = null;
       try {
         operations.loadAll(keys, replaceExistingValues);
@@ -292,8 +294,8 @@ public final class KamaCache<K, V> implements Cache<K, V> {
       group.events().register(listenerConfiguration);
       configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
     }
-    if (manager.node() != null) {
-      manager.node().listenersChanged(name, group.events());
+    if (home.node() != null) {
+      home.node().listenersChanged(name, group.events());
     }
   }
 
@@ -304,8 +306,8 @@ public final class KamaCache<K, V> implements Cache<K, V> {
       configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
       group.events().deregister(listenerConfiguration);
     }
-    if (manager.node() != null) {
-      manager.node().listenersChanged(name, group.events());
+    if (home.node() != null) {
+      home.node().listenersChanged(name, group.events());
     }
   }
 
@@ -313,7 +315,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   @Override public Iterator<Entry<K, V>> iterator() {
     requireOpen();
-    return new CacheIterator<>(this, operations);
+    return new CacheIterator<>(state, operations);
   }
 
   // ---- lifecycle and management
@@ -323,7 +325,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   }
 
   @Override public CacheManager getCacheManager() {
-    return manager;
+    return home.manager();
   }
 
   @Override
@@ -371,28 +373,22 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   }
 
   @Override public void close() {
-    if (closed) {
+    if (!state.close()) {
       return;
     }
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
     awaitLoads();
-    manager.release(this);
+    home.release(this);
     MBeans.unregister(configurationName);
     MBeans.unregister(statisticsName);
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       group.events().deregister(listener);
     }
-    if (manager.node() != null && manager.node().isOpen()) {
-      manager.node().listenersChanged(name, group.events()); // withdraws what we announced
+    if (home.node() != null && home.node().isOpen()) {
+      home.node().listenersChanged(name, group.events()); // withdraws what we announced
     }
     // Closing a Cache ends this application's use of it, not the cluster's: while the manager is
     // in a cluster, the keys this member owns stay served until the manager leaves.
-    if (!manager.retain(this)) {
+    if (!home.retain(this)) {
       stopServing();
     }
   }
@@ -401,8 +397,8 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   void stopServing() {
     walker.unregister(walkable);
     group.close();
-    if (manager.node() != null) {
-      manager.node().cacheClosed(name);
+    if (home.node() != null) {
+      home.node().cacheClosed(name);
     }
   }
 
@@ -422,7 +418,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   }
 
   @Override public boolean isClosed() {
-    return closed;
+    return state.isClosed();
   }
 
   @Override public <T> T unwrap(Class<T> clazz) {
@@ -434,10 +430,8 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   // ---- argument checks
 
-  void requireOpen() {
-    if (closed) {
-      throw new IllegalStateException("the cache '" + name + "' is closed");
-    }
+  private void requireOpen() {
+    state.requireOpen();
   }
 
   private K checkKey(K key) {
@@ -470,5 +464,30 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   @Override public String toString() {
     return "KamaCache{" + name + "}";
+  }
+
+  /**
+   * What a cache needs from the manager that made it. A cache depends on this, not on
+   * {@link KamaCacheManager}, so the manager that creates caches is never called back by them.
+   */
+  interface Home {
+
+    /** The manager {@code Cache.getCacheManager()} returns. */
+    CacheManager manager();
+
+    /** The provider's walker and executor. */
+    SharedThreads threads();
+
+    /** This manager's member of a cluster, or null in embedded mode. */
+    ClusterNode node();
+
+    /** Forgets a cache the application closed, so the next {@code createCache} of its name makes a new one. */
+    void release(KamaCache<?, ?> cache);
+
+    /**
+     * Keeps a cache the application closed serving this member's keys, if the manager is in a
+     * cluster and open; returns whether it did.
+     */
+    boolean retain(KamaCache<?, ?> cache);
   }
 }

@@ -5,6 +5,7 @@ import io.kamacache.cluster.ClusterConfig;
 import io.kamacache.cluster.ClusterNode;
 import io.kamacache.codec.CodecException;
 import io.kamacache.group.Group;
+import io.kamacache.store.SystemTicker;
 import io.kamacache.store.Ticker;
 import java.net.URI;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import javax.cache.spi.CachingProvider;
 /** The caches of one URI and class loader. */
 public final class KamaCacheManager implements CacheManager {
 
-  private final KamaCachingProvider provider;
+  private final CachingProvider provider;
+  private final SharedThreads threads;
   private final URI uri;
   private final ClassLoader classLoader;
   private final Properties properties;
@@ -48,9 +50,12 @@ public final class KamaCacheManager implements CacheManager {
   /** Null in embedded mode, the default. */
   private final ClusterNode node;
   private volatile boolean closed;
+  private final KamaCache.Home home = new Home();
 
-  KamaCacheManager(KamaCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
+  KamaCacheManager(CachingProvider provider, SharedThreads threads, URI uri, ClassLoader classLoader,
+      Properties properties) {
     this.provider = provider;
+    this.threads = threads;
     this.uri = uri;
     this.classLoader = classLoader;
     this.properties = properties;
@@ -67,6 +72,29 @@ public final class KamaCacheManager implements CacheManager {
   }
 
   /** What the cluster node asks of this manager. */
+  /** What this manager's caches see of it. */
+  private final class Home implements KamaCache.Home {
+    @Override public CacheManager manager() {
+      return KamaCacheManager.this;
+    }
+
+    @Override public SharedThreads threads() {
+      return threads;
+    }
+
+    @Override public ClusterNode node() {
+      return node;
+    }
+
+    @Override public void release(KamaCache<?, ?> cache) {
+      KamaCacheManager.this.release(cache);
+    }
+
+    @Override public boolean retain(KamaCache<?, ?> cache) {
+      return KamaCacheManager.this.retain(cache);
+    }
+  }
+
   private final class Host implements CacheHost {
     @Override public Group<Object, Object> group(String name) {
       KamaCache<?, ?> cache = caches.get(name);
@@ -90,7 +118,7 @@ public final class KamaCacheManager implements CacheManager {
         if (!caches.containsKey(name)) {
           CompleteConfiguration<Object, Object> complete = (CompleteConfiguration<Object, Object>) decoded;
           KamaCache<Object, Object> cache =
-              new KamaCache<>(name, KamaCacheManager.this, new KamaConfiguration<>(complete), Ticker.system());
+              new KamaCache<>(name, home, new KamaConfiguration<>(complete), SystemTicker.instance());
           KamaCache<?, ?> closedHere = retained.remove(name);
           if (closedHere != null) {
             closedHere.handTo(cache);
@@ -133,13 +161,13 @@ public final class KamaCacheManager implements CacheManager {
     return properties;
   }
 
-  KamaCachingProvider provider() {
-    return provider;
+  SharedThreads threads() {
+    return threads;
   }
 
   @Override
   public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
-    return createCache(cacheName, configuration, Ticker.system());
+    return createCache(cacheName, configuration, SystemTicker.instance());
   }
 
   /** Creates a cache whose expiry reads {@code ticker}; tests use it to move time by hand. */
@@ -174,7 +202,7 @@ public final class KamaCacheManager implements CacheManager {
         }
         throw new CacheException("a cache named '" + cacheName + "' already exists");
       }
-      KamaCache<K, V> cache = new KamaCache<>(cacheName, this, copy, ticker);
+      KamaCache<K, V> cache = new KamaCache<>(cacheName, home, copy, ticker);
       KamaCache<?, ?> closed = retained.remove(cacheName);
       if (closed != null) {
         closed.handTo(cache);
@@ -313,7 +341,7 @@ public final class KamaCacheManager implements CacheManager {
    * Keeps a cache the application closed serving this member's keys, if this manager is in a
    * cluster and open; returns whether it did.
    */
-  boolean retain(KamaCache<?, ?> cache) {
+  private boolean retain(KamaCache<?, ?> cache) {
     if (node == null || closed || !node.isOpen()) {
       return false;
     }
@@ -331,8 +359,7 @@ public final class KamaCacheManager implements CacheManager {
     }
   }
 
-  /** Called by a cache as it closes. */
-  void release(KamaCache<?, ?> cache) {
+  private void release(KamaCache<?, ?> cache) {
     if (caches.remove(cache.getName(), cache)) {
       created.remove(cache.getName());
     }
@@ -349,7 +376,6 @@ public final class KamaCacheManager implements CacheManager {
       }
       closed = true;
     }
-    provider.release(this);
     if (node != null) {
       // Leave first, so that no peer sends us requests for caches that are closing.
       node.close();

@@ -1,18 +1,14 @@
 package io.kamacache.jcache;
 
 import io.kamacache.cluster.ClusterConfig;
-import io.kamacache.store.TtlWalker;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.WeakHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
@@ -21,9 +17,7 @@ import javax.cache.spi.CachingProvider;
  * KamaCache's entry point for {@code Caching.getCachingProvider()}, registered in
  * {@code META-INF/services/javax.cache.spi.CachingProvider}.
  *
- * <p>One provider owns the threads every cache shares: the TTL walker and the executor for
- * asynchronous listeners and {@code loadAll}. Both are daemon threads, so an application that
- * forgets to close its managers still exits.
+ * <p>One provider owns the threads every cache shares ({@link SharedThreads}).
  */
 public final class KamaCachingProvider implements CachingProvider {
 
@@ -32,14 +26,8 @@ public final class KamaCachingProvider implements CachingProvider {
 
   /** System property: how often, in milliseconds, the TTL walker ticks. */
   public static final String WALKER_INTERVAL_PROPERTY = "kamacache.ttl-walker.interval-ms";
-  /** The walker's default tick: an expired entry leaves within about a second, for a tick's cost once a second. */
-  private static final long DEFAULT_WALKER_INTERVAL_MS = 1000;
-  /** How long one cache's step of a tick may take: one thread serves every cache, and none may hold it long. */
-  private static final long WALKER_BUDGET_MS = 2;
-
   private final Map<ClassLoader, Map<URI, KamaCacheManager>> managers = new WeakHashMap<>();
-  private TtlWalker walker;
-  private ExecutorService executor;
+  private final SharedThreads threads = new SharedThreads();
 
   @Override
   public CacheManager getCacheManager(URI uri, ClassLoader classLoader, Properties properties) {
@@ -47,10 +35,11 @@ public final class KamaCachingProvider implements CachingProvider {
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     Properties managerProperties = properties == null ? getDefaultProperties() : properties;
     synchronized (managers) {
+      forgetClosed();
       Map<URI, KamaCacheManager> byUri = managers.computeIfAbsent(loader, l -> new HashMap<>());
       KamaCacheManager manager = byUri.get(managerUri);
       if (manager == null || manager.isClosed()) {
-        manager = new KamaCacheManager(this, managerUri, loader, managerProperties);
+        manager = new KamaCacheManager(this, threads, managerUri, loader, managerProperties);
         byUri.put(managerUri, manager);
       }
       return manager;
@@ -88,16 +77,7 @@ public final class KamaCachingProvider implements CachingProvider {
     for (KamaCacheManager manager : snapshot(null)) {
       manager.close();
     }
-    synchronized (this) {
-      if (walker != null) {
-        walker.close();
-        walker = null;
-      }
-      if (executor != null) {
-        executor.shutdown();
-        executor = null;
-      }
-    }
+    threads.close();
   }
 
   @Override
@@ -140,6 +120,7 @@ public final class KamaCachingProvider implements CachingProvider {
   private List<KamaCacheManager> snapshot(ClassLoader only) {
     List<KamaCacheManager> list = new ArrayList<>();
     synchronized (managers) {
+      forgetClosed();
       for (Map.Entry<ClassLoader, Map<URI, KamaCacheManager>> entry : managers.entrySet()) {
         if (only == null || entry.getKey() == only) {
           list.addAll(entry.getValue().values());
@@ -149,37 +130,18 @@ public final class KamaCachingProvider implements CachingProvider {
     return list;
   }
 
-  /** Called by a manager as it closes, so the next request makes a fresh one. */
-  void release(KamaCacheManager manager) {
-    synchronized (managers) {
-      Map<URI, KamaCacheManager> byUri = managers.get(manager.getClassLoader());
-      if (byUri != null && byUri.get(manager.getURI()) == manager) {
-        byUri.remove(manager.getURI());
-        if (byUri.isEmpty()) {
-          managers.remove(manager.getClassLoader());
-        }
+  /**
+   * Drops managers that were closed on their own. The provider asks rather than being told, so a
+   * manager never calls back into the provider that made it; the caller holds {@code managers}.
+   */
+  private void forgetClosed() {
+    for (Iterator<Map<URI, KamaCacheManager>> byLoader = managers.values().iterator(); byLoader.hasNext(); ) {
+      Map<URI, KamaCacheManager> byUri = byLoader.next();
+      byUri.values().removeIf(KamaCacheManager::isClosed);
+      if (byUri.isEmpty()) {
+        byLoader.remove();
       }
     }
-  }
-
-  synchronized TtlWalker walker() {
-    if (walker == null) {
-      long interval = Long.getLong(WALKER_INTERVAL_PROPERTY, DEFAULT_WALKER_INTERVAL_MS);
-      walker = new TtlWalker(interval, WALKER_BUDGET_MS, TimeUnit.MILLISECONDS);
-    }
-    return walker;
-  }
-
-  synchronized ExecutorService executor() {
-    if (executor == null) {
-      AtomicInteger count = new AtomicInteger();
-      executor = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "kamacache-worker-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
-    }
-    return executor;
   }
 
   @Override

@@ -48,14 +48,6 @@ final class Index<K, V> {
     allocate(INITIAL_SLOTS);
   }
 
-  /**
-   * The hash a node is stored under; independent of the bits that picked the bucket. The odd
-   * multiplier is MurmurHash3's, which carries every bit of the key's hash into the top bits.
-   */
-  static int hash(Object key) {
-    return key.hashCode() * 0x85EBCA6B;
-  }
-
   int size() {
     return size;
   }
@@ -72,7 +64,7 @@ final class Index<K, V> {
 
   /** The key's node, or null; safe without the lock, see the class comment. */
   Node<K, V> get(Object key) {
-    int hash = hash(key);
+    int hash = Node.hash(key);
     Node<K, V>[] slots = table;
     @SuppressWarnings("unchecked")
     Node<K, V> node = (Node<K, V>) SLOTS.getAcquire(slots, slot(hash, slots));

@@ -20,14 +20,14 @@ final class Node<K, V> {
   boolean referenced;
   Node<K, V> prev;
   Node<K, V> next;
-  /** {@link Index#hash} of the key. */
+  /** {@link #hash} of the key. */
   final int hash;
   /** The next node in the same slot of the {@link Index}; read and written only through it. */
   Node<K, V> hashNext;
 
   Node(K key, V value, long expiresAt) {
     this.key = key;
-    this.hash = key == null ? 0 : Index.hash(key);
+    this.hash = key == null ? 0 : hash(key);
     this.value = value;
     this.expiresAt = expiresAt;
   }
@@ -38,5 +38,13 @@ final class Node<K, V> {
     head.prev = head;
     head.next = head;
     return head;
+  }
+
+  /**
+   * The hash a node is stored under; independent of the bits that picked the bucket. The odd
+   * multiplier is MurmurHash3's, which carries every bit of the key's hash into the top bits.
+   */
+  static int hash(Object key) {
+    return key.hashCode() * 0x85EBCA6B;
   }
 }

@@ -9,13 +9,18 @@ import java.util.concurrent.locks.LockSupport;
  * entry that expires in minutes only needs to know that it is not about to expire, and a volatile
  * read of the copy tells it that.
  */
-final class SystemTicker implements Ticker {
+public final class SystemTicker implements Ticker {
 
-  static final SystemTicker INSTANCE = new SystemTicker();
+  private static final SystemTicker INSTANCE = new SystemTicker();
   /** How stale the copy may be: far inside {@link Ticker#RECENT_GUARD_NANOS}, and a wake-up every 10 ms costs nothing. */
   static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private volatile long recent = System.nanoTime();
+
+  /** The JVM's monotonic clock; one per JVM, so one refresher thread. */
+  public static Ticker instance() {
+    return INSTANCE;
+  }
 
   private SystemTicker() {
     Thread refresher = new Thread(this::refresh, "kamacache-clock");

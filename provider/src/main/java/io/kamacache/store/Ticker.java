@@ -24,9 +24,4 @@ public interface Ticker {
   default long recentNanos() {
     return nanos();
   }
-
-  /** The JVM's monotonic clock. */
-  static Ticker system() {
-    return SystemTicker.INSTANCE;
-  }
 }

@@ -51,7 +51,7 @@ class ExpiryWithInjectedClockTest {
   }
 
   private int walk() {
-    return manager.provider().walker().runOnce();
+    return manager.threads().walker().runOnce();
   }
 
   private static CacheStatisticsMXBean statistics(KamaCache<?, ?> cache) {

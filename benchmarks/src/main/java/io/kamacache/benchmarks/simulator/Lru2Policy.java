@@ -2,6 +2,7 @@ package io.kamacache.benchmarks.simulator;
 
 import io.kamacache.store.Expiry;
 import io.kamacache.store.Lru2Store;
+import io.kamacache.store.SystemTicker;
 import io.kamacache.store.Ticker;
 
 /**
@@ -12,7 +13,7 @@ public final class Lru2Policy implements Policy {
   private final Lru2Store<Integer, Boolean> store;
 
   public Lru2Policy(int capacity) {
-    store = new Lru2Store<>(capacity, Ticker.system(), (k, v, cause) -> { });
+    store = new Lru2Store<>(capacity, SystemTicker.instance(), (k, v, cause) -> { });
   }
 
   @Override
