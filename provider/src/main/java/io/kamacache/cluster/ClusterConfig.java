@@ -1,5 +1,6 @@
 package io.kamacache.cluster;
 
+import io.kamacache.store.TtlWalker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -95,7 +96,7 @@ public final class ClusterConfig {
   private static final int NEAR_MISS = 3;
 
   /** A KamaCache setting that is not a cluster setting: the provider reads it as a system property. */
-  private static final String WALKER = io.kamacache.jcache.KamaCachingProvider.WALKER_INTERVAL_PROPERTY;
+  private static final String WALKER = TtlWalker.INTERVAL_PROPERTY;
 
   /** Whether this member owns keys and serves peers, or only routes its own calls. */
   public enum Role { MEMBER, CLIENT }

@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves entries when membership changes.
@@ -62,10 +61,11 @@ final class Rebalancer implements AutoCloseable {
   private volatile HashRing backedUp;
   /** The ring under which every owned entry this member does not own has been handed over. */
   private volatile HashRing handedOverFor;
-  private final AtomicLong moved = new AtomicLong();
+  private final ClusterMetrics metrics;
 
-  Rebalancer(ClusterNode node) {
+  Rebalancer(ClusterNode node, ClusterMetrics metrics) {
     this.node = node;
+    this.metrics = metrics;
   }
 
   void register(String cache, Replicator<Object> replicator) {
@@ -98,11 +98,6 @@ final class Rebalancer implements AutoCloseable {
       fewest = Math.min(fewest, replicator.backups());
     }
     return fewest == Integer.MAX_VALUE ? 1 : fewest;
-  }
-
-  /** Entries this member has handed to new owners so far. */
-  long moved() {
-    return moved.get();
   }
 
   /** Makes a key about to be served here hold its newest data: adopts a newer backup copy, if any. */
@@ -167,7 +162,7 @@ final class Rebalancer implements AutoCloseable {
         hopeless.clear();
         List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false, ring, hopeless);
         complete &= taken.size() + hopeless.size() == target.getValue().size();
-        moved.addAndGet(taken.size());
+        metrics.moved(taken.size());
         for (Copies.Copy<Object> copy : taken) {
           if (copy.value == null) {
             continue; // a removal: nothing here to release
@@ -444,7 +439,7 @@ final class Rebalancer implements AutoCloseable {
       List<Copies.Copy<Object>> hopeless = new ArrayList<>();
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byOwner.entrySet()) {
         int taken = send(cache, target.getKey(), target.getValue(), true, true, without, hopeless).size();
-        moved.addAndGet(taken);
+        metrics.moved(taken);
         missing += target.getValue().size() - taken;
       }
       missing -= hopeless.size(); // no retry changes an answer such as "no cache of that name"

@@ -1,5 +1,6 @@
 package io.kamacache.jcache;
 
+import io.kamacache.cluster.ClusterConfig;
 import io.kamacache.store.TtlWalker;
 import java.net.URI;
 import java.util.HashMap;
@@ -26,9 +27,6 @@ public final class KamaCachingProvider implements CachingProvider {
 
   /** The default URI; a plain name, so it needs no escaping in a JMX ObjectName. */
   static final URI DEFAULT_URI = URI.create("io.kamacache.default");
-
-  /** System property: how often, in milliseconds, the TTL walker ticks. */
-  public static final String WALKER_INTERVAL_PROPERTY = "kamacache.ttl-walker.interval-ms";
 
   private final Map<ClassLoader, Map<URI, KamaCacheManager>> managers = new WeakHashMap<>();
   private TtlWalker walker;
@@ -124,7 +122,7 @@ public final class KamaCachingProvider implements CachingProvider {
 
   private boolean defaultManagerIsClustered() {
     try {
-      return io.kamacache.cluster.ClusterConfig.forManager(DEFAULT_URI, getDefaultClassLoader(), DEFAULT_URI) != null;
+      return ClusterConfig.forManager(DEFAULT_URI, getDefaultClassLoader(), DEFAULT_URI) != null;
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -157,7 +155,7 @@ public final class KamaCachingProvider implements CachingProvider {
 
   synchronized TtlWalker walker() {
     if (walker == null) {
-      long interval = Long.getLong(WALKER_INTERVAL_PROPERTY, 1000L);
+      long interval = Long.getLong(TtlWalker.INTERVAL_PROPERTY, 1000L);
       walker = new TtlWalker(interval, 2, TimeUnit.MILLISECONDS);
     }
     return walker;

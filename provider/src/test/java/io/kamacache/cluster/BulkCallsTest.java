@@ -58,10 +58,10 @@ class BulkCallsTest {
   private long[] callsDuring(String method, Runnable operation) {
     ClusterNode b = Members.node(managers.get(1));
     ClusterNode c = Members.node(managers.get(2));
-    long b0 = b.callsServed(method);
-    long c0 = c.callsServed(method);
+    long b0 = b.metrics().callsServed(method);
+    long c0 = c.metrics().callsServed(method);
     operation.run();
-    return new long[] {b.callsServed(method) - b0, c.callsServed(method) - c0};
+    return new long[] {b.metrics().callsServed(method) - b0, c.metrics().callsServed(method) - c0};
   }
 
   @Test

@@ -154,7 +154,7 @@ class ClusterConfigTest {
   @Test
   void otherKamaCacheSystemPropertiesAreNotClusterSettings() throws IOException {
     // The provider's own walker setting, and the build's switch for the clustered TCK run.
-    Properties system = system(io.kamacache.jcache.KamaCachingProvider.WALKER_INTERVAL_PROPERTY, "0");
+    Properties system = system(io.kamacache.store.TtlWalker.INTERVAL_PROPERTY, "0");
     system.setProperty("kamacache.tck.cluster", "true");
     system.setProperty("kamacache.demo.member", "a");
     URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
