@@ -7,10 +7,12 @@ import io.kamacache.group.Group;
 import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
+import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -269,7 +271,7 @@ final class Rebalancer implements AutoCloseable {
    * whether all were dropped.
    */
   private boolean dropUnneeded(Map<Copies<Object>, Map<HashRing.Member, List<Object>>> unneeded, HashRing ring) {
-    Map<HashRing.Member, Boolean> asked = new java.util.HashMap<>();
+    Map<HashRing.Member, Boolean> asked = new HashMap<>();
     boolean all = true;
     for (Map.Entry<Copies<Object>, Map<HashRing.Member, List<Object>>> cache : unneeded.entrySet()) {
       for (Map.Entry<HashRing.Member, List<Object>> drop : cache.getValue().entrySet()) {
@@ -346,7 +348,7 @@ final class Rebalancer implements AutoCloseable {
         DoneResponse response = handoff ? node.stub(target).handoff(request.build()) : node.stub(target).backup(request.build());
         if (response.hasError()) {
           LOG.log(System.Logger.Level.WARNING, "{0} refused copies: {1}", target, response.getError().getMessage());
-          if (response.getError().getCode() != io.kamacache.proto.v1.Error.Code.NOT_OWNER) {
+          if (response.getError().getCode() != Error.Code.NOT_OWNER) {
             hopeless.addAll(batch);
           }
           continue;

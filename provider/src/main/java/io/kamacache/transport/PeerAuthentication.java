@@ -20,7 +20,10 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -41,7 +44,7 @@ public final class PeerAuthentication {
 
   /** Ids are names; anything longer or stranger is not one of ours. */
   private static final int MAX_ID_LENGTH = 256;
-  private static final java.util.regex.Pattern ID_FORMAT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern ID_FORMAT = Pattern.compile("[A-Za-z0-9._-]+");
   /** Proofs already checked, by id: far more callers than a cluster has; past it the memory starts over. */
   private static final int MAX_REMEMBERED = 10_000;
 
@@ -50,7 +53,7 @@ public final class PeerAuthentication {
   private final boolean certificates;
   private final Set<String> memberOnly;
   /** The proof of each id that has proven itself: checking against it saves an HMAC per call. */
-  private final java.util.Map<String, byte[]> proven = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, byte[]> proven = new ConcurrentHashMap<>();
 
   /**
    * @param cluster the cluster's name, for error messages

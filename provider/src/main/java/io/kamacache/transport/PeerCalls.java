@@ -1,5 +1,6 @@
 package io.kamacache.transport;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.MethodDescriptor;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.CopyRequest;
@@ -23,6 +24,7 @@ import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -75,7 +77,7 @@ public final class PeerCalls {
 
   /** @param stub with its deadline set; its answers are taken on the transport thread */
   public PeerCalls(PeerGrpc.PeerFutureStub stub, Awaiting awaiting) {
-    this.stub = stub.withExecutor(com.google.common.util.concurrent.MoreExecutors.directExecutor());
+    this.stub = stub.withExecutor(MoreExecutors.directExecutor());
     this.awaiting = awaiting;
   }
 
@@ -137,7 +139,7 @@ public final class PeerCalls {
    */
   public KeysResponse keys(CacheRequest request) {
     KeysResponse.Builder merged = KeysResponse.newBuilder();
-    java.util.Iterator<KeysResponse> pages = PeerGrpc.newBlockingStub(stub.getChannel())
+    Iterator<KeysResponse> pages = PeerGrpc.newBlockingStub(stub.getChannel())
         .withDeadline(stub.getCallOptions().getDeadline()).keys(request);
     while (pages.hasNext()) {
       KeysResponse page = pages.next();
