@@ -261,19 +261,4 @@ public final class ClusterConfig {
     Settings settings = new Settings(properties);
     return settings.string(ENDPOINTS, null) == null ? null : new ClusterConfig(settings);
   }
-  public String memberId() {
-    return memberId;
-  }
-
-  public Role role() {
-    return role;
-  }
-
-  public String cluster() {
-    return cluster;
-  }
-
-  boolean tls() {
-    return tlsCert != null || tlsTrust != null;
-  }
 }

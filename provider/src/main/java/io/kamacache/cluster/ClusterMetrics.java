@@ -50,12 +50,6 @@ public final class ClusterMetrics implements ClusterMXBean {
     nearMisses.increment();
   }
 
-  /** Calls of one peer method (its bare name, e.g. {@code GetAll}) this member has served. */
-  public long callsServed(String method) {
-    LongAdder count = callsServed.get(method);
-    return count == null ? 0 : count.sum();
-  }
-
   @Override public String getMemberId() {
     return memberId;
   }
