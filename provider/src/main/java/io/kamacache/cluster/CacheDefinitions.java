@@ -26,7 +26,8 @@ import javax.cache.configuration.CompleteConfiguration;
  */
 final class CacheDefinitions implements AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger(CacheDefinitions.class.getName());
+  /** Logs under {@link ClusterNode}'s name, as before it was split off, so operators' log settings still apply. */
+  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
 
   private final Client client;
   private final ClusterConfig config;

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class MembersView implements AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger(MembersView.class.getName());
+  /** Logs under {@link Membership}'s name, as before it was split off, so operators' log settings still apply. */
+  private static final System.Logger LOG = System.getLogger(Membership.class.getName());
   /** What {@link ClusterConfig} allows as a member id; any other key under the members prefix is not a member. */
   private static final Pattern MEMBER_ID = Pattern.compile("[A-Za-z0-9._-]+");
 

@@ -10,7 +10,8 @@ import io.kamacache.proto.v1.Header;
  */
 final class ViewRefreshes {
 
-  private static final System.Logger LOG = System.getLogger(ViewRefreshes.class.getName());
+  /** Logs under {@link ClusterNode}'s name, as before it was split off, so operators' log settings still apply. */
+  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
 
   private final Membership membership;
   private final PeerStubs stubs;
