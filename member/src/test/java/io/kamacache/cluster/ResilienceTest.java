@@ -169,13 +169,13 @@ class ResilienceTest {
     Members.awaitCache(r4, "moving");
     awaitRebalanced(managers);
     Duration join = Duration.ofNanos(System.nanoTime() - joinStart);
-    long movedOnJoin = managers.stream().mapToLong(m -> Members.node(m).movedEntries()).sum();
+    long movedOnJoin = managers.stream().mapToLong(m -> Members.node(m).metrics().getMovedEntries()).sum();
 
     long leaveStart = System.nanoTime();
     CacheManager leaving = managers.remove(0);
-    long leavingMovedBefore = Members.node(leaving).movedEntries();
+    long leavingMovedBefore = Members.node(leaving).metrics().getMovedEntries();
     leaving.close();
-    long handedOver = Members.node(leaving).movedEntries() - leavingMovedBefore;
+    long handedOver = Members.node(leaving).metrics().getMovedEntries() - leavingMovedBefore;
     Members.awaitRingSize(managers, 3);
     awaitRebalanced(managers);
     Duration leave = Duration.ofNanos(System.nanoTime() - leaveStart);

@@ -1,6 +1,7 @@
 package io.kamacache.cluster;
 
 import io.grpc.Status;
+import java.net.ConnectException;
 import javax.cache.CacheException;
 
 /**
@@ -25,7 +26,7 @@ final class CallFailures {
       return true; // grpc-java fails new calls on a shut-down channel before sending anything
     }
     for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof java.net.ConnectException) {
+      if (cause instanceof ConnectException) {
         return true;
       }
     }

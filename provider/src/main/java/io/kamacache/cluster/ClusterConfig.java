@@ -1,31 +1,29 @@
 package io.kamacache.cluster;
 
+import io.kamacache.codec.WireCodec;
+import io.kamacache.transport.PeerIdentity;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * A member's cluster settings. They come from a properties file named by the CacheManager URI
- * ({@code file:}, {@code classpath:} or a path ending in {@code .properties}) or, for the
- * provider's default URI, from {@code kamacache.properties} on the class path if there is one; environment variables
- * ({@code KAMACACHE_ETCD_ENDPOINTS} for {@code kamacache.etcd.endpoints}) override the file, and
- * system properties override both. Without {@code kamacache.etcd.endpoints} the manager stays
- * embedded. A bad setting fails with an error that names it, and so does an unknown one: a
- * misspelt {@code kamacache.etcd.endpoint} would otherwise leave the manager silently embedded.
+ * A member's cluster settings, read and checked: etcd, the cluster and member names, the
+ * addresses, the lease, TLS, the server's limits and the deserialization limits. They come from a
+ * settings file, environment variables and system properties ({@link SettingsSources}); without
+ * {@code kamacache.etcd.endpoints} the manager stays embedded. A bad setting fails with an error
+ * that names it.
  */
 public final class ClusterConfig {
 
@@ -57,7 +55,7 @@ public final class ClusterConfig {
   public static final String TLS_KEY = "kamacache.tls.key";
   public static final String TLS_TRUST = "kamacache.tls.trust";
   public static final String TLS_CLIENT_AUTH = "kamacache.tls.client-auth";
-  public static final String SERIALIZATION_ALLOW = io.kamacache.codec.WireCodec.ALLOW_SETTING;
+  public static final String SERIALIZATION_ALLOW = WireCodec.ALLOW_SETTING;
   /**
    * The one opt-in that lets a member serve a non-loopback address without mutual TLS: for a
    * development cluster on a network nobody else can reach. It logs a warning at start.
@@ -72,30 +70,9 @@ public final class ClusterConfig {
   /** The largest key, in codec bytes, a member accepts from a peer. */
   public static final String MAX_KEY = "kamacache.request.max-key-bytes";
   /** How deep the objects of a Java-serialized key or value from a peer may nest. */
-  public static final String SERIALIZATION_MAX_DEPTH = io.kamacache.codec.WireCodec.MAX_DEPTH_SETTING;
+  public static final String SERIALIZATION_MAX_DEPTH = WireCodec.MAX_DEPTH_SETTING;
   /** How much hashing a Java-serialized key or value from a peer may cause while it is decoded. */
-  public static final String SERIALIZATION_MAX_HASH_WORK = io.kamacache.codec.WireCodec.MAX_HASH_WORK_SETTING;
-
-  private static final List<String> KNOWN = List.of(ENDPOINTS, ETCD_USER, ETCD_PASSWORD, ETCD_TLS_TRUST,
-      ETCD_TLS_CERT, ETCD_TLS_KEY, ETCD_ALLOW_PLAINTEXT_PASSWORD, CLUSTER, PREFIX,
-      MEMBER_ID, ROLE, BIND_HOST, BIND_PORT, ADVERTISE_HOST, ADVERTISE_PORT, LEASE_TTL, VIRTUAL_NODES,
-      TIMEOUT, MAX_MESSAGE, SPIN, RETRIES, TLS_CERT, TLS_KEY, TLS_TRUST, TLS_CLIENT_AUTH, SERIALIZATION_ALLOW,
-      INSECURE_PLAINTEXT, SERVER_THREADS, SERVER_QUEUE, CALLS_PER_CONNECTION, MAX_KEY,
-      SERIALIZATION_MAX_DEPTH, SERIALIZATION_MAX_HASH_WORK);
-
-  /**
-   * The second part of every known name ({@code etcd}, {@code tls}, ...). A system property or
-   * environment variable in one of these is meant for us; others, like the build's own
-   * {@code kamacache.tck.cluster}, may belong to someone else and are left alone unless they are
-   * a near miss of a known name.
-   */
-  private static final Set<String> SECTIONS = sections();
-
-  /** Edits that still make an unknown name a likely misspelling of a known one. */
-  private static final int NEAR_MISS = 3;
-
-  /** A KamaCache setting that is not a cluster setting: the provider reads it as a system property. */
-  private static final String WALKER = io.kamacache.jcache.KamaCachingProvider.WALKER_INTERVAL_PROPERTY;
+  public static final String SERIALIZATION_MAX_HASH_WORK = WireCodec.MAX_HASH_WORK_SETTING;
 
   /** Whether this member owns keys and serves peers, or only routes its own calls. */
   public enum Role { MEMBER, CLIENT }
@@ -195,10 +172,10 @@ public final class ClusterConfig {
     callsPerConnection = s.integer(CALLS_PER_CONNECTION, 256, 1, 100_000);
     // Keys are identifiers; a larger one is a mistake or an attack, and every member hashes and stores it.
     maxKeyBytes = s.integer(MAX_KEY, 64 * 1024, 16, Integer.MAX_VALUE);
-    serializationMaxDepth = s.integer(SERIALIZATION_MAX_DEPTH, io.kamacache.codec.WireCodec.DEFAULT_MAX_DEPTH, 1,
-        io.kamacache.codec.WireCodec.MAX_MAX_DEPTH);
+    serializationMaxDepth = s.integer(SERIALIZATION_MAX_DEPTH, WireCodec.DEFAULT_MAX_DEPTH, 1,
+        WireCodec.MAX_MAX_DEPTH);
     serializationMaxHashWork = s.integer(SERIALIZATION_MAX_HASH_WORK,
-        (int) io.kamacache.codec.WireCodec.DEFAULT_MAX_HASH_WORK, 1, Integer.MAX_VALUE);
+        (int) WireCodec.DEFAULT_MAX_HASH_WORK, 1, Integer.MAX_VALUE);
   }
 
   /**
@@ -209,12 +186,12 @@ public final class ClusterConfig {
     if (certificate == null) {
       return s.name(MEMBER_ID, UUID.randomUUID().toString());
     }
-    io.kamacache.transport.PeerIdentity identity;
+    PeerIdentity identity;
     try (InputStream in = Files.newInputStream(certificate)) {
-      java.security.cert.X509Certificate x509 = (java.security.cert.X509Certificate)
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
-      identity = io.kamacache.transport.PeerIdentity.of(x509);
-    } catch (IOException | java.security.cert.CertificateException | IllegalArgumentException e) {
+      X509Certificate x509 = (X509Certificate)
+          CertificateFactory.getInstance("X.509").generateCertificate(in);
+      identity = PeerIdentity.of(x509);
+    } catch (IOException | CertificateException | IllegalArgumentException e) {
       throw new IllegalArgumentException(TLS_CERT + ": cannot read the member's identity from " + certificate + ": "
           + e.getMessage(), e);
     }
@@ -223,9 +200,9 @@ public final class ClusterConfig {
       throw new IllegalArgumentException(MEMBER_ID + "=" + id + " differs from the common name (CN) of " + certificate
           + ", '" + identity.id() + "', which is the id peers see; leave " + MEMBER_ID + " unset or make them agree");
     }
-    if (role == Role.MEMBER && identity.role() != io.kamacache.transport.PeerIdentity.Role.MEMBER) {
+    if (role == Role.MEMBER && identity.role() != PeerIdentity.Role.MEMBER) {
       throw new IllegalArgumentException(TLS_CERT + ": " + certificate + " is not a member's certificate (its subject"
-          + " needs OU=" + io.kamacache.transport.PeerIdentity.MEMBER_UNIT + "); a client's certificate needs "
+          + " needs OU=" + PeerIdentity.MEMBER_UNIT + "); a client's certificate needs "
           + ROLE + "=client");
     }
     s.name(MEMBER_ID, id); // the same rules as any id
@@ -234,13 +211,13 @@ public final class ClusterConfig {
 
   private static boolean loopback(String host) {
     try {
-      for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
+      for (InetAddress address : InetAddress.getAllByName(host)) {
         if (!address.isLoopbackAddress()) {
           return false;
         }
       }
       return true;
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new IllegalArgumentException(BIND_HOST + ": unknown host '" + host + "'", e);
     }
   }
@@ -266,309 +243,22 @@ public final class ClusterConfig {
         ETCD_PASSWORD, plain);
   }
 
-  /**
-   * The cluster settings for a cache manager, or null when it is embedded. Settings apply to the
+  /**   * The cluster settings for a cache manager, or null when it is embedded. Settings apply to the
    * provider's default manager and to managers whose URI names a settings file; a manager with
    * any other URI is a separate, embedded namespace, as JSR-107 expects of distinct URIs.
    *
    * @throws IllegalArgumentException naming the setting that is wrong
    */
   public static ClusterConfig forManager(URI uri, ClassLoader classLoader, URI defaultUri) {
-    if (!namesSettings(uri) && !uri.equals(defaultUri)) {
+    if (!SettingsSources.namesSettings(uri) && !uri.equals(defaultUri)) {
       return null;
     }
-    return from(sources(uri, classLoader, System.getenv(), System.getProperties()));
-  }
-
-  static boolean namesSettings(URI uri) {
-    String text = uri.toString();
-    return "file".equals(uri.getScheme()) || text.startsWith("classpath:") || text.endsWith(".properties");
+    return from(SettingsSources.merge(uri, classLoader, System.getenv(), System.getProperties()));
   }
 
   /** The settings in {@code properties} alone, or null when they name no etcd endpoints. */
   public static ClusterConfig from(Properties properties) {
     Settings settings = new Settings(properties);
     return settings.string(ENDPOINTS, null) == null ? null : new ClusterConfig(settings);
-  }
-
-  static Properties sources(URI uri, ClassLoader classLoader, Map<String, String> env, Properties system) {
-    Properties merged = new Properties();
-    Properties fromFile = file(uri, classLoader);
-    rejectUnknown(fromFile, uri);
-    rejectUnknown(env);
-    rejectUnknown(system);
-    merged.putAll(fromFile);
-    for (String key : KNOWN) {
-      String fromEnv = env.get(envName(key));
-      if (fromEnv != null) {
-        merged.setProperty(key, fromEnv);
-      }
-      String fromSystem = system.getProperty(key);
-      if (fromSystem != null) {
-        merged.setProperty(key, fromSystem);
-      }
-    }
-    return merged;
-  }
-
-  static String envName(String key) {
-    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-  }
-
-  private static Set<String> sections() {
-    Set<String> sections = new TreeSet<>();
-    for (String key : KNOWN) {
-      sections.add(key.split("\\.")[1]);
-    }
-    return Collections.unmodifiableSet(sections);
-  }
-
-  /** A settings file holds only our settings, so every unknown {@code kamacache.} name in it is a mistake. */
-  private static void rejectUnknown(Properties file, URI uri) {
-    for (String key : new TreeSet<>(file.stringPropertyNames())) {
-      if (!key.startsWith("kamacache.") || KNOWN.contains(key)) {
-        continue;
-      }
-      if (key.equals(WALKER)) {
-        throw new IllegalArgumentException(key + " in " + uri + ": this setting is read only as a system property"
-            + " (-D" + key + "=...), not from a settings file");
-      }
-      throw new IllegalArgumentException(unknown(key + " in " + uri, closest(key, KNOWN)));
-    }
-  }
-
-  private static void rejectUnknown(Properties system) {
-    for (String key : new TreeSet<>(system.stringPropertyNames())) {
-      if (key.startsWith("kamacache.") && !KNOWN.contains(key) && !key.equals(WALKER)
-          && meantForUs(key, key.split("\\.", 3), KNOWN)) {
-        throw new IllegalArgumentException(unknown("system property " + key, closest(key, KNOWN)));
-      }
-    }
-  }
-
-  /** Names are compared in their environment form, since {@code _} stands for both {@code .} and {@code -}. */
-  private static void rejectUnknown(Map<String, String> env) {
-    List<String> known = new ArrayList<>();
-    for (String key : KNOWN) {
-      known.add(envName(key));
-    }
-    for (String name : new TreeSet<>(env.keySet())) {
-      if (!name.startsWith("KAMACACHE_") || known.contains(name)) {
-        continue;
-      }
-      String[] parts = name.toLowerCase(Locale.ROOT).split("_", 3);
-      if (meantForUs(name, parts, known)) {
-        String closest = closest(name, known);
-        throw new IllegalArgumentException(unknown("environment variable " + name,
-            closest == null ? null : closest + " (" + KNOWN.get(known.indexOf(closest)) + ")"));
-      }
-    }
-  }
-
-  private static boolean meantForUs(String name, String[] parts, List<String> known) {
-    if (parts.length > 1 && SECTIONS.contains(parts[1])) {
-      return true;
-    }
-    String closest = closest(name, known);
-    return closest != null && distance(name, closest) <= NEAR_MISS;
-  }
-
-  private static String unknown(String what, String suggestion) {
-    return what + " is not a KamaCache setting; "
-        + (suggestion == null ? "the known ones are " + KNOWN : "did you mean " + suggestion + "?");
-  }
-
-  /** The known name fewest edits away, if it is close enough to be worth suggesting. */
-  private static String closest(String name, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int d = distance(name, candidate);
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return bestDistance <= Math.max(NEAR_MISS, name.length() / 3) ? best : null;
-  }
-
-  /** Levenshtein distance. */
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
-  }
-
-  private static Properties file(URI uri, ClassLoader classLoader) {
-    Properties properties = new Properties();
-    String text = uri == null ? "" : uri.toString();
-    try {
-      if ("file".equals(uri == null ? null : uri.getScheme())) {
-        load(properties, Paths.get(uri), text);
-      } else if (text.startsWith("classpath:")) {
-        String resource = text.substring("classpath:".length()).replaceFirst("^/", "");
-        if (!loadResource(properties, classLoader, resource)) {
-          throw new IllegalArgumentException("cache manager URI " + uri + ": no such resource on the class path");
-        }
-      } else if (text.endsWith(".properties")) {
-        load(properties, Paths.get(text), text);
-      } else {
-        loadResource(properties, classLoader, "kamacache.properties");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the cluster settings named by " + uri, e);
-    }
-    return properties;
-  }
-
-  private static void load(Properties properties, Path path, String uri) throws IOException {
-    if (!Files.isReadable(path)) {
-      throw new IllegalArgumentException("cache manager URI " + uri + ": cannot read " + path);
-    }
-    try (InputStream in = Files.newInputStream(path)) {
-      properties.load(in);
-    }
-  }
-
-  private static boolean loadResource(Properties properties, ClassLoader classLoader, String resource) throws IOException {
-    ClassLoader loader = classLoader == null ? ClusterConfig.class.getClassLoader() : classLoader;
-    try (InputStream in = loader.getResourceAsStream(resource)) {
-      if (in == null) {
-        return false;
-      }
-      properties.load(in);
-      return true;
-    }
-  }
-
-  public String memberId() {
-    return memberId;
-  }
-
-  public Role role() {
-    return role;
-  }
-
-  public String cluster() {
-    return cluster;
-  }
-
-  boolean tls() {
-    return tlsCert != null || tlsTrust != null;
-  }
-
-  /** Reads typed settings, naming the setting in every error. */
-  private static final class Settings {
-    private final Properties properties;
-
-    Settings(Properties properties) {
-      this.properties = properties;
-    }
-
-    String string(String key, String fallback) {
-      String value = properties.getProperty(key);
-      return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    String name(String key, String fallback) {
-      String value = string(key, fallback);
-      if (!value.matches("[A-Za-z0-9._-]+")) {
-        throw new IllegalArgumentException(key + ": use letters, digits, '.', '_' and '-' only, was '" + value + "'");
-      }
-      return value;
-    }
-
-    String choice(String key, String fallback, String... choices) {
-      String value = string(key, fallback).toLowerCase(Locale.ROOT);
-      for (String choice : choices) {
-        if (choice.equals(value)) {
-          return value;
-        }
-      }
-      throw new IllegalArgumentException(key + ": must be one of " + List.of(choices) + ", was '" + value + "'");
-    }
-
-    int integer(String key, int fallback, int min, int max) {
-      String value = string(key, null);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        int parsed = Integer.parseInt(value);
-        if (parsed < min || parsed > max) {
-          throw new IllegalArgumentException(key + ": must be between " + min + " and " + max + ", was " + parsed);
-        }
-        return parsed;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + ": must be a whole number, was '" + value + "'", e);
-      }
-    }
-
-    boolean bool(String key, boolean fallback) {
-      String value = string(key, null);
-      if (value == null) {
-        return fallback;
-      }
-      if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-        return Boolean.parseBoolean(value);
-      }
-      throw new IllegalArgumentException(key + ": must be true or false, was '" + value + "'");
-    }
-
-    Path path(String key) {
-      String value = string(key, null);
-      if (value == null) {
-        return null;
-      }
-      Path path = Paths.get(value);
-      if (!Files.isReadable(path)) {
-        throw new IllegalArgumentException(key + ": cannot read " + path);
-      }
-      return path;
-    }
-
-    List<String> list(String key) {
-      String value = string(key, null);
-      if (value == null) {
-        return List.of();
-      }
-      List<String> items = new ArrayList<>();
-      for (String item : value.split(",")) {
-        if (!item.isBlank()) {
-          items.add(item.trim());
-        }
-      }
-      return Collections.unmodifiableList(items);
-    }
-
-    List<URI> uris(String key) {
-      List<URI> uris = new ArrayList<>();
-      for (String item : list(key)) {
-        try {
-          URI uri = new URI(item);
-          if (uri.getHost() == null || uri.getPort() < 0
-              || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw new IllegalArgumentException(key + ": expected http://host:port or https://host:port, was '" + item + "'");
-          }
-          uris.add(uri);
-        } catch (java.net.URISyntaxException e) {
-          throw new IllegalArgumentException(key + ": not a URI: '" + item + "'", e);
-        }
-      }
-      return List.copyOf(uris);
-    }
   }
 }

@@ -9,9 +9,11 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +40,7 @@ final class ClusterSecret {
     }
     byte[] fresh = new byte[BYTES];
     new SecureRandom().nextBytes(fresh);
-    ByteSequence value = ByteSequence.from(HexFormat.of().formatHex(fresh).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    ByteSequence value = ByteSequence.from(HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.US_ASCII));
     // Create-if-absent: two nodes starting at once agree on whichever secret was written first.
     TxnResponse response;
     try {
@@ -47,7 +49,7 @@ final class ClusterSecret {
           .Then(Op.put(key, value, PutOption.DEFAULT))
           .Else(Op.get(key, GetOption.DEFAULT))
           .commit().get(config.timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (String.valueOf(e.getCause()).contains("permission denied")) {
         throw new IllegalStateException("the cluster has no secret at " + path + " yet, and this node's etcd user may"
             + " not write it: write it once as an administrator, e.g. etcdctl put " + path
@@ -62,7 +64,7 @@ final class ClusterSecret {
   }
 
   private static byte[] parse(List<KeyValue> existing, String key) {
-    String hex = existing.isEmpty() ? "" : existing.get(0).getValue().toString(java.nio.charset.StandardCharsets.US_ASCII);
+    String hex = existing.isEmpty() ? "" : existing.get(0).getValue().toString(StandardCharsets.US_ASCII);
     try {
       byte[] secret = HexFormat.of().parseHex(hex.trim());
       if (secret.length >= 16) {

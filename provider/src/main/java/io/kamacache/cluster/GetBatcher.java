@@ -6,6 +6,9 @@ import io.grpc.stub.ClientResponseObserver;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.ValuesResponse;
+import io.kamacache.transport.Awaiting;
+import io.kamacache.transport.PeerCalls;
+import io.kamacache.transport.RemoteErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,13 +28,11 @@ import javax.cache.CacheException;
  */
 final class GetBatcher {
 
-  private static final int MAX_BATCH = 512;
   /**
-   * One call in flight per owner: measured with 32 callers on 2 cores, one gave 60k gets/s, two
-   * 46k and four 44k; with 8 callers more calls in flight do better (21k, 25k, 31k). Throughput
-   * under heavy load is what batching is for.
+   * Keys per batch: more than the callers that queue behind one round trip under load, and an
+   * answer that stays far below the message limit for ordinary values.
    */
-  private static final int IN_FLIGHT = 1;
+  private static final int MAX_BATCH = 512;
 
   /** A get waiting for the next batch. */
   static final class Pending {
@@ -47,8 +48,13 @@ final class GetBatcher {
   private final HashRing.Member owner;
   private final String cache;
   private final List<Pending> queue = new ArrayList<>();
-  /** Calls to this owner in flight; gets beyond {@link #IN_FLIGHT} of them wait for a batch. */
-  private int inFlight;
+  /**
+   * Whether a batch to this owner is in flight; gets that find one wait for the next batch. One at
+   * most is not a tuning choice: the stream takes each answer as the answer of the one batch
+   * awaiting it ({@link Stream#sent}). (More in flight was also slower under load; see
+   * docs/performance.md.)
+   */
+  private boolean inFlight;
   /** How long a get stream may go unused before it is closed. */
   private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** The open get stream, if any. */
@@ -64,28 +70,26 @@ final class GetBatcher {
   /**
    * The key's answer. A get that finds no other get to this owner in flight goes out at once, as
    * a batch of one on the stream, and spins briefly for its answer as a call of its own would
-   * (see {@link io.kamacache.transport.Awaiting}); otherwise it waits for the next batch.
+   * (see {@link Awaiting}); otherwise it waits for the next batch.
    */
   ValuesResponse.Result get(ByteString key) {
     Pending pending = new Pending(key);
     boolean lone;
     synchronized (this) {
       queue.add(pending);
-      lone = inFlight < IN_FLIGHT;
-      if (lone) {
-        inFlight++;
-      }
+      lone = !inFlight;
+      inFlight = true;
     }
     if (!lone) {
       return await(pending);
     }
     long start = System.nanoTime();
     sendQueued(); // the queue holds this get at least, so this sends and stays in flight
-    node.awaiting().spin(pending.result, io.kamacache.transport.PeerCalls.GET);
+    node.awaiting().spin(pending.result, PeerCalls.GET);
     try {
       return await(pending);
     } finally {
-      node.awaiting().record(io.kamacache.transport.PeerCalls.GET, start);
+      node.awaiting().record(PeerCalls.GET, start);
     }
   }
 
@@ -109,7 +113,7 @@ final class GetBatcher {
     List<Pending> batch;
     synchronized (this) {
       if (queue.isEmpty()) {
-        inFlight--;
+        inFlight = false;
         return;
       }
       int size = Math.min(MAX_BATCH, queue.size());
@@ -164,7 +168,7 @@ final class GetBatcher {
   }
 
   /**
-   * One long-lived GetBatches stream to the owner. The in-flight limit above keeps at most one
+   * One long-lived GetBatches stream to the owner. {@link GetBatcher#inFlight} keeps at most one
    * batch on it at a time, so each answer belongs to the batch sent last. A stream that fails,
    * ends, or leaves a batch unanswered past the timeout is dropped, and the next batch opens a new
    * one. One idle for a while is closed, so that it holds no channel or server open.
@@ -258,7 +262,7 @@ final class GetBatcher {
       if (batch != null) {
         sendQueued();
         ValuesResponse.Result refused = ValuesResponse.Result.newBuilder()
-            .setError(io.kamacache.transport.RemoteErrors.notOwner(0, "member " + owner + " is leaving")).build();
+            .setError(RemoteErrors.notOwner(0, "member " + owner + " is leaving")).build();
         batch.forEach(p -> p.result.complete(refused));
       }
     }

@@ -12,9 +12,12 @@ import io.kamacache.proto.v1.EventsRequest;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.transport.RemoteErrors;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.cache.CacheException;
 import javax.cache.configuration.Factory;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
@@ -103,7 +106,7 @@ final class ListenerRelay implements AutoCloseable {
           PutOption.builder().withLeaseId(node.leaseId()).build())
           .get(node.config().timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new javax.cache.CacheException("cannot announce the listeners of cache '" + cache + "' in etcd: " + e, e);
+      throw new CacheException("cannot announce the listeners of cache '" + cache + "' in etcd: " + e, e);
     }
   }
 
@@ -131,8 +134,8 @@ final class ListenerRelay implements AutoCloseable {
     }
   }
 
-  private java.util.Set<String> installedOrWanted(Map<String, Map<String, Boolean>> next) {
-    java.util.Set<String> caches = new java.util.HashSet<>(installed.keySet());
+  private Set<String> installedOrWanted(Map<String, Map<String, Boolean>> next) {
+    Set<String> caches = new HashSet<>(installed.keySet());
     caches.addAll(next.keySet());
     return caches;
   }

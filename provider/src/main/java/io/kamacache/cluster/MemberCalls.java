@@ -2,6 +2,7 @@ package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
+import io.kamacache.event.EventDispatcher;
 import io.kamacache.group.Group;
 import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
@@ -16,6 +17,7 @@ import io.kamacache.transport.RemoteErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import javax.cache.event.EventType;
 
 /**
  * The peer methods only members send: backups, handoffs, the membership barrier, forwarded
@@ -177,11 +179,11 @@ final class MemberCalls {
         Object key = decode(event.getKey());
         Object value = event.hasValue() ? group.copies().toStored(decode(event.getValue())) : null;
         Object old = event.hasOldValue() ? group.copies().toStored(decode(event.getOldValue())) : null;
-        group.events().publishForwarded(javax.cache.event.EventType.valueOf(event.getType().name()), key, value, old);
+        group.events().publishForwarded(EventType.valueOf(event.getType().name()), key, value, old);
       }
       if (request.getSynchronous()) {
         // The owner's caller returns only after our synchronous listeners have run.
-        io.kamacache.event.EventDispatcher.awaitSynchronous();
+        EventDispatcher.awaitSynchronous();
       }
     });
   }

@@ -5,7 +5,6 @@ import io.kamacache.store.Lru2Store;
 import io.kamacache.store.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This member's copies of entries that other members own, so that repeated reads of a remote key
@@ -23,15 +22,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class NearCache<K> {
 
+  /**
+   * Stamps per near cache: unrelated keys rarely share one (sharing only makes a read skip
+   * installing its copy), and {@link #invalidateAll} bumps them all in a few microseconds.
+   */
   private static final int STRIPES = 1024;
 
   private final Lru2Store<K, byte[]> copies;
   private final AtomicLongArray stamps = new AtomicLongArray(STRIPES);
   private final long maxAgeNanos;
-  private final LongAdder hits = new LongAdder();
-  private final LongAdder misses = new LongAdder();
+  private final ClusterMetrics metrics;
 
-  NearCache(long capacity, long maxAgeNanos, Ticker ticker) {
+  NearCache(long capacity, long maxAgeNanos, Ticker ticker, ClusterMetrics metrics) {
+    this.metrics = metrics;
     this.copies = new Lru2Store<>(capacity, ticker, (key, value, cause) -> { });
     this.maxAgeNanos = maxAgeNanos;
   }
@@ -45,9 +48,9 @@ final class NearCache<K> {
   byte[] get(K key) {
     byte[] copy = copies.get(key, Lru2Store.AccessRule.unchanged());
     if (copy == null) {
-      misses.increment();
+      metrics.nearMiss();
     } else {
-      hits.increment();
+      metrics.nearHit();
     }
     return copy;
   }
@@ -87,14 +90,6 @@ final class NearCache<K> {
       stamps.incrementAndGet(i);
     }
     copies.clear();
-  }
-
-  long hits() {
-    return hits.sum();
-  }
-
-  long misses() {
-    return misses.sum();
   }
 
   long size() {

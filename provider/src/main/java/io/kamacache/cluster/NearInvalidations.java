@@ -6,9 +6,12 @@ import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.KeysRequest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class NearInvalidations implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(NearInvalidations.class.getName());
+  /** Keys per invalidation call: amortizes the call, and stays far below any message limit. */
   private static final int BATCH = 1024;
 
   /**
@@ -39,7 +43,7 @@ final class NearInvalidations implements AutoCloseable {
 
   private final LinkedBlockingQueue<Change> queue = new LinkedBlockingQueue<>(QUEUE);
   /** Caches a change of which did not fit in the queue: every member must drop all their near copies. */
-  private final java.util.Set<String> overflowed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> overflowed = ConcurrentHashMap.newKeySet();
   private final Thread sender;
   private volatile boolean open = true;
 
@@ -94,7 +98,7 @@ final class NearInvalidations implements AutoCloseable {
         continue;
       }
       Map<String, KeysRequest.Builder> byCache = new LinkedHashMap<>();
-      java.util.Set<String> everything = new java.util.HashSet<>();
+      Set<String> everything = new HashSet<>();
       for (Change change : batch) {
         if (change.key() == null) {
           byCache.put(change.cache(), KeysRequest.newBuilder()

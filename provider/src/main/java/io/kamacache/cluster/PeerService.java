@@ -1,14 +1,11 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Context;
-import io.grpc.Deadline;
+import com.google.protobuf.Message;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.kamacache.codec.WireCodec;
-import io.kamacache.replication.Copies;
 import io.kamacache.group.Group;
-import io.kamacache.replication.Replication;
+import io.kamacache.replication.Copies;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.Copy;
@@ -16,10 +13,8 @@ import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.EntriesResponse;
 import io.kamacache.proto.v1.Entry;
-import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.EventsRequest;
 import io.kamacache.proto.v1.FlagResponse;
-import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.InvokeAllRequest;
 import io.kamacache.proto.v1.InvokeAllResponse;
 import io.kamacache.proto.v1.InvokeRequest;
@@ -32,7 +27,6 @@ import io.kamacache.proto.v1.PutAllRequest;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
-import io.kamacache.proto.v1.Stats;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
@@ -44,7 +38,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 
@@ -61,6 +54,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   private final CallDispatch calls;
   private final MemberCalls memberCalls;
   private final RequestChecks checks;
+  /** Runs each request on this member's Group, as the owner of its keys. */
+  private final OwnerRequests requests;
   /** Re-reads of etcd that Refresh calls ask for: concurrent calls share one. */
   private final Coalesced refreshes;
 
@@ -77,144 +72,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     this.checks = new RequestChecks(node.config().maxKeyBytes);
     this.memberCalls = new MemberCalls(node, calls, checks);
     this.refreshes = new Coalesced(node::refreshViews);
-  }
-
-  /**
-   * Whether a read of {@code key} cannot block: see {@link Group#readsWithoutBlocking()}. A
-   * caller ahead of our view makes us read etcd first, which blocks.
-   */
-  private boolean inlineRead(Header header, ByteString key) {
-    HashRing ring = node.ring();
-    // What a caller serialized is decoded on the bounded pools only: see WireCodec.decodesPlainly.
-    if (!node.isOpen() || header.getEpoch() > node.epoch() || !WireCodec.decodesPlainly(key.byteAt(0))) {
-      return false;
-    }
-    Group<Object, Object> group = node.localGroup(header.getCache());
-    if (group == null || !group.readsWithoutBlocking()) {
-      return false;
-    }
-    HashRing.Member owner = ring.owner(key.toByteArray());
-    if (owner == null || !owner.id().equals(node.memberId())) {
-      return false;
-    }
-    // Adopting a backup copy puts it on this member's backups, which waits for them.
-    try {
-      return !group.copies().mayHoldBackup(decode(key));
-    } catch (RuntimeException e) {
-      return false; // a key that cannot be decoded gets its error off the transport
-    }
-  }
-
-  /** An operation on the cache's Group with the request's keys, decoded once, filling in the response. */
-  private interface Operation<B> {
-    void run(Group<Object, Object> group, List<Object> keys, B response) throws Exception;
-  }
-
-  /** A refusal that travels as a typed error rather than an exception from the Group. */
-  private static final class Refused extends RuntimeException {
-    final Error error;
-
-    Refused(Error error) {
-      super(error.getMessage(), null, false, false);
-      this.error = error;
-    }
-  }
-
-  /**
-   * Runs a request for keys this member must own: past its deadline it is not run at all; a caller
-   * that has seen a newer view makes us catch up first; then the operation runs under a claim on
-   * the keys ({@link Ownership#serve}), or is refused with NOT_OWNER, which the caller retries.
-   */
-  private <B extends com.google.protobuf.Message.Builder> void handle(Header header, List<ByteString> keys,
-      B response, Operation<B> operation, StreamObserver<? super com.google.protobuf.Message> observer) {
-    handle(header, keys, response, operation, null, observer);
-  }
-
-  /** As above; if the operation sets {@code busy[0]}, nothing is answered and the caller runs it again. */
-  private <B extends com.google.protobuf.Message.Builder> void handle(Header header, List<ByteString> keys,
-      B response, Operation<B> operation, boolean[] busy, StreamObserver<? super com.google.protobuf.Message> observer) {
-    try {
-      Deadline deadline = Context.current().getDeadline();
-      if (deadline != null && deadline.isExpired()) {
-        throw new Refused(RemoteErrors.toProto(new javax.cache.CacheException(
-            "the request's deadline passed before it ran; it was not applied")));
-      }
-      if (!node.ownership().leaseProven()) {
-        // Catching up would wait for etcd, which this member cannot reach: refuse at once.
-        throw new Refused(RemoteErrors.notOwner(node.epoch(), "cannot prove its etcd lease is alive"));
-      }
-      long until = System.nanoTime() + (deadline == null ? node.config().timeout.toNanos()
-          : deadline.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS));
-      // Half the caller's time at most: if etcd cannot tell us in that, the caller hears why.
-      if (!node.catchUp(header.getEpoch(), Math.max(1, (until - System.nanoTime()) / 2_000_000))) {
-        throw new Refused(RemoteErrors.notOwner(node.epoch(), "cannot catch up with the caller's newer view"));
-      }
-      Group<Object, Object> group = node.group(header.getCache());
-      if (group == null) {
-        // A member still joining may not know the cache yet: the caller tries again.
-        throw new Refused(node.isOpen() ? RemoteErrors.unknownCache(header.getCache())
-            : RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
-      }
-      List<byte[]> keyBytes = new ArrayList<>(keys.size());
-      for (ByteString key : keys) {
-        keyBytes.add(key.toByteArray());
-      }
-      node.ownership().serve(keyBytes, until, () -> {
-        List<Object> decoded = new ArrayList<>(keys.size());
-        for (ByteString key : keys) {
-          Object one = decode(key);
-          node.rebalancer().prepare(group, one);
-          decoded.add(one);
-        }
-        try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
-          NearInvalidations.ORIGIN.set(header.getSender());
-          try {
-            operation.run(group, decoded, response);
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new javax.cache.CacheException(e);
-          } finally {
-            NearInvalidations.ORIGIN.remove();
-            ResponseFields.stats(response, Stats.newBuilder().setHits(capture.hits()).setMisses(capture.misses())
-                .setPuts(capture.puts()).setRemovals(capture.removals()).build());
-          }
-        }
-        return null;
-      });
-    } catch (Refused refused) {
-      ResponseFields.error(response, refused.error);
-    } catch (Ownership.Refused refused) {
-      ResponseFields.error(response, RemoteErrors.notOwner(refused.epoch, refused.getMessage()));
-    } catch (Replication.Refused refused) {
-      ResponseFields.error(response, RemoteErrors.notOwner(node.epoch(), refused.getMessage()));
-    } catch (Throwable t) {
-      ResponseFields.error(response, RemoteErrors.toProto(t));
-    }
-    if (busy != null && busy[0]) {
-      return;
-    }
-    observer.onNext(response.build());
-    observer.onCompleted();
-  }
-
-  private Object decode(ByteString bytes) {
-    return node.codec().decode(bytes.toByteArray(), node.classLoader());
-  }
-
-  private ByteString encode(Object value) {
-    return ByteString.copyFrom(node.codec().encode(value));
-  }
-
-  private void value(ValueResponse.Builder response, Object value) {
-    if (value != null) {
-      response.setValue(encode(value));
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> StreamObserver<com.google.protobuf.Message> out(StreamObserver<T> observer) {
-    return (StreamObserver<com.google.protobuf.Message>) observer;
+    this.requests = new OwnerRequests(node);
   }
 
   @Override
@@ -223,11 +81,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     // A near get reads the entry's time to live under its lock, so it never runs inline.
-    boolean inline = !request.getNear() && !request.getPeek() && inlineRead(request.getHeader(), request.getKey());
+    boolean inline = !request.getNear() && !request.getPeek() && requests.inlineRead(request.getHeader(), request.getKey());
     calls.dispatch(inline, observer, () -> {
       ValueResponse.Builder builder = ValueResponse.newBuilder();
       boolean[] busy = new boolean[1];
-      handle(request.getHeader(), List.of(request.getKey()), builder, (group, decoded, response) -> {
+      requests.handle(request.getHeader(), List.of(request.getKey()), builder, (group, decoded, response) -> {
         Object key = decoded.get(0);
         Object value;
         if (inline) {
@@ -239,17 +97,17 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         } else {
           value = request.getPeek() ? group.peek(key) : group.get(key);
         }
-        value(response, value);
+        requests.value(response, value);
         if (request.getNear() && value != null) {
           // The near copy must end when the entry does; read after the get, which may move it.
           Copies.Copy<Object> entry = group.copies().readOwned(key);
           response.setTtlNanos(entry == null ? 0 : entry.ttlNanos);
         }
-      }, busy, out(observer));
+      }, busy, requests.out(observer));
       if (busy[0]) {
         // The key's lock is held, maybe across a backup's round trip: wait for it off the transport.
-        calls.dispatch(false, observer, () -> handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
-            (group, decoded, response) -> value(response, group.get(decoded.get(0))), out(observer)));
+        calls.dispatch(false, observer, () -> requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
+            (group, decoded, response) -> requests.value(response, group.get(decoded.get(0))), requests.out(observer)));
       }
     });
   }
@@ -261,7 +119,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     }
     boolean inline = true;
     for (ByteString key : request.getKeysList()) {
-      inline &= inlineRead(request.getHeader(), key);
+      inline &= requests.inlineRead(request.getHeader(), key);
     }
     boolean onTransport = inline;
     calls.dispatch(inline, observer, () -> answerMany(request, observer, onTransport));
@@ -273,7 +131,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    */
   private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer, boolean onTransport) {
     boolean[] busy = new boolean[1];
-    handle(request.getHeader(), request.getKeysList(), ValuesResponse.newBuilder(), (group, decoded, response) -> {
+    requests.handle(request.getHeader(), request.getKeysList(), ValuesResponse.newBuilder(), (group, decoded, response) -> {
       for (Object key : decoded) {
         ValuesResponse.Result.Builder result = ValuesResponse.Result.newBuilder();
         // Each key is its own get, with its own statistics and its own error.
@@ -284,7 +142,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
             return;
           }
           if (value != null) {
-            result.setValue(encode(value));
+            result.setValue(requests.encode(value));
           }
           result.setHit(capture.hits() > 0);
         } catch (Throwable t) {
@@ -292,8 +150,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         }
         response.addResults(result);
       }
-      node.batchedGets.add(request.getKeysCount());
-    }, busy, out(observer));
+      node.metrics().batchedGets(request.getKeysCount());
+    }, busy, requests.out(observer));
     if (busy[0]) {
       calls.dispatch(false, observer, () -> answerMany(request, observer, false));
     }
@@ -319,8 +177,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     }
     // It reads under the key's lock, which a writer may hold across a backup's round trip.
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
-          (group, decoded, response) -> response.setFlag(group.containsKey(decoded.get(0))), out(observer));
+      requests.handle(request.getHeader(), List.of(request.getKey()), FlagResponse.newBuilder(),
+          (group, decoded, response) -> response.setFlag(group.containsKey(decoded.get(0))), requests.out(observer));
     });
   }
 
@@ -330,12 +188,12 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
+      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
-        Object value = decode(request.getValue());
+        Object value = requests.decode(request.getValue());
         switch (request.getMode()) {
           case GET_AND_PUT:
-            value(response, group.getAndPut(key, value));
+            requests.value(response, group.getAndPut(key, value));
             break;
           case PUT_IF_ABSENT:
             response.setFlag(group.putIfAbsent(key, value));
@@ -346,7 +204,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           default:
             throw new IllegalStateException("unchecked put mode " + request.getMode());
         }
-      }, out(observer));
+      }, requests.out(observer));
     });
   }
 
@@ -356,14 +214,14 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
+      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
         switch (request.getMode()) {
           case REMOVE_IF_EQUALS:
-            response.setFlag(group.remove(key, decode(request.getExpected())));
+            response.setFlag(group.remove(key, requests.decode(request.getExpected())));
             break;
           case GET_AND_REMOVE:
-            value(response, group.getAndRemove(key));
+            requests.value(response, group.getAndRemove(key));
             break;
           case REMOVE:
             response.setFlag(group.remove(key));
@@ -371,7 +229,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           default:
             throw new IllegalStateException("unchecked remove mode " + request.getMode());
         }
-      }, out(observer));
+      }, requests.out(observer));
     });
   }
 
@@ -381,15 +239,15 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
+      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
         Object key = decoded.get(0);
-        Object value = decode(request.getValue());
+        Object value = requests.decode(request.getValue());
         switch (request.getMode()) {
           case REPLACE_IF_EQUALS:
-            response.setFlag(group.replace(key, decode(request.getExpected()), value));
+            response.setFlag(group.replace(key, requests.decode(request.getExpected()), value));
             break;
           case GET_AND_REPLACE:
-            value(response, group.getAndReplace(key, value));
+            requests.value(response, group.getAndReplace(key, value));
             break;
           case REPLACE:
             response.setFlag(group.replace(key, value));
@@ -397,7 +255,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           default:
             throw new IllegalStateException("unchecked replace mode " + request.getMode());
         }
-      }, out(observer));
+      }, requests.out(observer));
     });
   }
 
@@ -408,17 +266,17 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
-        value(response, group.invoke(decoded.get(0), processor, arguments(request.getArgumentsList())));
-      }, out(observer));
+      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
+        EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) requests.decode(request.getProcessor());
+        requests.value(response, group.invoke(decoded.get(0), processor, arguments(request.getArgumentsList())));
+      }, requests.out(observer));
     });
   }
 
   private Object[] arguments(List<ByteString> encoded) {
     Object[] arguments = new Object[encoded.size()];
     for (int i = 0; i < arguments.length; i++) {
-      arguments[i] = decode(encoded.get(i));
+      arguments[i] = requests.decode(encoded.get(i));
     }
     return arguments;
   }
@@ -429,11 +287,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, decoded, response) -> {
+      requests.handle(request.getHeader(), request.getKeysList(), EntriesResponse.newBuilder(), (group, decoded, response) -> {
         for (Map.Entry<Object, Object> entry : group.getAll(new LinkedHashSet<>(decoded)).entrySet()) {
-          response.addEntries(Entry.newBuilder().setKey(encode(entry.getKey())).setValue(encode(entry.getValue())));
+          response.addEntries(Entry.newBuilder().setKey(requests.encode(entry.getKey())).setValue(requests.encode(entry.getValue())));
         }
-      }, out(observer));
+      }, requests.out(observer));
     });
   }
 
@@ -447,13 +305,13 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       for (Entry entry : request.getEntriesList()) {
         keys.add(entry.getKey());
       }
-      handle(request.getHeader(), keys, DoneResponse.newBuilder(), (group, decoded, response) -> {
+      requests.handle(request.getHeader(), keys, DoneResponse.newBuilder(), (group, decoded, response) -> {
         Map<Object, Object> entries = new LinkedHashMap<>();
         for (int i = 0; i < decoded.size(); i++) {
-          entries.put(decoded.get(i), decode(request.getEntries(i).getValue()));
+          entries.put(decoded.get(i), requests.decode(request.getEntries(i).getValue()));
         }
         group.putAll(entries);
-      }, out(observer));
+      }, requests.out(observer));
     });
   }
 
@@ -463,8 +321,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
-          (group, decoded, response) -> group.removeAll(new LinkedHashSet<>(decoded)), out(observer));
+      requests.handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
+          (group, decoded, response) -> group.removeAll(new LinkedHashSet<>(decoded)), requests.out(observer));
     });
   }
 
@@ -475,23 +333,23 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, decoded, response) -> {
-        EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) decode(request.getProcessor());
+      requests.handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, decoded, response) -> {
+        EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) requests.decode(request.getProcessor());
         Map<Object, EntryProcessorResult<Object>> results =
             group.invokeAll(new LinkedHashSet<>(decoded), processor, arguments(request.getArgumentsList()));
         for (Map.Entry<Object, EntryProcessorResult<Object>> entry : results.entrySet()) {
-          InvokeAllResponse.Result.Builder result = InvokeAllResponse.Result.newBuilder().setKey(encode(entry.getKey()));
+          InvokeAllResponse.Result.Builder result = InvokeAllResponse.Result.newBuilder().setKey(requests.encode(entry.getKey()));
           try {
             Object value = entry.getValue().get();
             if (value != null) {
-              result.setValue(encode(value));
+              result.setValue(requests.encode(value));
             }
           } catch (RuntimeException e) {
             result.setError(RemoteErrors.toProto(e));
           }
           response.addResults(result);
         }
-      }, out(observer));
+      }, requests.out(observer));
     });
   }
 
@@ -501,8 +359,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
-          (group, decoded, response) -> group.loadAll(new LinkedHashSet<>(decoded), request.getReplaceExisting()), out(observer));
+      requests.handle(request.getHeader(), request.getKeysList(), DoneResponse.newBuilder(),
+          (group, decoded, response) -> group.loadAll(new LinkedHashSet<>(decoded), request.getReplaceExisting()), requests.out(observer));
     });
   }
 
@@ -514,7 +372,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     calls.dispatch(false, observer, () -> {
       // A clear changes no entry one by one, so no owner invalidates: every member drops its copies.
       invalidateNear(request.getHeader().getCache());
-      handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.clear(), out(observer));
+      requests.handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.clear(), requests.out(observer));
     });
   }
 
@@ -531,7 +389,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.removeAll(), out(observer));
+      requests.handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.removeAll(), requests.out(observer));
     });
   }
 
@@ -560,13 +418,13 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     if (!CallDispatch.valid(() -> checks.header(request.getHeader(), true), observer)) {
       return;
     }
-    KeyPages pages = new KeyPages((ServerCallStreamObserver<KeysResponse>) observer, this::encode);
+    KeyPages pages = new KeyPages((ServerCallStreamObserver<KeysResponse>) observer, requests::encode);
     calls.dispatch(false, observer, () -> {
       List<Object> all = new ArrayList<>();
       KeysResponse.Builder failure = KeysResponse.newBuilder();
-      handle(request.getHeader(), List.of(), failure, (group, decoded, response) -> all.addAll(group.keys()),
+      requests.handle(request.getHeader(), List.of(), failure, (group, decoded, response) -> all.addAll(group.keys()),
           new StreamObserver<>() {
-            @Override public void onNext(com.google.protobuf.Message message) {
+            @Override public void onNext(Message message) {
             }
 
             @Override public void onError(Throwable t) {
@@ -578,8 +436,6 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       pages.send(failure.hasError() ? null : all, failure.build());
     });
   }
-
-
 
   // ---- what only members send: see MemberCalls
 

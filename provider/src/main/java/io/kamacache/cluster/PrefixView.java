@@ -25,7 +25,7 @@ import java.util.function.BiConsumer;
  * lease and revisions, so that a listener can tell a key written under a live lease from one
  * written without, and a key created once from one written over in place.
  */
-final class PrefixView implements AutoCloseable {
+final class PrefixView implements KeyView {
 
   private final Client client;
   private final String prefix;
@@ -62,7 +62,8 @@ final class PrefixView implements AutoCloseable {
   }
 
   /** Reads the prefix and starts watching from the revision after the read. */
-  void start(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
+  @Override
+  public void start(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
     long read = reread(timeoutMillis);
     synchronized (this) {
       startWatch(read + 1);
@@ -74,7 +75,8 @@ final class PrefixView implements AutoCloseable {
    * read is waited for outside this view's lock: the watch delivers on etcd's client threads,
    * which must never wait for a caller that is itself waiting for etcd.
    */
-  long reread(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
+  @Override
+  public long reread(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
     GetResponse response = client.getKVClient()
         .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
         .get(timeoutMillis, TimeUnit.MILLISECONDS);

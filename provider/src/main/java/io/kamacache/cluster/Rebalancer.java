@@ -7,10 +7,12 @@ import io.kamacache.group.Group;
 import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
+import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves entries when membership changes.
@@ -62,10 +63,11 @@ final class Rebalancer implements AutoCloseable {
   private volatile HashRing backedUp;
   /** The ring under which every owned entry this member does not own has been handed over. */
   private volatile HashRing handedOverFor;
-  private final AtomicLong moved = new AtomicLong();
+  private final ClusterMetrics metrics;
 
-  Rebalancer(ClusterNode node) {
+  Rebalancer(ClusterNode node, ClusterMetrics metrics) {
     this.node = node;
+    this.metrics = metrics;
   }
 
   void register(String cache, Replicator<Object> replicator) {
@@ -98,11 +100,6 @@ final class Rebalancer implements AutoCloseable {
       fewest = Math.min(fewest, replicator.backups());
     }
     return fewest == Integer.MAX_VALUE ? 1 : fewest;
-  }
-
-  /** Entries this member has handed to new owners so far. */
-  long moved() {
-    return moved.get();
   }
 
   /** Makes a key about to be served here hold its newest data: adopts a newer backup copy, if any. */
@@ -167,7 +164,7 @@ final class Rebalancer implements AutoCloseable {
         hopeless.clear();
         List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false, ring, hopeless);
         complete &= taken.size() + hopeless.size() == target.getValue().size();
-        moved.addAndGet(taken.size());
+        metrics.moved(taken.size());
         for (Copies.Copy<Object> copy : taken) {
           if (copy.value == null) {
             continue; // a removal: nothing here to release
@@ -274,7 +271,7 @@ final class Rebalancer implements AutoCloseable {
    * whether all were dropped.
    */
   private boolean dropUnneeded(Map<Copies<Object>, Map<HashRing.Member, List<Object>>> unneeded, HashRing ring) {
-    Map<HashRing.Member, Boolean> asked = new java.util.HashMap<>();
+    Map<HashRing.Member, Boolean> asked = new HashMap<>();
     boolean all = true;
     for (Map.Entry<Copies<Object>, Map<HashRing.Member, List<Object>>> cache : unneeded.entrySet()) {
       for (Map.Entry<HashRing.Member, List<Object>> drop : cache.getValue().entrySet()) {
@@ -351,7 +348,7 @@ final class Rebalancer implements AutoCloseable {
         DoneResponse response = handoff ? node.stub(target).handoff(request.build()) : node.stub(target).backup(request.build());
         if (response.hasError()) {
           LOG.log(System.Logger.Level.WARNING, "{0} refused copies: {1}", target, response.getError().getMessage());
-          if (response.getError().getCode() != io.kamacache.proto.v1.Error.Code.NOT_OWNER) {
+          if (response.getError().getCode() != Error.Code.NOT_OWNER) {
             hopeless.addAll(batch);
           }
           continue;
@@ -444,7 +441,7 @@ final class Rebalancer implements AutoCloseable {
       List<Copies.Copy<Object>> hopeless = new ArrayList<>();
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byOwner.entrySet()) {
         int taken = send(cache, target.getKey(), target.getValue(), true, true, without, hopeless).size();
-        moved.addAndGet(taken);
+        metrics.moved(taken);
         missing += target.getValue().size() - taken;
       }
       missing -= hopeless.size(); // no retry changes an answer such as "no cache of that name"

@@ -1,6 +1,7 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.StatusRuntimeException;
 import io.kamacache.replication.Copies;
 import io.kamacache.replication.Replication;
@@ -214,7 +215,7 @@ final class Replicator<K> implements Replication<K> {
 
   /** As above, with the key already encoded; the array is not changed afterwards, so it is not copied. */
   static Copy message(ClusterNode node, byte[] keyBytes, Object value, long ttlNanos, long version) {
-    Copy.Builder copy = Copy.newBuilder().setKey(com.google.protobuf.UnsafeByteOperations.unsafeWrap(keyBytes))
+    Copy.Builder copy = Copy.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(keyBytes))
         .setTtlNanos(ttlNanos).setVersion(version);
     if (value != null) {
       copy.setValue(ByteString.copyFrom(node.codec().encode(value)));

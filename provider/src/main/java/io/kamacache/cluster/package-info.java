@@ -2,6 +2,8 @@
  * Cluster mode: membership in etcd under a lease, the consistent-hash ring, routing each key's
  * operations to its owner, fenced ownership and the membership barrier, backups and rebalancing,
  * near caches, cluster-wide listeners, and the peer service with its authentication, input checks
- * and limits. {@link io.kamacache.cluster.ClusterNode} ties them together for one cache manager.
+ * and limits, with the member's counters ({@link io.kamacache.cluster.ClusterMetrics}, shown as a
+ * {@link io.kamacache.cluster.ClusterMXBean}). {@link io.kamacache.cluster.ClusterNode} ties them
+ * together for one cache manager.
  */
 package io.kamacache.cluster;

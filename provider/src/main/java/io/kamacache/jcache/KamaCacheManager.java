@@ -6,6 +6,7 @@ import io.kamacache.cluster.ClusterNode;
 import io.kamacache.codec.CodecException;
 import io.kamacache.group.Group;
 import io.kamacache.store.SystemTicker;
+import io.kamacache.management.MBeans;
 import io.kamacache.store.Ticker;
 import java.net.URI;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -54,15 +56,25 @@ public final class KamaCacheManager implements CacheManager {
 
   KamaCacheManager(CachingProvider provider, SharedThreads threads, URI uri, ClassLoader classLoader,
       Properties properties) {
+    this(provider, threads, uri, classLoader, properties, ClusterNode::start);
+  }
+
+  /**
+   * A manager whose cluster node, if its settings name a cluster, {@code join} makes (and joins)
+   * from them; {@link ClusterNode#start} is the one the provider uses.
+   */
+  KamaCacheManager(CachingProvider provider, SharedThreads threads, URI uri, ClassLoader classLoader,
+      Properties properties, BiFunction<ClusterConfig, CacheHost, ClusterNode> join) {
     this.provider = provider;
     this.threads = threads;
     this.uri = uri;
     this.classLoader = classLoader;
     this.properties = properties;
     ClusterConfig cluster = ClusterConfig.forManager(uri, classLoader, provider.getDefaultURI());
-    this.node = cluster == null ? null : ClusterNode.start(cluster, new Host());
+    this.node = cluster == null ? null : join.apply(cluster, new Host());
     if (node != null) {
       node.open();
+      MBeans.register(node.metrics(), MBeans.clusterName(uri));
     }
   }
 
@@ -379,6 +391,7 @@ public final class KamaCacheManager implements CacheManager {
     if (node != null) {
       // Leave first, so that no peer sends us requests for caches that are closing.
       node.close();
+      MBeans.unregister(MBeans.clusterName(uri));
     }
     for (KamaCache<?, ?> cache : new ArrayList<>(caches.values())) {
       cache.close();

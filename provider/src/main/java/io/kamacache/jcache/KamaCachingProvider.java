@@ -24,8 +24,6 @@ public final class KamaCachingProvider implements CachingProvider {
   /** The default URI; a plain name, so it needs no escaping in a JMX ObjectName. */
   static final URI DEFAULT_URI = URI.create("io.kamacache.default");
 
-  /** System property: how often, in milliseconds, the TTL walker ticks. */
-  public static final String WALKER_INTERVAL_PROPERTY = "kamacache.ttl-walker.interval-ms";
   private final Map<ClassLoader, Map<URI, KamaCacheManager>> managers = new WeakHashMap<>();
   private final SharedThreads threads = new SharedThreads();
 

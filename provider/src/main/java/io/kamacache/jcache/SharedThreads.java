@@ -23,7 +23,7 @@ final class SharedThreads {
 
   synchronized TtlWalker walker() {
     if (walker == null) {
-      long interval = Long.getLong(KamaCachingProvider.WALKER_INTERVAL_PROPERTY, DEFAULT_WALKER_INTERVAL_MS);
+      long interval = Long.getLong(TtlWalker.INTERVAL_PROPERTY, DEFAULT_WALKER_INTERVAL_MS);
       walker = new TtlWalker(interval, WALKER_BUDGET_MS, TimeUnit.MILLISECONDS);
     }
     return walker;

@@ -8,7 +8,10 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-/** Registers a cache's MXBeans on the platform MBeanServer under the names JSR-107 prescribes. */
+/**
+ * Registers MXBeans on the platform MBeanServer: a cache's under the names JSR-107 prescribes, and
+ * a clustered cache manager's own under {@link #clusterName}.
+ */
 public final class MBeans {
 
   /** The two kinds of bean, as they appear in the {@code type} key of the name. */
@@ -28,6 +31,19 @@ public final class MBeans {
   public static ObjectName name(Kind kind, URI managerUri, String cacheName) {
     String text = "javax.cache:type=" + kind.type + ",CacheManager=" + value(managerUri.toString())
         + ",Cache=" + value(cacheName);
+    try {
+      return new ObjectName(text);
+    } catch (JMException e) {
+      throw new CacheException("illegal MBean name " + text, e);
+    }
+  }
+
+  /**
+   * The name of a cache manager's cluster MXBean: {@code io.kamacache:type=Cluster,CacheManager=<uri>},
+   * beside the JSR-107 beans of its caches, in our own domain since JSR-107 defines no such bean.
+   */
+  public static ObjectName clusterName(URI managerUri) {
+    String text = "io.kamacache:type=Cluster,CacheManager=" + value(managerUri.toString());
     try {
       return new ObjectName(text);
     } catch (JMException e) {

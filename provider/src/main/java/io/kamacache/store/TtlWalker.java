@@ -13,6 +13,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TtlWalker implements AutoCloseable {
 
+  /**
+   * System property: how often, in milliseconds, the provider's walker ticks. Here, with the
+   * walker, so that the provider and the cluster settings (which refuse it in a settings file) both
+   * read it without importing each other.
+   */
+  public static final String INTERVAL_PROPERTY = "kamacache.ttl-walker.interval-ms";
+
   /** One cache's share of a tick. */
   @FunctionalInterface
   public interface Walkable {

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 public final class Awaiting {
 
+  /** A quarter of the CPUs, at least one: spinners must leave the rest to the threads that answer. */
   private static final int MAX_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
   private static final AtomicInteger SPINNERS = new AtomicInteger();
   /** Full marks for {@link #withinSpin}: every recent answer came within the spin. */

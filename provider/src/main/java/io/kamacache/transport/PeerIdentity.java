@@ -48,11 +48,6 @@ public final class PeerIdentity {
     return role;
   }
 
-  /** Whether a certificate proves the id; otherwise the caller proved only that it knows the cluster's secret. */
-  public boolean certified() {
-    return certified;
-  }
-
   /**
    * The identity a certificate proves: its CN is the id; its OU {@value #MEMBER_UNIT} makes it a
    * member, and anything else a client, the least a certificate from the trusted CA may do.

@@ -17,10 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * A member's gRPC server: the peer service and the standard health service, which reports
@@ -30,8 +28,6 @@ public final class PeerServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
-  /** Calls served, by method: what an operator (or a test) reads to see how requests fan out. */
-  private final Map<String, LongAdder> served = new ConcurrentHashMap<>();
 
   /** TLS material; all null for plaintext. {@code clientAuth} asks peers for a trusted certificate. */
   public static final class Tls {
@@ -76,8 +72,12 @@ public final class PeerServer implements AutoCloseable {
   /** A TLS handshake that takes longer is abandoned, so half-open connections cannot pile up. */
   private static final long HANDSHAKE_SECONDS = 10;
 
+  /**
+   * {@code onCall} hears the bare name of every call's method as it arrives, so the member can
+   * count how requests fan out; it runs on the transport thread and must not block.
+   */
   public PeerServer(String host, int port, Tls tls, Limits limits, BindableService peer,
-      ServerInterceptor authentication) {
+      ServerInterceptor authentication, Consumer<String> onCall) {
     ServerCredentials credentials = credentials(tls);
     // Calls arrive on the transport's threads: the peer service moves whatever may block
     // (loaders, writers, listeners, backups, decoding) to its bounded pools, and answers plain
@@ -87,7 +87,7 @@ public final class PeerServer implements AutoCloseable {
           @Override
           public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
               ServerCallHandler<Q, A> next) {
-            served.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(), m -> new LongAdder()).increment();
+            onCall.accept(call.getMethodDescriptor().getBareMethodName());
             return next.startCall(call, headers);
           }
         }, authentication))
@@ -132,12 +132,6 @@ public final class PeerServer implements AutoCloseable {
       throw new UncheckedIOException("cannot start the peer server", e);
     }
     return this;
-  }
-
-  /** How many calls of a peer method (its bare name, e.g. {@code GetAll}) this server has taken. */
-  public long callsServed(String method) {
-    LongAdder count = served.get(method);
-    return count == null ? 0 : count.sum();
   }
 
   public int port() {

@@ -3,6 +3,7 @@ package io.kamacache.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kamacache.codec.WireCodec;
+import io.kamacache.management.MBeans;
 import io.kamacache.testsupport.EtcdExtension;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
+import javax.management.JMException;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +79,10 @@ class BatchedGetsTest {
     for (Thread caller : callers) {
       caller.join();
     }
-    long batched = managers.stream().mapToLong(m -> Members.node(m).batchedGets.sum()).sum();
+    long batched = 0;
+    for (CacheManager manager : managers) {
+      batched += batchedGets(manager);
+    }
     System.out.println("batched gets: " + batched + " of " + threads * getsEach + " answered in batches");
     assertThat(wrong).hasValue(0);
     assertThat(batched).as("gets that queued behind another went out together").isPositive();
@@ -146,6 +151,20 @@ class BatchedGetsTest {
     for (int key : ownedByB3) {
       assertThat(cache.get(key)).isEqualTo(key * 3);
     }
+  }
+
+  /** Keys a member answered in batches, as its cluster MXBean reports them. */
+  private static long batchedGets(CacheManager manager) throws JMException {
+    return (Long) ManagementFactory.getPlatformMBeanServer()
+        .getAttribute(MBeans.clusterName(manager.getURI()), "BatchedGets");
+  }
+
+  @Test
+  void theClusterMXBeanIsRegisteredWhileTheManagerIsOpenAndGoesWithIt() {
+    ObjectName name = MBeans.clusterName(managers.get(2).getURI());
+    assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(name)).isTrue();
+    managers.get(2).close();
+    assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(name)).isFalse();
   }
 
   private static void awaitAnswers(AtomicLong answered, long atLeast) {

@@ -29,9 +29,9 @@ class ClusterConfigTest {
   @Test
   void withoutEndpointsAManagerStaysEmbedded() throws IOException {
     assertThat(ClusterConfig.from(new Properties())).isNull();
-    assertThat(ClusterConfig.from(ClusterConfig.sources(file("kamacache.cluster.name=x\n"), null, Map.of(), new Properties())))
+    assertThat(ClusterConfig.from(SettingsSources.merge(file("kamacache.cluster.name=x\n"), null, Map.of(), new Properties())))
         .isNull();
-    assertThat(ClusterConfig.from(ClusterConfig.sources(URI.create("io.kamacache.default"), getClass().getClassLoader(),
+    assertThat(ClusterConfig.from(SettingsSources.merge(URI.create("io.kamacache.default"), getClass().getClassLoader(),
         Map.of(), new Properties()))).as("no kamacache.properties on the test class path").isNull();
   }
 
@@ -41,7 +41,7 @@ class ClusterConfigTest {
         + "kamacache.lease.ttl-seconds=30\nkamacache.member.id=file-id\n");
     Properties system = new Properties();
     system.setProperty("kamacache.cluster.name", "from-system");
-    ClusterConfig config = ClusterConfig.from(ClusterConfig.sources(uri, null,
+    ClusterConfig config = ClusterConfig.from(SettingsSources.merge(uri, null,
         Map.of("KAMACACHE_CLUSTER_NAME", "from-env", "KAMACACHE_LEASE_TTL_SECONDS", "20"), system));
     assertThat(config.cluster).isEqualTo("from-system");
     assertThat(config.leaseTtl).isEqualTo(Duration.ofSeconds(20));
@@ -69,10 +69,10 @@ class ClusterConfigTest {
         "kamacache.etcd.tls.cert=" + dir.resolve("member.crt") + "\n", ClusterConfig.ETCD_TLS_CERT);
     for (Map.Entry<String, String> entry : bad.entrySet()) {
       URI uri = file(base + entry.getKey());
-      assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(uri, null, Map.of(), new Properties())))
+      assertThatThrownBy(() -> ClusterConfig.from(SettingsSources.merge(uri, null, Map.of(), new Properties())))
           .as(entry.getKey()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(entry.getValue());
     }
-    assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(file("kamacache.etcd.endpoints=ftp://x\n"),
+    assertThatThrownBy(() -> ClusterConfig.from(SettingsSources.merge(file("kamacache.etcd.endpoints=ftp://x\n"),
         null, Map.of(), new Properties()))).hasMessageContaining(ClusterConfig.ENDPOINTS);
   }
 
@@ -80,29 +80,29 @@ class ClusterConfigTest {
   void anEtcdPasswordOverPlainHttpIsRefusedUnlessExplicitlyAllowed() throws IOException {
     String credentials = "kamacache.etcd.user=me\nkamacache.etcd.password=secret\n";
     URI plain = file("kamacache.etcd.endpoints=https://127.0.0.1:2,http://127.0.0.1:1\n" + credentials);
-    assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(plain, null, Map.of(), new Properties())))
+    assertThatThrownBy(() -> ClusterConfig.from(SettingsSources.merge(plain, null, Map.of(), new Properties())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(ClusterConfig.ETCD_USER).hasMessageContaining(ClusterConfig.ETCD_PASSWORD)
         .hasMessageContaining(ClusterConfig.ETCD_ALLOW_PLAINTEXT_PASSWORD).hasMessageContaining("http://127.0.0.1:1")
         .hasMessageNotContaining("secret");
 
-    ClusterConfig allowed = ClusterConfig.from(ClusterConfig.sources(plain, null,
+    ClusterConfig allowed = ClusterConfig.from(SettingsSources.merge(plain, null,
         Map.of("KAMACACHE_ETCD_ALLOW_PLAINTEXT_PASSWORD", "true"), new Properties()));
     assertThat(allowed.etcdPassword).isEqualTo("secret");
 
     URI https = file("kamacache.etcd.endpoints=https://127.0.0.1:2\n" + credentials);
-    assertThat(ClusterConfig.from(ClusterConfig.sources(https, null, Map.of(), new Properties())).etcdUser)
+    assertThat(ClusterConfig.from(SettingsSources.merge(https, null, Map.of(), new Properties())).etcdUser)
         .as("over https the password is encrypted").isEqualTo("me");
     URI noPassword = file("kamacache.etcd.endpoints=http://127.0.0.1:1\n");
-    assertThat(ClusterConfig.from(ClusterConfig.sources(noPassword, null, Map.of(), new Properties())).endpoints)
+    assertThat(ClusterConfig.from(SettingsSources.merge(noPassword, null, Map.of(), new Properties())).endpoints)
         .as("plain http without a password is still allowed").hasSize(1);
   }
 
   @Test
   void aUriNamingAMissingFileOrResourceIsAnError() {
-    assertThatThrownBy(() -> ClusterConfig.sources(dir.resolve("absent.properties").toUri(), null, Map.of(), new Properties()))
+    assertThatThrownBy(() -> SettingsSources.merge(dir.resolve("absent.properties").toUri(), null, Map.of(), new Properties()))
         .hasMessageContaining("absent.properties");
-    assertThatThrownBy(() -> ClusterConfig.sources(URI.create("classpath:absent.properties"), getClass().getClassLoader(),
+    assertThatThrownBy(() -> SettingsSources.merge(URI.create("classpath:absent.properties"), getClass().getClassLoader(),
         Map.of(), new Properties())).hasMessageContaining("class path");
   }
 
@@ -116,12 +116,12 @@ class ClusterConfigTest {
   void anUnknownSettingInTheFileIsNamedWithTheClosestKnownOne() throws IOException {
     // Misspelt endpoints would otherwise leave the manager silently embedded.
     URI uri = file("kamacache.etcd.endpoint=http://127.0.0.1:1\n");
-    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of(), new Properties()))
+    assertThatThrownBy(() -> SettingsSources.merge(uri, null, Map.of(), new Properties()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("kamacache.etcd.endpoint in " + uri)
         .hasMessageContaining("did you mean " + ClusterConfig.ENDPOINTS + "?");
     URI farOff = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\nkamacache.sharding.mode=fast\n");
-    assertThatThrownBy(() -> ClusterConfig.sources(farOff, null, Map.of(), new Properties()))
+    assertThatThrownBy(() -> SettingsSources.merge(farOff, null, Map.of(), new Properties()))
         .hasMessageContaining("kamacache.sharding.mode").hasMessageContaining("the known ones are")
         .hasMessageNotContaining("did you mean");
   }
@@ -129,13 +129,13 @@ class ClusterConfigTest {
   @Test
   void theWalkerIntervalInTheFileIsAnErrorSayingItIsASystemProperty() throws IOException {
     URI uri = file("kamacache.ttl-walker.interval-ms=100\n");
-    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of(), new Properties()))
+    assertThatThrownBy(() -> SettingsSources.merge(uri, null, Map.of(), new Properties()))
         .hasMessageContaining("kamacache.ttl-walker.interval-ms").hasMessageContaining("system property");
   }
 
   @Test
   void settingsFileKeysOutsideOurNamespaceAreLeftAlone() throws IOException {
-    ClusterConfig config = ClusterConfig.from(ClusterConfig.sources(
+    ClusterConfig config = ClusterConfig.from(SettingsSources.merge(
         file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\nlogging.level=debug\n"), null, Map.of(), new Properties()));
     assertThat(config).isNotNull();
   }
@@ -143,10 +143,10 @@ class ClusterConfigTest {
   @Test
   void anUnknownSystemPropertyInAClusterSectionOrNearAKnownNameIsNamed() throws IOException {
     URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
-    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of(), system("kamacache.tls.certificate", "x")))
+    assertThatThrownBy(() -> SettingsSources.merge(uri, null, Map.of(), system("kamacache.tls.certificate", "x")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("system property kamacache.tls.certificate");
-    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of(), system("kamacache.etc.endpoints", "x")))
+    assertThatThrownBy(() -> SettingsSources.merge(uri, null, Map.of(), system("kamacache.etc.endpoints", "x")))
         .hasMessageContaining("system property kamacache.etc.endpoints")
         .hasMessageContaining("did you mean " + ClusterConfig.ENDPOINTS + "?");
   }
@@ -154,21 +154,21 @@ class ClusterConfigTest {
   @Test
   void otherKamaCacheSystemPropertiesAreNotClusterSettings() throws IOException {
     // The provider's own walker setting, and the build's switch for the clustered TCK run.
-    Properties system = system(io.kamacache.jcache.KamaCachingProvider.WALKER_INTERVAL_PROPERTY, "0");
+    Properties system = system(io.kamacache.store.TtlWalker.INTERVAL_PROPERTY, "0");
     system.setProperty("kamacache.tck.cluster", "true");
     system.setProperty("kamacache.demo.member", "a");
     URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
-    assertThat(ClusterConfig.from(ClusterConfig.sources(uri, null, Map.of(), system))).isNotNull();
+    assertThat(ClusterConfig.from(SettingsSources.merge(uri, null, Map.of(), system))).isNotNull();
   }
 
   @Test
   void anUnknownEnvironmentVariableIsNamedWithTheKnownOneItMissed() throws IOException {
     URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
-    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of("KAMACACHE_ETCD_ENDPOINT", "x"), new Properties()))
+    assertThatThrownBy(() -> SettingsSources.merge(uri, null, Map.of("KAMACACHE_ETCD_ENDPOINT", "x"), new Properties()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("environment variable KAMACACHE_ETCD_ENDPOINT")
         .hasMessageContaining("did you mean KAMACACHE_ETCD_ENDPOINTS (" + ClusterConfig.ENDPOINTS + ")?");
-    assertThatThrownBy(() -> ClusterConfig.sources(uri, null, Map.of("KAMACACHE_RING_VNODES", "200"), new Properties()))
+    assertThatThrownBy(() -> SettingsSources.merge(uri, null, Map.of("KAMACACHE_RING_VNODES", "200"), new Properties()))
         .hasMessageContaining("KAMACACHE_RING_VNODES");
   }
 
@@ -177,24 +177,24 @@ class ClusterConfigTest {
     URI uri = file(ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n");
     Map<String, String> env = Map.of("KAMACACHE_HOME", "/opt/kamacache", "KAMACACHE_OPTS", "-Xmx1g",
         "KAMACACHE_LEASE_TTL_SECONDS", "20");
-    assertThat(ClusterConfig.from(ClusterConfig.sources(uri, null, env, new Properties())).leaseTtl)
+    assertThat(ClusterConfig.from(SettingsSources.merge(uri, null, env, new Properties())).leaseTtl)
         .isEqualTo(Duration.ofSeconds(20));
   }
 
   @Test
   void virtualNodesBelow128AreAnErrorNamingTheSetting() throws IOException {
     String base = ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n";
-    assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(file(base + ClusterConfig.VIRTUAL_NODES + "=127\n"),
+    assertThatThrownBy(() -> ClusterConfig.from(SettingsSources.merge(file(base + ClusterConfig.VIRTUAL_NODES + "=127\n"),
         null, Map.of(), new Properties())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(ClusterConfig.VIRTUAL_NODES).hasMessageContaining("128");
-    assertThat(ClusterConfig.from(ClusterConfig.sources(file(base + ClusterConfig.VIRTUAL_NODES + "=128\n"),
+    assertThat(ClusterConfig.from(SettingsSources.merge(file(base + ClusterConfig.VIRTUAL_NODES + "=128\n"),
         null, Map.of(), new Properties())).virtualNodes).isEqualTo(128);
   }
 
   @Test
   void aClasspathUriReadsThatResource() {
-    ClusterConfig config = ClusterConfig.from(ClusterConfig.sources(
+    ClusterConfig config = ClusterConfig.from(SettingsSources.merge(
         URI.create("classpath:kamacache-classpath-settings-test.properties"), getClass().getClassLoader(),
         Map.of(), new Properties()));
     assertThat(config.cluster).isEqualTo("from-class-path");
@@ -209,7 +209,7 @@ class ClusterConfigTest {
     Files.writeString(root.resolve("kamacache.properties"),
         ClusterConfig.ENDPOINTS + "=http://127.0.0.1:1\n" + ClusterConfig.CLUSTER + "=from-default-resource\n");
     try (URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, null)) {
-      ClusterConfig config = ClusterConfig.from(ClusterConfig.sources(URI.create("io.kamacache.default"), loader,
+      ClusterConfig config = ClusterConfig.from(SettingsSources.merge(URI.create("io.kamacache.default"), loader,
           Map.of(), new Properties()));
       assertThat(config.cluster).isEqualTo("from-default-resource");
     }
@@ -218,19 +218,19 @@ class ClusterConfigTest {
   @Test
   void aMemberOnANetworkAddressNeedsMutualTlsOrTheOneInsecureOptIn() throws IOException {
     URI open = file("kamacache.etcd.endpoints=http://127.0.0.1:2379\nkamacache.bind.host=0.0.0.0\n");
-    assertThatThrownBy(() -> ClusterConfig.from(ClusterConfig.sources(open, null, Map.of(), new Properties())))
+    assertThatThrownBy(() -> ClusterConfig.from(SettingsSources.merge(open, null, Map.of(), new Properties())))
         .hasMessageContaining("0.0.0.0 is not a loopback address")
         .hasMessageContaining(ClusterConfig.TLS_CERT)
         .hasMessageContaining(ClusterConfig.INSECURE_PLAINTEXT);
     URI optedIn = file("kamacache.etcd.endpoints=http://127.0.0.1:2379\nkamacache.bind.host=0.0.0.0\n"
         + "kamacache.security.insecure-plaintext=true\n");
-    assertThat(ClusterConfig.from(ClusterConfig.sources(optedIn, null, Map.of(), new Properties())).insecurePlaintext)
+    assertThat(ClusterConfig.from(SettingsSources.merge(optedIn, null, Map.of(), new Properties())).insecurePlaintext)
         .isTrue();
     // Loopback needs neither; a client serves nothing, so binds nothing.
     URI loopback = file("kamacache.etcd.endpoints=http://127.0.0.1:2379\nkamacache.bind.host=localhost\n");
-    assertThat(ClusterConfig.from(ClusterConfig.sources(loopback, null, Map.of(), new Properties()))).isNotNull();
+    assertThat(ClusterConfig.from(SettingsSources.merge(loopback, null, Map.of(), new Properties()))).isNotNull();
     URI client = file("kamacache.etcd.endpoints=http://127.0.0.1:2379\nkamacache.bind.host=0.0.0.0\n"
         + "kamacache.member.role=client\n");
-    assertThat(ClusterConfig.from(ClusterConfig.sources(client, null, Map.of(), new Properties()))).isNotNull();
+    assertThat(ClusterConfig.from(SettingsSources.merge(client, null, Map.of(), new Properties()))).isNotNull();
   }
 }

@@ -107,7 +107,7 @@ class MemberHealthTest {
   @Test
   void aStartedServerIsNotServingUntilItsMemberIsOpenAndAgainWhenItCloses() throws Exception {
     ExecutorService executor = Executors.newCachedThreadPool();
-    PeerServer server = new PeerServer("127.0.0.1", 0, null, new PeerServer.Limits(1 << 20, 16), new PeerGrpc.PeerImplBase() {}, new io.kamacache.transport.PeerAuthentication("test", new byte[32], false, java.util.Set.of()).server()).start();
+    PeerServer server = new PeerServer("127.0.0.1", 0, null, new PeerServer.Limits(1 << 20, 16), new PeerGrpc.PeerImplBase() {}, new io.kamacache.transport.PeerAuthentication("test", new byte[32], false, java.util.Set.of()).server(), method -> { }).start();
     boolean closed = false;
     try {
       String address = "127.0.0.1:" + server.port();

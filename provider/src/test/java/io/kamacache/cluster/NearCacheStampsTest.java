@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class NearCacheStampsTest {
 
   private final ManualTicker ticker = new ManualTicker();
-  private final NearCache<String> near = new NearCache<>(100, TimeUnit.SECONDS.toNanos(60), ticker);
+  private final ClusterMetrics metrics = new ClusterMetrics("m");
+  private final NearCache<String> near = new NearCache<>(100, TimeUnit.SECONDS.toNanos(60), ticker, metrics);
   private static final byte[] OLD = {1};
   private static final byte[] NEW = {2};
 
@@ -64,7 +65,7 @@ class NearCacheStampsTest {
     near.install("k", OLD, -1, near.stamp("k"));
     near.get("k");
     near.get("k");
-    assertThat(near.hits()).isEqualTo(2);
-    assertThat(near.misses()).isEqualTo(1);
+    assertThat(metrics.getNearCacheHits()).isEqualTo(2);
+    assertThat(metrics.getNearCacheMisses()).isEqualTo(1);
   }
 }

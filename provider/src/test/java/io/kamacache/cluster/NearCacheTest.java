@@ -54,6 +54,11 @@ class NearCacheTest {
     return Members.node(managers.get(member)).nearCache(name);
   }
 
+  /** A member's counters; each test has one near cache per member, so its near hits are that cache's. */
+  private ClusterMetrics metricsOf(int member) {
+    return Members.node(managers.get(member)).metrics();
+  }
+
   /** Keys that member n1 does not own, so its reads of them go to another member. */
   private List<Integer> remoteKeys(int count) {
     WireCodec codec = new WireCodec(List.of());
@@ -87,10 +92,10 @@ class NearCacheTest {
         assertThat(cache.get(key)).isEqualTo(key * 10);
       }
     }
-    NearCache<Object> near = nearOf(0, "hot");
-    double ratio = (double) near.hits() / (near.hits() + near.misses());
+    ClusterMetrics near = metricsOf(0);
+    double ratio = (double) near.getNearCacheHits() / (near.getNearCacheHits() + near.getNearCacheMisses());
     System.out.printf("near cache: %d hits, %d misses, hit ratio %.3f over 10 reads of each of 200 remote keys%n",
-        near.hits(), near.misses(), ratio);
+        near.getNearCacheHits(), near.getNearCacheMisses(), ratio);
     // The first read of each key goes to its owner (the put dropped any copy); the other nine are near.
     assertThat(ratio).isGreaterThanOrEqualTo(0.85);
     KamaConfiguration<?, ?> reported = (KamaConfiguration<?, ?>) cache.getConfiguration(KamaConfiguration.class);
@@ -126,9 +131,9 @@ class NearCacheTest {
       reader.join();
     }
     System.out.printf("near cache staleness: %d stale reads of 2000 read-after-write, %d near hits%n",
-        stale, nearOf(0, "fresh").hits());
+        stale, metricsOf(0).getNearCacheHits());
     assertThat(stale).as("first: %s", firstStale).isZero();
-    assertThat(nearOf(0, "fresh").hits()).as("the copies were used at all").isPositive();
+    assertThat(metricsOf(0).getNearCacheHits()).as("the copies were used at all").isPositive();
   }
 
   @Test
@@ -176,7 +181,7 @@ class NearCacheTest {
       reads.incrementAndGet();
       return viaFirst.get(key) == null;
     });
-    assertThat(nearOf(0, "expiring").hits()).as("the copy served reads until then").isPositive();
+    assertThat(metricsOf(0).getNearCacheHits()).as("the copy served reads until then").isPositive();
   }
 
   @Test

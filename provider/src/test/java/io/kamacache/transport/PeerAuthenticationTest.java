@@ -53,7 +53,7 @@ class PeerAuthenticationTest {
 
   private String serve(PeerAuthentication authentication) {
     PeerServer server = new PeerServer("127.0.0.1", 0, null, new PeerServer.Limits(1 << 20, 16), new Echo(),
-        authentication.server()).start();
+        authentication.server(), method -> { }).start();
     open.add(server);
     return "127.0.0.1:" + server.port();
   }

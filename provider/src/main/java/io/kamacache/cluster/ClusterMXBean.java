@@ -1,0 +1,35 @@
+package io.kamacache.cluster;
+
+import java.util.Map;
+
+/**
+ * What an operator reads of one cache manager's cluster member over JMX, under
+ * {@code io.kamacache:type=Cluster,CacheManager=<uri>}: counts since the member started, from its
+ * {@link ClusterMetrics}.
+ */
+public interface ClusterMXBean {
+
+  /** This member's id in the cluster. */
+  String getMemberId();
+
+  /** Peer calls this member has served, all methods together; 0 for a client. */
+  long getCallsServed();
+
+  /** Peer calls this member has served, by method (its bare name, e.g. {@code GetAll}). */
+  Map<String, Long> getCallsServedByMethod();
+
+  /** Keys this member has answered in batches of gets (see {@code GetBatcher}). */
+  long getBatchedGets();
+
+  /** Entries this member has handed to new owners, on membership changes and on leaving. */
+  long getMovedEntries();
+
+  /** Times a caller here was told NOT_OWNER (or could not reach an owner) and tried again. */
+  long getNotOwnerRetries();
+
+  /** Reads served from this member's near caches. */
+  long getNearCacheHits();
+
+  /** Reads of near caches here that found no live copy and went to the owner. */
+  long getNearCacheMisses();
+}

@@ -1,0 +1,328 @@
+package io.kamacache.cluster;
+
+import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
+import io.kamacache.cluster.NotOwnerRetries.NotOwner;
+import io.kamacache.group.Group;
+import io.kamacache.replication.Replication;
+import io.kamacache.management.CacheStatistics;
+import io.kamacache.proto.v1.Error;
+import io.kamacache.proto.v1.Header;
+import io.kamacache.proto.v1.Stats;
+import io.kamacache.proto.v1.ValueResponse;
+import io.kamacache.transport.PeerCalls;
+import io.kamacache.transport.RemoteErrors;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.cache.CacheException;
+import javax.cache.processor.EntryProcessor;
+
+/**
+ * Routes one cache's calls to their owners: finds the owner of a key (or of each key of many, or
+ * every member), runs the call on the local Group under a claim when this member owns it and over
+ * gRPC otherwise, brings the owner's counts and errors back, and retries a refusal through
+ * {@link NotOwnerRetries}. What each operation sends is in {@link ClusteredOperations} and
+ * {@link BulkOperations}.
+ */
+final class Router<K, V> {
+
+  private final ClusterNode node;
+  private final String cache;
+  private final Group<K, V> local;
+  private final CacheStatistics statistics;
+  /** Null when the cache keeps no near copies here. */
+  private final NearCache<K> near;
+  private final NotOwnerRetries retries;
+
+  Router(ClusterNode node, String cache, Group<K, V> local, CacheStatistics statistics, NearCache<K> near,
+      NotOwnerRetries retries) {
+    this.node = node;
+    this.cache = cache;
+    this.local = local;
+    this.statistics = statistics;
+    this.near = near;
+    this.retries = retries;
+  }
+
+  String cache() {
+    return cache;
+  }
+
+  Group<K, V> local() {
+    return local;
+  }
+
+  CacheStatistics statistics() {
+    return statistics;
+  }
+
+  NearCache<K> near() {
+    return near;
+  }
+
+  NotOwnerRetries retries() {
+    return retries;
+  }
+
+  ClusterNode node() {
+    return node;
+  }
+
+  /**
+   * Runs an operation on keys this member owns, under a claim on them (see {@link Ownership}); a
+   * refusal becomes {@link NotOwner}, which the router retries as it does a remote one.
+   */
+  <T> T serveLocally(List<byte[]> keys, long deadline, Supplier<T> operation) {
+    try {
+      return node.ownership().serve(keys, deadline, operation);
+    } catch (Ownership.Refused | Replication.Refused e) {
+      throw new NotOwner(e.getMessage());
+    }
+  }
+
+  /** A call to one remote owner. */
+  interface Remote<T> {
+    T call(PeerCalls stub, Header header);
+  }
+
+  byte[] keyBytes(Object key) {
+    return node.codec().encode(key);
+  }
+
+  ByteString bytes(Object value) {
+    return ByteString.copyFrom(node.codec().encode(value));
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> T decode(ByteString bytes) {
+    return (T) node.codec().decode(bytes.toByteArray(), node.classLoader());
+  }
+
+  /** Runs a one-key operation where its owner is, retrying refusals. */
+  <T> T route(K key, Function<Group<K, V>, T> onLocal, Remote<T> onRemote) {
+    byte[] keyBytes = keyBytes(key);
+    long deadline = retries.deadline();
+    for (int attempt = 0; ; attempt++) {
+      HashRing ring = node.ring();
+      HashRing.Member owner = ownerOf(ring, keyBytes);
+      try {
+        if (isLocal(owner)) {
+          return serveLocally(List.of(keyBytes), deadline, () -> {
+            node.rebalancer().prepare(shared(), key);
+            return onLocal.apply(local);
+          });
+        }
+        return call(owner, onRemote, deadline);
+      } catch (NotOwner e) {
+        retries.afterRefusal(attempt, deadline, e);
+      }
+    }
+  }
+
+  /**
+   * Routes a change of one key. Its near copy is dropped before the change leaves, so no read
+   * started earlier installs, and again once it is acknowledged, so none that answered in between
+   * survives: the caller reads its own write or something newer.
+   */
+  <T> T change(K key, Function<Group<K, V>, T> onLocal, Remote<T> onRemote) {
+    if (near == null) {
+      return route(key, onLocal, onRemote);
+    }
+    near.invalidate(key);
+    try {
+      return route(key, onLocal, onRemote);
+    } finally {
+      near.invalidate(key);
+    }
+  }
+
+  /** Runs a change of many keys between invalidations of their near copies, as {@link #change} does. */
+  void changeAll(Collection<? extends K> keys, Runnable operation) {
+    if (near == null) {
+      operation.run();
+      return;
+    }
+    keys.forEach(near::invalidate);
+    try {
+      operation.run();
+    } finally {
+      keys.forEach(near::invalidate);
+    }
+  }
+
+  HashRing.Member ownerOf(HashRing ring, byte[] keyBytes) {
+    HashRing.Member owner = ring.owner(keyBytes);
+    if (owner == null) {
+      throw new CacheException("cache '" + cache + "': the cluster has no members to own keys");
+    }
+    return owner;
+  }
+
+  /** A call to one remote owner under the request deadline. */
+  <T> T call(HashRing.Member owner, Remote<T> onRemote) {
+    return call(owner, onRemote, node.stub(owner));
+  }
+
+  /** A call that must answer by {@code deadline}, which also bounds the retries before it. */
+  <T> T call(HashRing.Member owner, Remote<T> onRemote, long deadline) {
+    return call(owner, onRemote, node.stub(owner, Math.max(1, deadline - System.nanoTime())));
+  }
+
+  private <T> T call(HashRing.Member owner, Remote<T> onRemote, PeerCalls stub) {
+    Header header = Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()).build();
+    try {
+      return onRemote.call(stub, header);
+    } catch (StatusRuntimeException e) {
+      if (CallFailures.neverSent(e.getStatus())) {
+        throw new NotOwner("member " + owner + " could not be called: " + e.getStatus());
+      }
+      throw CallFailures.of(cache, owner, node.config(), e.getStatus(), e);
+    }
+  }
+
+  /** Records the owner's counts here, then throws the owner's error if there is one. */
+  void complete(Stats stats, Error error, boolean hasError) {
+    if (stats != null) {
+      statistics.recordRemote(stats.getHits(), stats.getMisses(), stats.getPuts(), stats.getRemovals());
+    }
+    if (hasError) {
+      if (error.getCode() == Error.Code.NOT_OWNER) {
+        throw new NotOwner(error.getMessage());
+      }
+      throw RemoteErrors.toException(error);
+    }
+  }
+
+  V value(ValueResponse response) {
+    complete(response.getStats(), response.getError(), response.hasError());
+    return response.hasValue() ? decode(response.getValue()) : null;
+  }
+
+  boolean flag(ValueResponse response) {
+    complete(response.getStats(), response.getError(), response.hasError());
+    return response.getFlag();
+  }
+
+  /** Groups keys by owner, running the local share in place; retries a share on NOT_OWNER. */
+  <T extends K> void partition(Collection<T> keys, BiConsumer<HashRing.Member, List<T>> each) {
+    List<T> pending = new ArrayList<>(keys);
+    long deadline = retries.deadline();
+    NotOwner last = null;
+    for (int attempt = 0; !pending.isEmpty(); attempt++) {
+      HashRing ring = node.ring();
+      Map<HashRing.Member, List<T>> byOwner = new LinkedHashMap<>();
+      for (T key : pending) {
+        HashRing.Member owner = ownerOf(ring, keyBytes(key));
+        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
+      }
+      List<T> refused = new ArrayList<>();
+      RuntimeException failure = null;
+      for (Map.Entry<HashRing.Member, List<T>> share : byOwner.entrySet()) {
+        try {
+          each.accept(share.getKey(), share.getValue());
+        } catch (NotOwner e) {
+          refused.addAll(share.getValue());
+          last = e;
+        } catch (RuntimeException e) {
+          if (failure == null) {
+            failure = e;
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      if (!refused.isEmpty()) {
+        retries.afterRefusal(attempt, deadline, last);
+      }
+      pending = refused;
+    }
+  }
+
+  boolean isLocal(HashRing.Member owner) {
+    return node.ownsKeys() && owner.id().equals(node.memberId());
+  }
+
+  @SuppressWarnings("unchecked")
+  Group<Object, Object> shared() {
+    return (Group<Object, Object>) (Group<?, ?>) local;
+  }
+
+  /**
+   * Runs the local share of a bulk operation under a claim on its keys, each readied as
+   * {@link #route} readies one key.
+   */
+  <T extends K, R> R locally(List<T> share, Function<Set<T>, R> operation) {
+    List<byte[]> keyBytes = new ArrayList<>(share.size());
+    for (T key : share) {
+      keyBytes.add(keyBytes(key));
+    }
+    return serveLocally(keyBytes, retries.deadline(), () -> {
+      for (T key : share) {
+        node.rebalancer().prepare(shared(), key);
+      }
+      return operation.apply(new LinkedHashSet<>(share));
+    });
+  }
+
+  List<ByteString> keyList(Collection<?> keys) {
+    List<ByteString> list = new ArrayList<>();
+    for (Object key : keys) {
+      list.add(bytes(key));
+    }
+    return list;
+  }
+
+  ByteString processorBytes(EntryProcessor<?, ?, ?> processor) {
+    if (!(processor instanceof Serializable)) {
+      throw new IllegalArgumentException("cache '" + cache + "' is clustered, so entry processors run on the key's"
+          + " owner and must be Serializable; " + processor.getClass().getName() + " is not");
+    }
+    return bytes(processor);
+  }
+
+  /**
+   * Runs {@code each} once on every member of the ring. A member that answers NOT_OWNER is joining
+   * or leaving: the view is read again and the members not yet done are tried again, a bounded
+   * number of times; one that has left the ring meanwhile is done.
+   */
+  void onEveryMember(BiConsumer<HashRing.Member, HashRing> each) {
+    Set<String> done = new HashSet<>();
+    long deadline = retries.deadline();
+    for (int attempt = 0; ; attempt++) {
+      HashRing ring = node.ring();
+      NotOwner refused = null;
+      for (HashRing.Member member : ring.members().values()) {
+        if (done.contains(member.id())) {
+          continue;
+        }
+        try {
+          each.accept(member, ring);
+          done.add(member.id());
+        } catch (NotOwner e) {
+          refused = e;
+        }
+      }
+      if (refused == null) {
+        return;
+      }
+      retries.afterRefusal(attempt, deadline, refused);
+    }
+  }
+
+  /** Throws the owner's error, unless it only says the member has no such cache (so holds nothing). */
+  void completeWhole(Stats stats, Error error, boolean hasError) {
+    boolean absent = hasError && error.getCode() == Error.Code.UNKNOWN_CACHE;
+    complete(stats, error, hasError && !absent);
+  }
+}
