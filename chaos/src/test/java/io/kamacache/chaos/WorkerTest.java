@@ -7,9 +7,10 @@ import io.kamacache.chaos.history.HistoryReader;
 import io.kamacache.chaos.history.HistoryWriter;
 import io.kamacache.chaos.history.Op;
 import io.kamacache.chaos.history.Status;
+import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -28,7 +29,7 @@ class WorkerTest {
   @BeforeEach
   void embeddedCache() {
     manager = Caching.getCachingProvider(ChaosMember.PROVIDER).getCacheManager(
-        java.net.URI.create("chaos-worker-test"), getClass().getClassLoader());
+        URI.create("chaos-worker-test"), getClass().getClassLoader());
     cache = manager.createCache("c", new MutableConfiguration<String, Long>().setTypes(String.class, Long.class));
   }
 

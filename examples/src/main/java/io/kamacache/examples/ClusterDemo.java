@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +35,7 @@ public final class ClusterDemo {
     }
 
     @Override public Map<String, String> loadAll(Iterable<? extends String> keys) {
-      Map<String, String> loaded = new java.util.HashMap<>();
+      Map<String, String> loaded = new HashMap<>();
       keys.forEach(key -> loaded.put(key, load(key)));
       return loaded;
     }

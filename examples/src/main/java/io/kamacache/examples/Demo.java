@@ -1,6 +1,7 @@
 package io.kamacache.examples;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,7 +73,7 @@ public final class Demo {
     int callers = 32;
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     CountDownLatch start = new CountDownLatch(1);
-    List<Future<String>> results = new java.util.ArrayList<>();
+    List<Future<String>> results = new ArrayList<>();
     for (int i = 0; i < callers; i++) {
       results.add(pool.submit(() -> {
         start.await();

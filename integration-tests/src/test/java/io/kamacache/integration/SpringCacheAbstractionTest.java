@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,7 +135,7 @@ class SpringCacheAbstractionTest {
     profiles.changePrice("apple");
     assertThat(profiles.price("apple")).isEqualTo(500);
     assertThat(profiles.calls()).isEqualTo(2);
-    javax.cache.Cache<Object, Object> prices = context.getBean(javax.cache.CacheManager.class).getCache("prices");
+    Cache<Object, Object> prices = context.getBean(javax.cache.CacheManager.class).getCache("prices");
     assertThat(prices.get("apple")).isEqualTo(500);
   }
 }

@@ -1,5 +1,8 @@
 package io.kamacache.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kamacache.jcache.KamaCacheManager;
 import io.kamacache.testsupport.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
 
 /** Writes members' settings files and opens their cache managers; closes them all at the end. */
 public final class Members implements AutoCloseable {
@@ -77,7 +83,7 @@ public final class Members implements AutoCloseable {
   }
 
   static ClusterNode node(CacheManager manager) {
-    return manager.unwrap(io.kamacache.jcache.KamaCacheManager.class).node();
+    return manager.unwrap(KamaCacheManager.class).node();
   }
 
   /**
@@ -85,19 +91,18 @@ public final class Members implements AutoCloseable {
    * back through {@code reader}: the two members share the cache and can call each other.
    */
   static void assertShareACache(CacheManager writer, CacheManager reader, String name, int count) {
-    javax.cache.Cache<String, String> cache =
-        writer.createCache(name, new javax.cache.configuration.MutableConfiguration<String, String>());
+    Cache<String, String> cache = writer.createCache(name, new MutableConfiguration<String, String>());
     for (int i = 0; i < count; i++) {
       cache.put("k" + i, "v" + i);
     }
-    javax.cache.Cache<String, String> viaReader = awaitCache(reader, name);
+    Cache<String, String> viaReader = awaitCache(reader, name);
     for (int i = 0; i < count; i++) {
-      org.assertj.core.api.Assertions.assertThat(viaReader.get("k" + i)).isEqualTo("v" + i);
+      assertThat(viaReader.get("k" + i)).isEqualTo("v" + i);
     }
   }
 
-  public static void awaitRingSize(List<CacheManager> managers, int size) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+  static void awaitRingSize(List<CacheManager> managers, int size) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!managers.stream().allMatch(m -> m.isClosed() || node(m).ring().members().size() == size)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the rings did not reach " + size + " members in 30 s");
@@ -107,8 +112,8 @@ public final class Members implements AutoCloseable {
   }
 
   /** The named cache on {@code manager}, once the cluster's definition has reached it. */
-  static <K, V> javax.cache.Cache<K, V> awaitCache(CacheManager manager, String name) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+  static <K, V> Cache<K, V> awaitCache(CacheManager manager, String name) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (manager.getCache(name) == null) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("cache '" + name + "' did not reach " + node(manager).memberId());

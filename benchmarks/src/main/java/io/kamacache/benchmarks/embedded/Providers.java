@@ -1,14 +1,19 @@
 package io.kamacache.benchmarks.embedded;
 
 import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
+import com.hazelcast.cache.HazelcastCachingProvider;
 import com.hazelcast.config.CacheConfig;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
+import io.kamacache.benchmarks.remote.HazelcastMemberMain;
 import io.kamacache.jcache.KamaConfiguration;
+import io.kamacache.testsupport.Ports;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +124,7 @@ final class Providers {
     return Eh107Configuration.fromEhcacheCacheConfiguration(builder.build());
   }
 
-  private static <V> CacheUnderTest<V> jcache(String providerClass, java.util.Properties properties,
+  private static <V> CacheUnderTest<V> jcache(String providerClass, Properties properties,
       Configuration<Integer, V> configuration) {
     CachingProvider provider = Caching.getCachingProvider(providerClass);
     CacheManager manager = properties == null ? provider.getCacheManager()
@@ -134,13 +139,7 @@ final class Providers {
 
   private static <V> CacheUnderTest<V> hazelcast(Spec spec, Class<V> valueType) {
     // An embedded member bound to 127.0.0.1 that never looks for others.
-    HazelcastInstance member;
-    try {
-      member = io.kamacache.benchmarks.remote.HazelcastMemberMain.start("bench-" + UUID.randomUUID(),
-          io.kamacache.benchmarks.remote.Topology.freePort(), java.util.List.of());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    HazelcastInstance member = HazelcastMemberMain.start("bench-" + UUID.randomUUID(), Ports.free(), List.of());
     Configuration<Integer, V> configuration;
     if (spec.plain()) {
       configuration = plain(valueType);
@@ -158,7 +157,7 @@ final class Providers {
     }
     // The member-side provider: the generic one would look for a client instance.
     CacheUnderTest<V> cache = jcache("com.hazelcast.cache.impl.HazelcastServerCachingProvider",
-        com.hazelcast.cache.HazelcastCachingProvider.propertiesByInstanceItself(member), configuration);
+        HazelcastCachingProvider.propertiesByInstanceItself(member), configuration);
     return new CacheUnderTest<>() {
       @Override public V get(Integer key) {
         return cache.get(key);

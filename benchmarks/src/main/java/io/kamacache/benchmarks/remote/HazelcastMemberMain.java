@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,7 +39,7 @@ public final class HazelcastMemberMain {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    List<Integer> members = java.util.Arrays.stream(args[2].split(",")).map(Integer::valueOf).toList();
+    List<Integer> members = Arrays.stream(args[2].split(",")).map(Integer::valueOf).toList();
     start(args[0], Integer.parseInt(args[1]), members);
     System.out.println("hazelcast member serving at 127.0.0.1:" + args[1]);
     System.out.flush();

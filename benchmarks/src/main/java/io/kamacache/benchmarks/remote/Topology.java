@@ -1,7 +1,9 @@
 package io.kamacache.benchmarks.remote;
 
+import com.hazelcast.cache.HazelcastCachingProvider;
 import com.hazelcast.cache.impl.HazelcastServerCachingProvider;
 import com.hazelcast.core.HazelcastInstance;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
@@ -12,12 +14,11 @@ import io.kamacache.jcache.KamaCacheManager;
 import io.kamacache.jcache.KamaCachingProvider;
 import io.kamacache.testsupport.EtcdProcess;
 import io.kamacache.testsupport.MemberProcess;
+import io.kamacache.testsupport.Ports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -52,7 +54,7 @@ public abstract class Topology implements AutoCloseable {
   abstract void put(Integer key, String value);
 
   /** Puts every key and keeps, as the keys to measure, those another member owns. */
-  void fill(Cache<Integer, String> cache, java.util.function.IntPredicate ownedElsewhere) {
+  void fill(Cache<Integer, String> cache, IntPredicate ownedElsewhere) {
     List<Integer> remote = new ArrayList<>();
     for (int key = 0; key < KEYS; key++) {
       cache.put(key, VALUE);
@@ -77,12 +79,6 @@ public abstract class Topology implements AutoCloseable {
   }
 
   /** A free port on 127.0.0.1. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   static Process java(String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m"));
@@ -200,7 +196,7 @@ public abstract class Topology implements AutoCloseable {
 
     HazelcastTopology() throws Exception {
       String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-      List<Integer> ports = List.of(freePort(), freePort(), freePort(), freePort());
+      List<Integer> ports = List.of(Ports.free(), Ports.free(), Ports.free(), Ports.free());
       String all = ports.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
       for (int i = 0; i < 3; i++) {
         Process member = java(HazelcastMemberMain.class.getName(), cluster, String.valueOf(ports.get(i)), all);
@@ -212,7 +208,7 @@ public abstract class Topology implements AutoCloseable {
         Thread.sleep(50);
       }
       manager = Caching.getCachingProvider(HazelcastServerCachingProvider.class.getName())
-          .getCacheManager(null, null, com.hazelcast.cache.HazelcastCachingProvider.propertiesByInstanceItself(instance));
+          .getCacheManager(null, null, HazelcastCachingProvider.propertiesByInstanceItself(instance));
       cache = manager.createCache("remote", new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class));
       fill(cache, key -> !instance.getPartitionService().getPartition(key).getOwner().localMember());
     }
@@ -250,12 +246,12 @@ public abstract class Topology implements AutoCloseable {
     }
 
     @Override String get(Integer key) {
-      return ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, io.grpc.CallOptions.DEFAULT, payload).length
+      return ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, CallOptions.DEFAULT, payload).length
           == payload.length ? VALUE : null;
     }
 
     @Override void put(Integer key, String value) {
-      ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, io.grpc.CallOptions.DEFAULT, payload);
+      ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, CallOptions.DEFAULT, payload);
     }
 
     @Override public void close() throws Exception {

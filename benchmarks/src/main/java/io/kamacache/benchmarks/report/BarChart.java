@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -128,7 +129,7 @@ final class BarChart {
   }
 
   private List<Double> ticks(double low, double high) {
-    List<Double> ticks = new java.util.ArrayList<>();
+    List<Double> ticks = new ArrayList<>();
     if (logScale) {
       for (double tick = low; tick <= high * 1.0001; tick *= 10) {
         ticks.add(tick);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +138,7 @@ public final class Report {
       double eight = results.median("remoteGetThroughput8InFlight", system);
       double thirtyTwo = results.median("remoteGetThroughput32InFlight", system);
       List<String> cells = new ArrayList<>();
-      for (JmhResults.Result result : java.util.Arrays.asList(get, put)) {
+      for (JmhResults.Result result : Arrays.asList(get, put)) {
         for (String p : List.of("p50", "p99", "p99.9")) {
           cells.add(result == null ? "—" : fmt(result.percentileMedians().get(p)));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tukaani.xz.LZMA2Options;
@@ -53,8 +54,8 @@ class SimulatorTest {
     int[] second = SyntheticTraces.zipf(new SplittableRandom(7), 10_000, 1_000, 0.9, 0);
     assertThat(first).containsExactly(second);
     // Rank 0 is the most popular key by far under a Zipf law.
-    long zeros = java.util.Arrays.stream(first).filter(k -> k == 0).count();
-    long ones = java.util.Arrays.stream(first).filter(k -> k == 1).count();
+    long zeros = Arrays.stream(first).filter(k -> k == 0).count();
+    long ones = Arrays.stream(first).filter(k -> k == 1).count();
     assertThat(zeros).isGreaterThan(ones);
   }
 }

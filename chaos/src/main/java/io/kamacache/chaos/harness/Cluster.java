@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +63,7 @@ final class Cluster implements AutoCloseable {
   }
 
   /** Allocates the run's names (and namespaces, if asked); starts nothing yet. */
-  static Cluster create(RunOptions options, Path dir, boolean namespaces, java.util.Random random) {
+  static Cluster create(RunOptions options, Path dir, boolean namespaces, Random random) {
     Netns netns = namespaces ? Netns.allocate(random) : null;
     try {
       Cluster cluster = new Cluster(options, dir, netns, "chaos-" + Long.toHexString(random.nextLong() & 0xffffffL));

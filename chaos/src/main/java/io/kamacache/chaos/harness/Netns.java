@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -194,7 +195,7 @@ final class Netns implements AutoCloseable {
   }
 
   /** The prefixes of our family among {@code names} whose owner is not alive. */
-  static List<String> stalePrefixes(List<String> names, java.util.function.Predicate<String> ownerAlive) {
+  static List<String> stalePrefixes(List<String> names, Predicate<String> ownerAlive) {
     List<String> stale = new ArrayList<>();
     for (String name : names) {
       Matcher matcher = OURS.matcher(name);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kamacache.chaos.history.Fn;
 import io.kamacache.chaos.history.Op;
+import io.kamacache.chaos.history.Status;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -242,7 +243,7 @@ class LinearizabilityTest {
     @Test void unknownReadsAreDroppedWhateverTheyClaim() {
       assertLinearizable(new HistoryBuilder()
           .put("a", 1, 0, 10)
-          .add("b", Fn.GET, null, null, 42L, io.kamacache.chaos.history.Status.UNKNOWN, 20, Long.MAX_VALUE));
+          .add("b", Fn.GET, null, null, 42L, Status.UNKNOWN, 20, Long.MAX_VALUE));
     }
   }
 
@@ -283,8 +284,7 @@ class LinearizabilityTest {
   }
 
   @Test void operationsMissingTheirArgumentAreRefused() {
-    List<Op> history = new HistoryBuilder().add("a", Fn.CAS, 1L, null, 1L,
-        io.kamacache.chaos.history.Status.OK, 0, 10).build();
+    List<Op> history = new HistoryBuilder().add("a", Fn.CAS, 1L, null, 1L, Status.OK, 0, 10).build();
     assertThatThrownBy(() -> Linearizability.check(history, BUDGET)).isInstanceOf(IllegalArgumentException.class);
   }
 

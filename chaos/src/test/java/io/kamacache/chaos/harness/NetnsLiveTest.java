@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,11 +24,11 @@ class NetnsLiveTest {
   void aProcessRunInANamespaceKeepsItsPidSoSignalsReachIt() throws Exception {
     try (Netns netns = Netns.allocate(new Random())) {
       netns.createEtcd();
-      List<String> command = new java.util.ArrayList<>(Netns.exec(netns.etcdNamespace()));
+      List<String> command = new ArrayList<>(Netns.exec(netns.etcdNamespace()));
       command.addAll(List.of("sleep", "60"));
       Process process = new ProcessBuilder(command).start();
       try {
-        assertThat(Os.awaitState(process.pid(), "S", java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(Os.awaitState(process.pid(), "S", Duration.ofSeconds(5))).isTrue();
         assertThat(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "comm")).trim()).isEqualTo("sleep");
       } finally {
         process.destroyForcibly().waitFor();
@@ -54,7 +56,7 @@ class NetnsLiveTest {
   }
 
   private static String connectFromMember(Netns netns) {
-    List<String> command = new java.util.ArrayList<>(Netns.exec(netns.namespace("m1")));
+    List<String> command = new ArrayList<>(Netns.exec(netns.namespace("m1")));
     command.addAll(List.of("timeout", "2", "bash", "-c", "exec 3<>/dev/tcp/" + netns.etcdAddress() + "/9"));
     return Os.runAllowingFailure(command.toArray(String[]::new));
   }

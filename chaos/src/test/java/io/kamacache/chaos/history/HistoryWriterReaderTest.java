@@ -2,6 +2,7 @@ package io.kamacache.chaos.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,11 +43,11 @@ class HistoryWriterReaderTest {
 
     assertThat(ops).extracting(Op::process, Op::key, Op::fn, Op::arg, Op::expected, Op::result, Op::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("m1-t1", "k1", Fn.PUT, 5L, null, null, Status.OK),
-            org.assertj.core.groups.Tuple.tuple("m2-t1", "k 2", Fn.CAS, 6L, 5L, 1L, Status.OK),
-            org.assertj.core.groups.Tuple.tuple("m1-t1", "k1", Fn.GET, null, null, null, Status.FAIL),
-            org.assertj.core.groups.Tuple.tuple("m2-t1", "k1", Fn.INCR, null, null, null, Status.UNKNOWN),
-            org.assertj.core.groups.Tuple.tuple("m1-t1", "k1", Fn.GET_AND_PUT, -3L, null, Long.MIN_VALUE, Status.OK));
+            tuple("m1-t1", "k1", Fn.PUT, 5L, null, null, Status.OK),
+            tuple("m2-t1", "k 2", Fn.CAS, 6L, 5L, 1L, Status.OK),
+            tuple("m1-t1", "k1", Fn.GET, null, null, null, Status.FAIL),
+            tuple("m2-t1", "k1", Fn.INCR, null, null, null, Status.UNKNOWN),
+            tuple("m1-t1", "k1", Fn.GET_AND_PUT, -3L, null, Long.MIN_VALUE, Status.OK));
     for (Op op : ops) {
       assertThat(op.start()).isBetween(before, op.end());
       assertThat(op.end()).isLessThanOrEqualTo(after);
