@@ -230,6 +230,10 @@ public final class ClusterNode implements AutoCloseable {
     return peers.epoch();
   }
 
+  long leaseId() {
+    return membership.leaseId();
+  }
+
   /** A cache closed here: its near copies go with it. */
   public void cacheClosed(String name) {
     caches.removeNearCache(name);
@@ -306,7 +310,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** Re-reads definitions and listener announcements; a peer that changed them asks for it. */
-  private void refreshViews() {
+  void refreshViews() {
     try {
       definitions.reread();
       listeners.reread(config.timeout.toMillis());
