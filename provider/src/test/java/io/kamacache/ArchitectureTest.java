@@ -38,18 +38,11 @@ class ArchitectureTest {
     JavaClasses provider = new ClassFileImporter().importPath(CLASSES);
     Set<String> packages = new TreeSet<>();
     provider.forEach(javaClass -> packages.add(javaClass.getPackageName()));
-    packages.removeAll(NOT_YET_ACYCLIC);
     return packages.stream().map(name -> DynamicTest.dynamicTest(name, () -> slices()
         .assignedFrom(TOP_LEVEL_CLASSES)
         .should().beFreeOfCycles()
         .check(provider.that(resideInAPackage(name)))));
   }
-
-  /**
-   * Packages whose classes still depend on each other in cycles: cluster's parts take the node
-   * that builds them and call back into it. Emptying this set is open work (issue 13).
-   */
-  private static final Set<String> NOT_YET_ACYCLIC = Set.of("io.kamacache.cluster");
 
   /** A class and its nested classes are one slice: a nested class may use its outer class. */
   private static final SliceAssignment TOP_LEVEL_CLASSES = new SliceAssignment() {

@@ -28,9 +28,10 @@ final class Barrier {
   /** How soon a barrier that could not complete is tried again: members catch up within milliseconds. */
   private static final long RETRY_MILLIS = 50;
 
-  private final ClusterNode node;
+  private final Peers peers;
+  private final Rebalancer rebalancer;
   private final ScheduledExecutorService executor;
-  private volatile HashRing settled;
+  private final SettledRing settled;
   /** Members to see again before settling, and until when; see {@link #waitingForMembers}. Guarded by this. */
   private Set<String> awaited = Set.of();
   private long awaitUntil;
@@ -45,15 +46,13 @@ final class Barrier {
   /** Two lease TTLs: members that lost their leases together come back within about one. */
   private final long graceNanos;
 
-  Barrier(ClusterNode node, ScheduledExecutorService executor, long leaseTtlNanos) {
-    this.node = node;
+  Barrier(Peers peers, SettledRing settled, Rebalancer rebalancer, ScheduledExecutorService executor,
+      long leaseTtlNanos) {
+    this.peers = peers;
+    this.settled = settled;
+    this.rebalancer = rebalancer;
     this.executor = executor;
     this.graceNanos = 2 * leaseTtlNanos;
-  }
-
-  /** The last view this member settled, or null before its first. */
-  HashRing settled() {
-    return settled;
   }
 
   /**
@@ -62,14 +61,14 @@ final class Barrier {
    * every member of the view it had settled.
    */
   void reset() {
-    HashRing before = settled;
+    HashRing before = settled.get();
     synchronized (this) {
       awaited = before == null ? Set.of() : Set.copyOf(before.members().keySet());
       awaitUntil = System.nanoTime() + graceNanos;
       armedAgainst = before;
       awaitedFiltered = false;
     }
-    settled = null;
+    settled.set(null);
     onRing();
   }
 
@@ -81,15 +80,15 @@ final class Barrier {
    * {@link #graceNanos}, and then settles: members that do not come back in that time are dead.
    */
   private synchronized boolean waitingForMembers(HashRing ring) {
-    HashRing before = settled;
+    HashRing before = settled.get();
     if (awaited.isEmpty() && before != null && before != armedAgainst) {
       Set<String> departed = new HashSet<>(before.members().keySet());
       departed.removeAll(ring.members().keySet());
-      if (departed.size() > node.rebalancer().fewestBackups()) {
+      if (departed.size() > rebalancer.fewestBackups()) {
         // Members that left on purpose handed everything over first: only the others are missed.
         departed.removeAll(leftOnPurpose(before, departed));
       }
-      if (departed.size() > node.rebalancer().fewestBackups()) {
+      if (departed.size() > rebalancer.fewestBackups()) {
         awaited = departed;
         awaitUntil = System.nanoTime() + graceNanos;
         armedAgainst = before;
@@ -131,7 +130,7 @@ final class Barrier {
       }
     }
     if (!incarnations.isEmpty()) {
-      onPurpose.addAll(node.leftOnPurpose(incarnations));
+      onPurpose.addAll(peers.leftOnPurpose(incarnations));
     }
     Set<String> found = new HashSet<>(ids);
     found.retainAll(onPurpose);
@@ -148,12 +147,12 @@ final class Barrier {
   }
 
   private void attempt() {
-    HashRing ring = node.ring();
-    if (ring == settled) {
+    HashRing ring = peers.ring();
+    if (ring == settled.get()) {
       return;
     }
-    HashRing.Member me = ring.members().get(node.memberId());
-    if (me == null || !me.incarnation().equals(node.incarnation())) {
+    HashRing.Member me = ring.members().get(peers.memberId());
+    if (me == null || !me.incarnation().equals(peers.incarnation())) {
       return; // the view that shows this incarnation will call again
     }
     if (waitingForMembers(ring)) {
@@ -162,16 +161,16 @@ final class Barrier {
     }
     try {
       if (settle(ring)) {
-        if (node.ring() == ring) {
-          settled = ring;
-          LOG.log(System.Logger.Level.DEBUG, "{0} settled {1}", node.memberId(), ring);
+        if (peers.ring() == ring) {
+          settled.set(ring);
+          LOG.log(System.Logger.Level.DEBUG, "{0} settled {1}", peers.memberId(), ring);
         }
         return;
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "settling {0} failed: {1}", ring, e.toString());
     }
-    if (node.ring() == ring) {
+    if (peers.ring() == ring) {
       retryLater();
     }
   }
@@ -179,19 +178,19 @@ final class Barrier {
   /** Whether every other member has the same view and has handed over what it no longer owns. */
   private boolean settle(HashRing ring) {
     // Hand over first: the members that gained our keys wait for them.
-    if (!node.rebalancer().handOver(ring)) {
+    if (!rebalancer.handOver(ring)) {
       return false;
     }
     SyncRequest request = SyncRequest.newBuilder()
-        .setHeader(Header.newBuilder().setEpoch(node.epoch()).setSender(node.memberId()))
+        .setHeader(Header.newBuilder().setEpoch(peers.epoch()).setSender(peers.memberId()))
         .setView(ring.view()).build();
     for (HashRing.Member member : ring.members().values()) {
-      if (member.id().equals(node.memberId())) {
+      if (member.id().equals(peers.memberId())) {
         continue;
       }
       SyncResponse response;
       try {
-        response = node.stub(member).sync(request);
+        response = peers.stub(member).sync(request);
       } catch (StatusRuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "sync with {0} failed: {1}", member, e.getStatus());
         return false;
@@ -200,7 +199,7 @@ final class Barrier {
         return false;
       }
       if (!response.getView().equals(ring.view())) {
-        node.catchUp(response.getEpoch()); // they have seen more than we have; the new view calls again
+        peers.catchUp(response.getEpoch()); // they have seen more than we have; the new view calls again
         return false;
       }
     }
@@ -212,13 +211,13 @@ final class Barrier {
    * what this member no longer owns under it before answering.
    */
   SyncResponse answer(SyncRequest request) {
-    node.catchUp(request.getHeader().getEpoch());
-    HashRing ring = node.ring();
-    SyncResponse.Builder response = SyncResponse.newBuilder().setEpoch(node.epoch()).setView(ring.view());
+    peers.catchUp(request.getHeader().getEpoch());
+    HashRing ring = peers.ring();
+    SyncResponse.Builder response = SyncResponse.newBuilder().setEpoch(peers.epoch()).setView(ring.view());
     if (ring.view().equals(request.getView())) {
-      response.setHandedOver(node.rebalancer().handOver(ring));
-      response.setBackedUp(node.rebalancer().backedUp(ring));
-      if (ring != settled) {
+      response.setHandedOver(rebalancer.handOver(ring));
+      response.setBackedUp(rebalancer.backedUp(ring));
+      if (ring != settled.get()) {
         onRing(); // our own barrier may be waiting on this view too
       }
     }

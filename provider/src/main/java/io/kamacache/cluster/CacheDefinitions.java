@@ -26,8 +26,11 @@ import javax.cache.configuration.CompleteConfiguration;
  */
 final class CacheDefinitions implements AutoCloseable {
 
-  /** Logs under {@link ClusterNode}'s name, as before it was split off, so operators' log settings still apply. */
-  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+  /**
+   * Logs under {@link ClusterNode}'s name, as before it was split off, so operators' log settings still
+   * apply; the name is spelled out because a class literal would make this class depend on it.
+   */
+  private static final System.Logger LOG = System.getLogger("io.kamacache.cluster.ClusterNode");
 
   private final Client client;
   private final ClusterConfig config;

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class CallDispatch {
 
-  private final ClusterNode node;
+  private final Peers peers;
   private final Executor callers;
   private final Executor members;
 
@@ -26,8 +26,8 @@ final class CallDispatch {
    * @param callers runs cache operations that cannot run on a transport thread
    * @param members runs what only members send, apart from callers' operations
    */
-  CallDispatch(ClusterNode node, Executor callers, Executor members) {
-    this.node = node;
+  CallDispatch(Peers peers, Executor callers, Executor members) {
+    this.peers = peers;
     this.callers = callers;
     this.members = members;
   }
@@ -65,7 +65,7 @@ final class CallDispatch {
         }
       }));
     } catch (RejectedExecutionException e) {
-      observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("member " + node.memberId() + " has every thread"
+      observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("member " + peers.memberId() + " has every thread"
           + " busy and its queue full (" + ClusterConfig.SERVER_THREADS + ", " + ClusterConfig.SERVER_QUEUE
           + "); the call was not run").asRuntimeException());
     }
@@ -94,8 +94,8 @@ final class CallDispatch {
       refusal = "only members may call this";
     } else if (!header.getSender().isEmpty() && !header.getSender().equals(identity.id())) {
       refusal = identity + " sent a request as '" + header.getSender() + "'";
-    } else if (!node.ring().members().containsKey(identity.id())) {
-      refusal = identity + " is not in the current ring of member " + node.memberId() + " (epoch " + node.epoch() + ")";
+    } else if (!peers.ring().members().containsKey(identity.id())) {
+      refusal = identity + " is not in the current ring of member " + peers.memberId() + " (epoch " + peers.epoch() + ")";
     }
     if (refusal == null) {
       return true;
@@ -107,8 +107,8 @@ final class CallDispatch {
   /** Catches up with the caller's view, waiting at most half its remaining time. */
   void catchUpWith(Header header) {
     Deadline deadline = Context.current().getDeadline();
-    long wait = deadline == null ? node.config().timeout.toMillis()
+    long wait = deadline == null ? peers.config().timeout.toMillis()
         : Math.max(1, deadline.timeRemaining(TimeUnit.MILLISECONDS) / 2);
-    node.catchUp(header.getEpoch(), wait);
+    peers.catchUp(header.getEpoch(), wait);
   }
 }

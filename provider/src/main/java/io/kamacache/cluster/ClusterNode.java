@@ -6,14 +6,12 @@ import io.kamacache.event.EventDispatcher;
 import io.kamacache.group.CacheOperations;
 import io.kamacache.group.Group;
 import io.kamacache.management.CacheStatistics;
-import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.transport.Awaiting;
 import io.kamacache.transport.PeerAuthentication;
 import io.kamacache.transport.PeerCalls;
 import io.kamacache.transport.PeerChannels;
 import io.kamacache.transport.PeerServer;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +39,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Watches the deadlines of batches on get streams, which have no per-call deadline of their own. */
   private final ScheduledExecutorService deadlines;
   /** Batchers with a get stream open, closed with this node so that the channels can close. */
-  final Set<GetBatcher> streaming = ConcurrentHashMap.newKeySet();
+  private final Set<GetBatcher> streaming = ConcurrentHashMap.newKeySet();
   private final PeerService peerService;
   /** Runs callers' operations that cannot run on a transport thread; bounded, see PeerService. */
   private final ExecutorService handlers;
@@ -61,17 +59,17 @@ public final class ClusterNode implements AutoCloseable {
   private final CacheDefinitions definitions;
   /** Asks the other members to re-read what this one wrote to etcd. */
   private final ViewRefreshes refreshes;
-  /** The near caches of this member's caches, by cache name. */
-  private final Map<String, NearCache<Object>> nearCaches = new ConcurrentHashMap<>();
-  private final NearInvalidations invalidations = new NearInvalidations(this);
+  /** What every part uses to reach the other members. */
+  private final Peers peers;
+  /** This member's caches, their near caches, and whether the node is open. */
+  private final LocalCaches caches;
+  private final NearInvalidations invalidations;
   private final String address;
-  private volatile boolean open;
 
   private ClusterNode(ClusterConfig config, CacheHost host, MemberViews views) throws Exception {
     this.config = config;
     this.host = host;
     this.metrics = new ClusterMetrics(config.memberId);
-    this.rebalancer = new Rebalancer(this, metrics);
     this.codec = new WireCodec(config.serializationAllow, config.serializationMaxDepth, config.maxMessageBytes,
         config.serializationMaxHashWork);
     this.client = EtcdClients.connect(config);
@@ -99,7 +97,7 @@ public final class ClusterNode implements AutoCloseable {
         new Awaiting(config.spinMicros, TimeUnit.MICROSECONDS, PeerCalls.KINDS), config.timeout);
     String advertised = null;
     if (config.role == ClusterConfig.Role.MEMBER) {
-      peerService = new PeerService(this, handlers, memberCalls);
+      peerService = new PeerService(config, metrics, handlers, memberCalls);
       server = new PeerServer(config.bindHost, config.bindPort, tls,
           new PeerServer.Limits(config.maxMessageBytes, config.callsPerConnection), peerService,
           authentication.server(), metrics::callServed).start();
@@ -110,15 +108,23 @@ public final class ClusterNode implements AutoCloseable {
       server = null;
     }
     this.address = advertised;
-    this.listeners = new ListenerRelay(this, client, "/" + config.prefix + "/" + config.cluster + "/listeners/");
     this.barriers = ThreadPools.single("kamacache-barrier");
     this.background = ThreadPools.single("kamacache-background");
-    this.barrier = new Barrier(this, barriers, config.leaseTtl.toNanos());
     this.membership = new Membership(client, () -> EtcdClients.connect(config), views, config, advertised, scheduler,
-        this::onRing, this::onLost, () -> listeners.reannounce());
-    this.ownership = new Ownership(membership, barrier, config.memberId);
+        this::onRing, this::onLost, this::reannounceListeners);
+    this.peers = new Peers(config, membership, stubs, codec);
+    SettledRing settled = new SettledRing();
+    this.rebalancer = new Rebalancer(peers, host, settled, metrics);
+    this.barrier = new Barrier(peers, settled, rebalancer, barriers, config.leaseTtl.toNanos());
+    this.ownership = new Ownership(membership, settled, config.memberId);
+    this.listeners = new ListenerRelay(peers, host, client, "/" + config.prefix + "/" + config.cluster + "/listeners/");
+    this.invalidations = new NearInvalidations(peers);
     this.refreshes = new ViewRefreshes(membership, stubs, config.memberId);
     this.definitions = new CacheDefinitions(client, config, host, codec, refreshes);
+    this.caches = new LocalCaches(host, definitions);
+    if (peerService != null) {
+      peerService.answerWith(peers, caches, ownership, barrier, rebalancer, this::refreshViews);
+    }
   }
 
   /**
@@ -158,7 +164,7 @@ public final class ClusterNode implements AutoCloseable {
       close();
       throw new CacheException("cannot read the cache definitions of cluster '" + config.cluster + "': " + e, e);
     }
-    open = true;
+    caches.open(true);
     if (server != null) {
       ownership.serving(true);
       server.serving(true);
@@ -166,7 +172,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   public boolean isOpen() {
-    return open;
+    return caches.isOpen();
   }
 
   public WireCodec codec() {
@@ -187,13 +193,16 @@ public final class ClusterNode implements AutoCloseable {
     }
     stubs.retainOnly(addresses);
     // Ownership may have moved, and a member that left cannot invalidate what it owned.
-    for (NearCache<Object> near : nearCaches.values()) {
-      near.invalidateAll();
-    }
+    caches.invalidateNearCaches();
     if (ownsKeys()) {
       barrier.onRing();
       rebalancer.onRing(ring);
     }
+  }
+
+  /** A new incarnation announces its listeners again, under its new lease. */
+  private void reannounceListeners() {
+    listeners.reannounce();
   }
 
   /**
@@ -207,50 +216,27 @@ public final class ClusterNode implements AutoCloseable {
       return;
     }
     rebalancer.startOver();
-    for (NearCache<Object> near : nearCaches.values()) {
-      near.invalidateAll();
-    }
+    caches.invalidateNearCaches();
     barrier.reset();
-  }
-
-  ScheduledExecutorService background() {
-    return background;
-  }
-
-  Ownership ownership() {
-    return ownership;
-  }
-
-  Barrier barrier() {
-    return barrier;
-  }
-
-  /** Of these members (id to incarnation), the ones that left on purpose; see {@link Membership#leftOnPurpose}. */
-  Set<String> leftOnPurpose(Map<String, String> incarnations) {
-    return membership.leftOnPurpose(incarnations);
-  }
-
-  /** This member's current incarnation: the lease it registered under, in hex. */
-  String incarnation() {
-    return membership.incarnation();
   }
 
   /** The near cache of a cache, or null if it has none here. */
   NearCache<Object> nearCache(String name) {
-    return nearCaches.get(name);
+    return caches.nearCache(name);
   }
 
-  /** A cache closed here: its near copies go with it. */
-  public void cacheClosed(String name) {
-    nearCaches.remove(name);
-  }
-
-  Rebalancer rebalancer() {
-    return rebalancer;
+  /** The epoch requests carry: the newest etcd revision this member has read the members at. */
+  long epoch() {
+    return peers.epoch();
   }
 
   long leaseId() {
     return membership.leaseId();
+  }
+
+  /** A cache closed here: its near copies go with it. */
+  public void cacheClosed(String name) {
+    caches.removeNearCache(name);
   }
 
   /** A cache is ready here: forward its events to the members listening, and announce ours. */
@@ -273,32 +259,8 @@ public final class ClusterNode implements AutoCloseable {
     return rebalancer.settled();
   }
 
-  /** The local Group of a cache, without asking etcd. */
-  Group<Object, Object> localGroup(String name) {
-    return host.group(name);
-  }
-
   public HashRing ring() {
     return membership.ring();
-  }
-
-  /** The epoch requests carry: the newest etcd revision this member has read the members at. */
-  long epoch() {
-    return membership.revision();
-  }
-
-  void refreshRing() {
-    membership.refresh();
-  }
-
-  /** Catches up with a peer that has read the members at {@code epoch}, if this member has not yet. */
-  void catchUp(long epoch) {
-    membership.catchUp(epoch, config.timeout.toMillis());
-  }
-
-  /** As {@link #catchUp(long)}, waiting at most {@code timeoutMillis}; returns whether it caught up. */
-  boolean catchUp(long epoch, long timeoutMillis) {
-    return membership.catchUp(epoch, timeoutMillis);
   }
 
   /** The address peers reach this member at, or null for a client. */
@@ -316,56 +278,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** Whether this node owns keys; a client only routes its own calls. */
-  boolean ownsKeys() {
+  private boolean ownsKeys() {
     return config.role == ClusterConfig.Role.MEMBER;
-  }
-
-  ClusterConfig config() {
-    return config;
-  }
-
-  ClassLoader classLoader() {
-    return host.classLoader();
-  }
-
-  /** Calls to {@code member}, each under the request deadline; see {@link PeerStubs}. */
-  PeerCalls stub(HashRing.Member member) {
-    return stubs.stub(member);
-  }
-
-  /** Calls to {@code member} under a deadline of their own, {@code nanos} from now. */
-  PeerCalls stub(HashRing.Member member, long nanos) {
-    return stubs.stub(member, nanos);
-  }
-
-  /** For calls nobody waits for; see {@link PeerStubs#asyncStub}. */
-  PeerGrpc.PeerStub asyncStub(HashRing.Member member) {
-    return stubs.asyncStub(member);
-  }
-
-  /** For a get stream; see {@link PeerStubs#streamStub}. */
-  PeerGrpc.PeerStub streamStub(HashRing.Member member) {
-    return stubs.streamStub(member);
-  }
-
-  /** How callers here wait for their answers; see {@link PeerStubs#awaiting}. */
-  Awaiting awaiting() {
-    return stubs.awaiting();
-  }
-
-  ScheduledExecutorService deadlines() {
-    return deadlines;
-  }
-
-  Group<Object, Object> group(String name) {
-    Group<Object, Object> group = host.group(name);
-    // Before open() the manager is still being built and cannot create caches yet; the first
-    // read of the definitions, in open(), creates them all.
-    if (group == null && open) {
-      definitions.rereadForUnknownCache();
-      group = host.group(name);
-    }
-    return group;
   }
 
   // ---- cache definitions: see CacheDefinitions
@@ -406,7 +320,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** Makes every other member see what this one just wrote to etcd before we go on. */
-  void refreshEverywhere() {
+  private void refreshEverywhere() {
     refreshes.everywhere();
   }
 
@@ -419,21 +333,22 @@ public final class ClusterNode implements AutoCloseable {
   public <K, V> CacheOperations<K, V> operations(String name, Group<K, V> local, CacheStatistics statistics, int backups,
       long nearCapacity, long nearMaxAgeNanos) {
     boolean near = nearCapacity > 0;
-    Replicator<K> replicator = new Replicator<>(this, name, local.copies(), backups < 0 ? 1 : backups,
-        near ? invalidations : null);
+    Replicator<K> replicator = new Replicator<>(peers, ownership, background, name, local.copies(),
+        backups < 0 ? 1 : backups, near ? invalidations : null);
     local.replicateTo(replicator);
     rebalancer.register(name, (Replicator<Object>) (Replicator<?>) replicator);
     NearCache<K> nearCache = null;
     if (near && ownsKeys()) {
       nearCache = new NearCache<>(nearCapacity, nearMaxAgeNanos, local.store().ticker(), metrics);
-      nearCaches.put(name, (NearCache<Object>) nearCache);
+      caches.addNearCache(name, (NearCache<Object>) nearCache);
     } else if (near) {
       // Owners send invalidations to members; a client has no server to receive them.
       LOG.log(System.Logger.Level.INFO, "cache ''{0}'': no near cache on {1}, a client; members keep one",
           name, config.memberId);
     }
     NotOwnerRetries retries = new NotOwnerRetries(name, config, membership, metrics);
-    return new ClusteredOperations<>(this, new Router<>(this, name, local, statistics, nearCache, retries));
+    Router<K, V> router = new Router<>(peers, host, ownership, rebalancer, name, local, statistics, nearCache, retries);
+    return new ClusteredOperations<>(peers, host, rebalancer, deadlines, streaming, router);
   }
 
   /** Leaves the cluster: not serving, lease revoked (out of every ring at once), then gRPC stops. */
@@ -443,7 +358,7 @@ public final class ClusterNode implements AutoCloseable {
     if (server != null) {
       server.serving(false);
     }
-    open = false;
+    caches.open(false);
     if (ownsKeys()) {
       // Hand everything over while still in the ring; requests meanwhile get NOT_OWNER and retry.
       rebalancer.handOffEverything();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 
@@ -33,7 +34,13 @@ import javax.cache.processor.EntryProcessorResult;
  */
 final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
 
-  private final ClusterNode node;
+  private final Peers peers;
+  private final CacheHost host;
+  private final Rebalancer rebalancer;
+  /** Watches the deadlines of batches on get streams. */
+  private final ScheduledExecutorService deadlines;
+  /** The node's batchers with a get stream open, closed with it. */
+  private final Set<GetBatcher> streaming;
   private final String cache;
   private final Group<K, V> local;
   private final CacheStatistics statistics;
@@ -44,8 +51,13 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   /** Coalesced gets, by owner address. */
   private final ConcurrentHashMap<String, GetBatcher> batchers = new ConcurrentHashMap<>();
 
-  ClusteredOperations(ClusterNode node, Router<K, V> router) {
-    this.node = node;
+  ClusteredOperations(Peers peers, CacheHost host, Rebalancer rebalancer, ScheduledExecutorService deadlines,
+      Set<GetBatcher> streaming, Router<K, V> router) {
+    this.peers = peers;
+    this.host = host;
+    this.rebalancer = rebalancer;
+    this.deadlines = deadlines;
+    this.streaming = streaming;
     this.router = router;
     this.cache = router.cache();
     this.local = router.local();
@@ -64,7 +76,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     byte[] copy = near.get(key);
     if (copy != null) {
       statistics.recordHits(1);
-      return cast(node.codec().decode(copy, node.classLoader()));
+      return cast(peers.codec().decode(copy, host.classLoader()));
     }
     long stamp = near.stamp(key);
     return router.route(key, group -> group.get(key), (stub, header) -> {
@@ -88,16 +100,16 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     ByteString encoded = UnsafeByteOperations.unsafeWrap(keyBytes);
     long deadline = router.retries().deadline();
     for (int attempt = 0; ; attempt++) {
-      HashRing ring = node.ring();
+      HashRing ring = peers.ring();
       HashRing.Member owner = router.ownerOf(ring, keyBytes);
       try {
         if (router.isLocal(owner)) {
           return router.serveLocally(List.of(keyBytes), deadline, () -> {
-            node.rebalancer().prepare(router.shared(), key);
+            rebalancer.prepare(router.shared(), key);
             return local.get(key);
           });
         }
-        ValuesResponse.Result batched = batchers.computeIfAbsent(owner.address(), a -> new GetBatcher(node, owner, cache))
+        ValuesResponse.Result batched = batchers.computeIfAbsent(owner.address(), a -> new GetBatcher(peers, deadlines, streaming, owner, cache))
             .get(encoded);
         // A get that failed, or was refused with the rest of its batch, counts nothing here.
         if (batched.hasError()) {

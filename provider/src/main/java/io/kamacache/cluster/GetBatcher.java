@@ -1,6 +1,7 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kamacache.proto.v1.Header;
@@ -11,8 +12,10 @@ import io.kamacache.transport.PeerCalls;
 import io.kamacache.transport.RemoteErrors;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,7 +47,11 @@ final class GetBatcher {
     }
   }
 
-  private final ClusterNode node;
+  private final Peers peers;
+  /** Watches the deadlines of batches on the stream, which has no per-call deadline of its own. */
+  private final ScheduledExecutorService deadlines;
+  /** The node's batchers with a get stream open, closed with it so that the channels can close. */
+  private final Set<GetBatcher> streaming;
   private final HashRing.Member owner;
   private final String cache;
   private final List<Pending> queue = new ArrayList<>();
@@ -61,8 +68,11 @@ final class GetBatcher {
   private Stream stream;
   private boolean closed;
 
-  GetBatcher(ClusterNode node, HashRing.Member owner, String cache) {
-    this.node = node;
+  GetBatcher(Peers peers, ScheduledExecutorService deadlines, Set<GetBatcher> streaming, HashRing.Member owner,
+      String cache) {
+    this.peers = peers;
+    this.deadlines = deadlines;
+    this.streaming = streaming;
     this.owner = owner;
     this.cache = cache;
   }
@@ -85,18 +95,18 @@ final class GetBatcher {
     }
     long start = System.nanoTime();
     sendQueued(); // the queue holds this get at least, so this sends and stays in flight
-    node.awaiting().spin(pending.result, PeerCalls.GET);
+    peers.awaiting().spin(pending.result, PeerCalls.GET);
     try {
       return await(pending);
     } finally {
-      node.awaiting().record(PeerCalls.GET, start);
+      peers.awaiting().record(PeerCalls.GET, start);
     }
   }
 
   private ValuesResponse.Result await(Pending pending) {
     try {
       // The batch's own deadline ends it first; this only bounds a wait gone wrong.
-      return pending.result.get(node.config().timeout.toMillis() * 2 + 1_000, TimeUnit.MILLISECONDS);
+      return pending.result.get(peers.config().timeout.toMillis() * 2 + 1_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheException("interrupted while waiting for a get from " + owner, e);
@@ -121,7 +131,7 @@ final class GetBatcher {
       queue.subList(0, size).clear();
     }
     KeysRequest.Builder request = KeysRequest.newBuilder()
-        .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()));
+        .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()));
     for (Pending pending : batch) {
       request.addKeys(pending.key);
     }
@@ -188,10 +198,10 @@ final class GetBatcher {
      * thread, before this returns.
      */
     void open() {
-      long period = Math.max(1, node.config().timeout.toMillis() / 8);
-      watch = node.deadlines().scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
-      node.streaming.add(GetBatcher.this);
-      node.streamStub(owner).getBatches(this);
+      long period = Math.max(1, peers.config().timeout.toMillis() / 8);
+      watch = deadlines.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+      streaming.add(GetBatcher.this);
+      peers.streamStub(owner).getBatches(this);
     }
 
     @Override public void beforeStart(ClientCallStreamObserver<KeysRequest> stream) {
@@ -241,7 +251,7 @@ final class GetBatcher {
     }
 
     @Override public void onError(Throwable t) {
-      fail(CallFailures.of(cache, owner, node.config(), io.grpc.Status.fromThrowable(t), t), false);
+      fail(CallFailures.of(cache, owner, peers.config(), Status.fromThrowable(t), t), false);
     }
 
     /**
@@ -293,7 +303,7 @@ final class GetBatcher {
     private void drop() {
       stream = null;
       watch.cancel(false);
-      node.streaming.remove(GetBatcher.this);
+      streaming.remove(GetBatcher.this);
     }
 
     private void check() {
@@ -301,7 +311,7 @@ final class GetBatcher {
       boolean idle;
       synchronized (GetBatcher.this) {
         long now = System.nanoTime();
-        late = sent != null && now - sentAt > node.config().timeout.toNanos();
+        late = sent != null && now - sentAt > peers.config().timeout.toNanos();
         idle = sent == null && now - lastUsed > IDLE_NANOS;
         if (idle && stream == this) {
           drop();
@@ -309,7 +319,7 @@ final class GetBatcher {
         }
       }
       if (late) {
-        fail(CallFailures.of(cache, owner, node.config(), io.grpc.Status.DEADLINE_EXCEEDED, null), true);
+        fail(CallFailures.of(cache, owner, peers.config(), Status.DEADLINE_EXCEEDED, null), true);
       }
     }
   }

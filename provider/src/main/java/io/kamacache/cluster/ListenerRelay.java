@@ -41,7 +41,8 @@ final class ListenerRelay implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(ListenerRelay.class.getName());
 
-  private final ClusterNode node;
+  private final Peers peers;
+  private final CacheHost host;
   private final Client client;
   private final String prefix;
   private final PrefixView view;
@@ -55,8 +56,9 @@ final class ListenerRelay implements AutoCloseable {
   /** The Group each cache's forwarders live in: a cache destroyed and created again starts afresh. */
   private final Map<String, Group<Object, Object>> installedIn = new ConcurrentHashMap<>();
 
-  ListenerRelay(ClusterNode node, Client client, String prefix) {
-    this.node = node;
+  ListenerRelay(Peers peers, CacheHost host, Client client, String prefix) {
+    this.peers = peers;
+    this.host = host;
     this.client = client;
     this.prefix = prefix;
     this.view = new PrefixView(client, prefix, this::onAnnouncements);
@@ -76,8 +78,8 @@ final class ListenerRelay implements AutoCloseable {
     if (count == 0) {
       if (announced.remove(cache) != null) {
         try {
-          client.getKVClient().delete(PrefixView.bytes(key(cache, node.memberId())))
-              .get(node.config().timeout.toMillis(), TimeUnit.MILLISECONDS);
+          client.getKVClient().delete(PrefixView.bytes(key(cache, peers.memberId())))
+              .get(peers.config().timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
           LOG.log(System.Logger.Level.WARNING, "withdrawing listeners of ''{0}'' failed: {1}", cache, e.toString());
         }
@@ -101,10 +103,10 @@ final class ListenerRelay implements AutoCloseable {
 
   private void put(String cache, boolean synchronous) {
     try {
-      client.getKVClient().put(PrefixView.bytes(key(cache, node.memberId())),
+      client.getKVClient().put(PrefixView.bytes(key(cache, peers.memberId())),
           PrefixView.bytes("synchronous=" + synchronous),
-          PutOption.builder().withLeaseId(node.leaseId()).build())
-          .get(node.config().timeout.toMillis(), TimeUnit.MILLISECONDS);
+          PutOption.builder().withLeaseId(peers.leaseId()).build())
+          .get(peers.config().timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new CacheException("cannot announce the listeners of cache '" + cache + "' in etcd: " + e, e);
     }
@@ -142,7 +144,7 @@ final class ListenerRelay implements AutoCloseable {
 
   /** Installs and removes forwarders so that exactly the announcing members get events. */
   synchronized void reconcile(String cache) {
-    Group<Object, Object> group = node.localGroup(cache);
+    Group<Object, Object> group = host.group(cache);
     if (group == null || installedIn.get(cache) != group) {
       installed.remove(cache);
       installedIn.remove(cache);
@@ -162,7 +164,7 @@ final class ListenerRelay implements AutoCloseable {
       }
     }
     for (Map.Entry<String, Boolean> member : members.entrySet()) {
-      if (member.getKey().equals(node.memberId()) || here.containsKey(member.getKey())) {
+      if (member.getKey().equals(peers.memberId()) || here.containsKey(member.getKey())) {
         continue;
       }
       Forwarder forwarder = new Forwarder(cache, member.getKey(), member.getValue());
@@ -205,13 +207,13 @@ final class ListenerRelay implements AutoCloseable {
     }
 
     private void send(Iterable<CacheEntryEvent<?, ?>> events) {
-      HashRing ring = node.ring();
+      HashRing ring = peers.ring();
       HashRing.Member target = ring.members().get(member);
       if (target == null) {
         return; // it left; its listeners left with it
       }
       EventsRequest.Builder request = EventsRequest.newBuilder().setSynchronous(synchronous)
-          .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()));
+          .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()));
       for (CacheEntryEvent<?, ?> event : events) {
         Event.Builder message = Event.newBuilder().setType(Event.Type.valueOf(event.getEventType().name()))
             .setKey(bytes(event.getKey()));
@@ -224,7 +226,7 @@ final class ListenerRelay implements AutoCloseable {
         request.addEvents(message);
       }
       try {
-        DoneResponse response = node.stub(target).events(request.build());
+        DoneResponse response = peers.stub(target).events(request.build());
         if (response.hasError() && synchronous) {
           RuntimeException failure = RemoteErrors.toException(response.getError());
           throw failure instanceof CacheEntryListenerException ? (CacheEntryListenerException) failure
@@ -236,7 +238,7 @@ final class ListenerRelay implements AutoCloseable {
     }
 
     private ByteString bytes(Object value) {
-      return ByteString.copyFrom(node.codec().encode(value));
+      return ByteString.copyFrom(peers.codec().encode(value));
     }
   }
 

@@ -32,18 +32,22 @@ final class MemberCalls {
    */
   static final Set<String> METHODS = Set.of("Backup", "Handoff", "Sync", "Events", "Invalidate");
 
-  private final ClusterNode node;
+  private final Peers peers;
+  private final LocalCaches caches;
+  private final Barrier barrier;
   private final CallDispatch calls;
   private final RequestChecks checks;
 
-  MemberCalls(ClusterNode node, CallDispatch calls, RequestChecks checks) {
-    this.node = node;
+  MemberCalls(Peers peers, LocalCaches caches, Barrier barrier, CallDispatch calls, RequestChecks checks) {
+    this.peers = peers;
+    this.caches = caches;
+    this.barrier = barrier;
     this.calls = calls;
     this.checks = checks;
   }
 
   private Object decode(ByteString bytes) {
-    return node.codec().decode(bytes.toByteArray(), node.classLoader());
+    return peers.codec().decode(bytes.toByteArray(), caches.classLoader());
   }
 
   void invalidate(KeysRequest request, StreamObserver<DoneResponse> observer) {
@@ -51,7 +55,7 @@ final class MemberCalls {
       return;
     }
     done(request.getHeader(), observer, () -> {
-      NearCache<Object> near = node.nearCache(request.getHeader().getCache());
+      NearCache<Object> near = caches.nearCache(request.getHeader().getCache());
       if (near != null && request.getKeysCount() == 0) {
         near.invalidateAll(); // the owner's queue overflowed
       } else if (near != null) {
@@ -99,14 +103,14 @@ final class MemberCalls {
     try {
       // A leaving member still keeps backups until it is out of the ring: its owners' writes must
       // not wait for it. It takes no handoffs, which it would only have to hand on.
-      Group<Object, Object> group = node.isOpen() ? node.group(request.getHeader().getCache())
-          : handoff ? null : node.localGroup(request.getHeader().getCache());
-      if (group == null && !node.isOpen()) {
-        response.setError(RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
+      Group<Object, Object> group = caches.isOpen() ? caches.group(request.getHeader().getCache())
+          : handoff ? null : caches.localGroup(request.getHeader().getCache());
+      if (group == null && !caches.isOpen()) {
+        response.setError(RemoteErrors.notOwner(peers.epoch(), "not open: joining or leaving"));
       } else if (group == null) {
         response.setError(RemoteErrors.unknownCache(request.getHeader().getCache()));
       } else {
-        HashRing ring = node.ring();
+        HashRing ring = peers.ring();
         HashRing afterLeaving = handoff && request.getLeaving() ? without(ring, request.getHeader().getSender()) : null;
         for (Copy copy : request.getCopiesList()) {
           byte[] keyBytes = copy.getKey().toByteArray();
@@ -134,14 +138,14 @@ final class MemberCalls {
 
   private boolean isMine(HashRing ring, byte[] keyBytes) {
     HashRing.Member owner = ring.owner(keyBytes);
-    return owner != null && owner.id().equals(node.memberId());
+    return owner != null && owner.id().equals(peers.memberId());
   }
 
   /** The ring once {@code leaving} is gone: where a leaving member's keys go. */
   private HashRing without(HashRing ring, String leaving) {
     List<HashRing.Member> staying = new ArrayList<>(ring.members().values());
     staying.removeIf(member -> member.id().equals(leaving));
-    return new HashRing(ring.epoch(), staying, node.config().virtualNodes);
+    return new HashRing(ring.epoch(), staying, peers.config().virtualNodes);
   }
 
   void backup(CopyRequest request, StreamObserver<DoneResponse> observer) {
@@ -155,8 +159,8 @@ final class MemberCalls {
     // need its definition read from etcd, and a sender ahead of our view makes us read the
     // members first: both block, and a blocked transport thread stalls every call on it (lease
     // keepalives were answered seconds late that way), so those go to a handler.
-    calls.forMembers(node.isOpen() && request.getHeader().getEpoch() <= node.epoch()
-        && node.localGroup(request.getHeader().getCache()) != null, observer, () -> copies(request, observer, false));
+    calls.forMembers(caches.isOpen() && request.getHeader().getEpoch() <= peers.epoch()
+        && caches.localGroup(request.getHeader().getCache()) != null, observer, () -> copies(request, observer, false));
   }
 
   void handoff(CopyRequest request, StreamObserver<DoneResponse> observer) {
@@ -171,7 +175,7 @@ final class MemberCalls {
       return;
     }
     done(request.getHeader(), observer, () -> {
-      Group<Object, Object> group = node.localGroup(request.getHeader().getCache());
+      Group<Object, Object> group = caches.localGroup(request.getHeader().getCache());
       if (group == null) {
         return;
       }
@@ -199,7 +203,7 @@ final class MemberCalls {
       }
       SyncResponse response;
       try {
-        response = node.barrier().answer(request);
+        response = barrier.answer(request);
       } catch (Throwable t) {
         response = SyncResponse.newBuilder().setError(RemoteErrors.toProto(t)).build();
       }

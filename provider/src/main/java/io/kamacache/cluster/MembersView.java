@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  */
 final class MembersView implements AutoCloseable {
 
-  /** Logs under {@link Membership}'s name, as before it was split off, so operators' log settings still apply. */
-  private static final System.Logger LOG = System.getLogger(Membership.class.getName());
+  /**
+   * Logs under {@link Membership}'s name, as before it was split off, so operators' log settings still
+   * apply; the name is spelled out because a class literal would make this class depend on it.
+   */
+  private static final System.Logger LOG = System.getLogger("io.kamacache.cluster.Membership");
   /** What {@link ClusterConfig} allows as a member id; any other key under the members prefix is not a member. */
   private static final Pattern MEMBER_ID = Pattern.compile("[A-Za-z0-9._-]+");
 

@@ -37,7 +37,7 @@ final class NearInvalidations implements AutoCloseable {
 
   private record Change(String cache, ByteString key, String origin) {}
 
-  private final ClusterNode node;
+  private final Peers peers;
   /** Many batches' worth; past it, dropping every near copy of the cache is cheaper than holding more. */
   private static final int QUEUE = 64 * 1024;
 
@@ -47,8 +47,8 @@ final class NearInvalidations implements AutoCloseable {
   private final Thread sender;
   private volatile boolean open = true;
 
-  NearInvalidations(ClusterNode node) {
-    this.node = node;
+  NearInvalidations(Peers peers) {
+    this.peers = peers;
     this.sender = new Thread(this::run, "kamacache-near-invalidations");
     sender.setDaemon(true);
     sender.start();
@@ -92,9 +92,9 @@ final class NearInvalidations implements AutoCloseable {
   }
 
   private void send(List<Change> batch) {
-    HashRing ring = node.ring();
+    HashRing ring = peers.ring();
     for (HashRing.Member member : ring.members().values()) {
-      if (member.id().equals(node.memberId())) {
+      if (member.id().equals(peers.memberId())) {
         continue;
       }
       Map<String, KeysRequest.Builder> byCache = new LinkedHashMap<>();
@@ -102,16 +102,16 @@ final class NearInvalidations implements AutoCloseable {
       for (Change change : batch) {
         if (change.key() == null) {
           byCache.put(change.cache(), KeysRequest.newBuilder()
-              .setHeader(Header.newBuilder().setCache(change.cache()).setEpoch(node.epoch()).setSender(node.memberId())));
+              .setHeader(Header.newBuilder().setCache(change.cache()).setEpoch(peers.epoch()).setSender(peers.memberId())));
           everything.add(change.cache());
         } else if (!member.id().equals(change.origin()) && !everything.contains(change.cache())) {
           byCache.computeIfAbsent(change.cache(), cache -> KeysRequest.newBuilder()
-              .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId())))
+              .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId())))
               .addKeys(change.key());
         }
       }
       for (KeysRequest.Builder request : byCache.values()) {
-        node.asyncStub(member).invalidate(request.build(), new StreamObserver<>() {
+        peers.asyncStub(member).invalidate(request.build(), new StreamObserver<>() {
           @Override public void onNext(DoneResponse response) { }
 
           @Override public void onError(Throwable t) {

@@ -28,10 +28,16 @@ import javax.cache.CacheException;
  */
 final class OwnerRequests {
 
-  private final ClusterNode node;
+  private final Peers peers;
+  private final LocalCaches caches;
+  private final Ownership ownership;
+  private final Rebalancer rebalancer;
 
-  OwnerRequests(ClusterNode node) {
-    this.node = node;
+  OwnerRequests(Peers peers, LocalCaches caches, Ownership ownership, Rebalancer rebalancer) {
+    this.peers = peers;
+    this.caches = caches;
+    this.ownership = ownership;
+    this.rebalancer = rebalancer;
   }
 
   /**
@@ -39,17 +45,17 @@ final class OwnerRequests {
    * caller ahead of our view makes us read etcd first, which blocks.
    */
   boolean inlineRead(Header header, ByteString key) {
-    HashRing ring = node.ring();
+    HashRing ring = peers.ring();
     // What a caller serialized is decoded on the bounded pools only: see WireCodec.decodesPlainly.
-    if (!node.isOpen() || header.getEpoch() > node.epoch() || !WireCodec.decodesPlainly(key.byteAt(0))) {
+    if (!caches.isOpen() || header.getEpoch() > peers.epoch() || !WireCodec.decodesPlainly(key.byteAt(0))) {
       return false;
     }
-    Group<Object, Object> group = node.localGroup(header.getCache());
+    Group<Object, Object> group = caches.localGroup(header.getCache());
     if (group == null || !group.readsWithoutBlocking()) {
       return false;
     }
     HashRing.Member owner = ring.owner(key.toByteArray());
-    if (owner == null || !owner.id().equals(node.memberId())) {
+    if (owner == null || !owner.id().equals(peers.memberId())) {
       return false;
     }
     // Adopting a backup copy puts it on this member's backups, which waits for them.
@@ -94,31 +100,31 @@ final class OwnerRequests {
         throw new Refused(RemoteErrors.toProto(new CacheException(
             "the request's deadline passed before it ran; it was not applied")));
       }
-      if (!node.ownership().leaseProven()) {
+      if (!ownership.leaseProven()) {
         // Catching up would wait for etcd, which this member cannot reach: refuse at once.
-        throw new Refused(RemoteErrors.notOwner(node.epoch(), "cannot prove its etcd lease is alive"));
+        throw new Refused(RemoteErrors.notOwner(peers.epoch(), "cannot prove its etcd lease is alive"));
       }
-      long until = System.nanoTime() + (deadline == null ? node.config().timeout.toNanos()
+      long until = System.nanoTime() + (deadline == null ? peers.config().timeout.toNanos()
           : deadline.timeRemaining(TimeUnit.NANOSECONDS));
       // Half the caller's time at most: if etcd cannot tell us in that, the caller hears why.
-      if (!node.catchUp(header.getEpoch(), Math.max(1, (until - System.nanoTime()) / 2_000_000))) {
-        throw new Refused(RemoteErrors.notOwner(node.epoch(), "cannot catch up with the caller's newer view"));
+      if (!peers.catchUp(header.getEpoch(), Math.max(1, (until - System.nanoTime()) / 2_000_000))) {
+        throw new Refused(RemoteErrors.notOwner(peers.epoch(), "cannot catch up with the caller's newer view"));
       }
-      Group<Object, Object> group = node.group(header.getCache());
+      Group<Object, Object> group = caches.group(header.getCache());
       if (group == null) {
         // A member still joining may not know the cache yet: the caller tries again.
-        throw new Refused(node.isOpen() ? RemoteErrors.unknownCache(header.getCache())
-            : RemoteErrors.notOwner(node.epoch(), "not open: joining or leaving"));
+        throw new Refused(caches.isOpen() ? RemoteErrors.unknownCache(header.getCache())
+            : RemoteErrors.notOwner(peers.epoch(), "not open: joining or leaving"));
       }
       List<byte[]> keyBytes = new ArrayList<>(keys.size());
       for (ByteString key : keys) {
         keyBytes.add(key.toByteArray());
       }
-      node.ownership().serve(keyBytes, until, () -> {
+      ownership.serve(keyBytes, until, () -> {
         List<Object> decoded = new ArrayList<>(keys.size());
         for (ByteString key : keys) {
           Object one = decode(key);
-          node.rebalancer().prepare(group, one);
+          rebalancer.prepare(group, one);
           decoded.add(one);
         }
         try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
@@ -142,7 +148,7 @@ final class OwnerRequests {
     } catch (Ownership.Refused refused) {
       ResponseFields.error(response, RemoteErrors.notOwner(refused.epoch, refused.getMessage()));
     } catch (Replication.Refused refused) {
-      ResponseFields.error(response, RemoteErrors.notOwner(node.epoch(), refused.getMessage()));
+      ResponseFields.error(response, RemoteErrors.notOwner(peers.epoch(), refused.getMessage()));
     } catch (Throwable t) {
       ResponseFields.error(response, RemoteErrors.toProto(t));
     }
@@ -154,11 +160,11 @@ final class OwnerRequests {
   }
 
   Object decode(ByteString bytes) {
-    return node.codec().decode(bytes.toByteArray(), node.classLoader());
+    return peers.codec().decode(bytes.toByteArray(), caches.classLoader());
   }
 
   ByteString encode(Object value) {
-    return ByteString.copyFrom(node.codec().encode(value));
+    return ByteString.copyFrom(peers.codec().encode(value));
   }
 
   void value(ValueResponse.Builder response, Object value) {

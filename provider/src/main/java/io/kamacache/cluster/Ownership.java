@@ -59,13 +59,13 @@ final class Ownership {
   private static final ThreadLocal<Claim> CURRENT = new ThreadLocal<>();
 
   private final Membership membership;
-  private final Barrier barrier;
+  private final SettledRing settled;
   private final String self;
   private volatile boolean serving;
 
-  Ownership(Membership membership, Barrier barrier, String self) {
+  Ownership(Membership membership, SettledRing settled, String self) {
     this.membership = membership;
-    this.barrier = barrier;
+    this.settled = settled;
     this.self = self;
   }
 
@@ -113,7 +113,7 @@ final class Ownership {
     if (me == null || !me.incarnation().equals(incarnation)) {
       throw new Refused("its view does not show it yet", membership.revision());
     }
-    HashRing settled = barrier.settled();
+    HashRing settled = this.settled.get();
     byte[] onlyKey = null;
     int count = 0;
     for (byte[] key : keys) {

@@ -50,14 +50,21 @@ import javax.cache.processor.EntryProcessorResult;
  */
 final class PeerService extends PeerGrpc.PeerImplBase {
 
-  private final ClusterNode node;
-  private final CallDispatch calls;
-  private final MemberCalls memberCalls;
+  private final ClusterMetrics metrics;
   private final RequestChecks checks;
+  private final Executor callers;
+  private final Executor members;
+  // The parts below need the members' view, which needs this member's address, which needs the
+  // server this service runs in: so they come after the server starts, in answerWith, and before
+  // this member registers, so before anyone calls.
+  private volatile CallDispatch calls;
+  private volatile MemberCalls memberCalls;
+  /** The near caches here, which a clear drops whole. */
+  private volatile LocalCaches caches;
   /** Runs each request on this member's Group, as the owner of its keys. */
-  private final OwnerRequests requests;
+  private volatile OwnerRequests requests;
   /** Re-reads of etcd that Refresh calls ask for: concurrent calls share one. */
-  private final Coalesced refreshes;
+  private volatile Coalesced refreshes;
 
   /**
    * The server calls us on its transport threads. Reads that can only run JSR-107's own code stay
@@ -66,13 +73,22 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    * for cache operations, {@code members} for what only members send, so that a flood of the
    * first never starves the backups and barriers that keep the cluster consistent.
    */
-  PeerService(ClusterNode node, Executor callers, Executor members) {
-    this.node = node;
-    this.calls = new CallDispatch(node, callers, members);
-    this.checks = new RequestChecks(node.config().maxKeyBytes);
-    this.memberCalls = new MemberCalls(node, calls, checks);
-    this.refreshes = new Coalesced(node::refreshViews);
-    this.requests = new OwnerRequests(node);
+  PeerService(ClusterConfig config, ClusterMetrics metrics, Executor callers, Executor members) {
+    this.metrics = metrics;
+    this.checks = new RequestChecks(config.maxKeyBytes);
+    this.callers = callers;
+    this.members = members;
+  }
+
+  /** Gives this service the parts that answer; {@code refreshViews} re-reads what peers ask us to. */
+  void answerWith(Peers peers, LocalCaches caches, Ownership ownership, Barrier barrier, Rebalancer rebalancer,
+      Runnable refreshViews) {
+    CallDispatch dispatch = new CallDispatch(peers, callers, members);
+    this.memberCalls = new MemberCalls(peers, caches, barrier, dispatch, checks);
+    this.refreshes = new Coalesced(refreshViews);
+    this.requests = new OwnerRequests(peers, caches, ownership, rebalancer);
+    this.caches = caches;
+    this.calls = dispatch;
   }
 
   @Override
@@ -150,7 +166,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
         }
         response.addResults(result);
       }
-      node.metrics().batchedGets(request.getKeysCount());
+      metrics.batchedGets(request.getKeysCount());
     }, busy, requests.out(observer));
     if (busy[0]) {
       calls.dispatch(false, observer, () -> answerMany(request, observer, false));
@@ -377,7 +393,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   }
 
   private void invalidateNear(String cache) {
-    NearCache<Object> near = node.nearCache(cache);
+    NearCache<Object> near = caches.nearCache(cache);
     if (near != null) {
       near.invalidateAll();
     }

@@ -47,7 +47,9 @@ final class Rebalancer implements AutoCloseable {
   /** Membership often changes in bursts (a restarted etcd, a rolling restart): copy backups once it settles. */
   private static final long SETTLE_MILLIS = 1_000;
 
-  private final ClusterNode node;
+  private final Peers peers;
+  private final CacheHost host;
+  private final SettledRing settledRing;
   private final Map<String, Replicator<Object>> caches = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "kamacache-rebalance");
@@ -65,8 +67,10 @@ final class Rebalancer implements AutoCloseable {
   private volatile HashRing handedOverFor;
   private final ClusterMetrics metrics;
 
-  Rebalancer(ClusterNode node, ClusterMetrics metrics) {
-    this.node = node;
+  Rebalancer(Peers peers, CacheHost host, SettledRing settledRing, ClusterMetrics metrics) {
+    this.peers = peers;
+    this.host = host;
+    this.settledRing = settledRing;
     this.metrics = metrics;
   }
 
@@ -89,8 +93,8 @@ final class Rebalancer implements AutoCloseable {
 
   /** Whether the data of the current ring is where it belongs, as far as this member knows. */
   boolean settled() {
-    HashRing ring = node.ring();
-    return swept == ring && node.barrier().settled() == ring;
+    HashRing ring = peers.ring();
+    return swept == ring && settledRing.get() == ring;
   }
 
   /** The fewest backups any cache here keeps: as many members can vanish at once without losing entries. */
@@ -124,20 +128,20 @@ final class Rebalancer implements AutoCloseable {
     if (handedOverFor == ring) {
       return true;
     }
-    if (node.ring() != ring) {
+    if (peers.ring() != ring) {
       return false;
     }
     boolean complete = true;
-    String self = node.memberId();
+    String self = peers.memberId();
     for (String cache : caches.keySet()) {
-      Group<Object, Object> group = node.localGroup(cache);
+      Group<Object, Object> group = host.group(cache);
       if (group == null) {
         continue;
       }
       Copies<Object> copies = group.copies();
       Map<HashRing.Member, List<Copies.Copy<Object>>> handoffs = new LinkedHashMap<>();
       for (Object key : copies.ownedKeys()) {
-        HashRing.Member owner = ring.owner(node.codec().encode(key));
+        HashRing.Member owner = ring.owner(peers.codec().encode(key));
         if (owner == null) {
           return false;
         }
@@ -148,8 +152,8 @@ final class Rebalancer implements AutoCloseable {
           }
         }
       }
-      for (Copies.Copy<Object> removal : copies.removalsOf(key -> !isSelf(ring.owner(node.codec().encode(key))))) {
-        HashRing.Member owner = ring.owner(node.codec().encode(removal.key));
+      for (Copies.Copy<Object> removal : copies.removalsOf(key -> !isSelf(ring.owner(peers.codec().encode(key))))) {
+        HashRing.Member owner = ring.owner(peers.codec().encode(removal.key));
         handoffs.computeIfAbsent(owner, o -> new ArrayList<>()).add(removal);
       }
       int backups = caches.get(cache).backups();
@@ -169,13 +173,13 @@ final class Rebalancer implements AutoCloseable {
           if (copy.value == null) {
             continue; // a removal: nothing here to release
           }
-          byte[] keyBytes = node.codec().encode(copy.key);
+          byte[] keyBytes = peers.codec().encode(copy.key);
           boolean backupHere = ring.backups(keyBytes, backups).stream().anyMatch(m -> m.id().equals(self));
           copies.release(copy.key, backupHere);
         }
       }
     }
-    if (complete && node.ring() == ring) {
+    if (complete && peers.ring() == ring) {
       handedOverFor = ring;
     }
     return complete;
@@ -188,10 +192,10 @@ final class Rebalancer implements AutoCloseable {
    * rest before anyone serves the key, it is not lost. The new owner keeps it only if it is newer.
    */
   private Map<HashRing.Member, List<Copies.Copy<Object>>> backupsOfNewOwners(Copies<Object> copies, HashRing ring) {
-    HashRing before = node.barrier().settled();
+    HashRing before = settledRing.get();
     Map<HashRing.Member, List<Copies.Copy<Object>>> byOwner = new LinkedHashMap<>();
     for (Object key : copies.backupKeys()) {
-      byte[] keyBytes = node.codec().encode(key);
+      byte[] keyBytes = peers.codec().encode(key);
       HashRing.Member owner = ring.owner(keyBytes);
       if (owner == null || isSelf(owner) || (before != null && owner.equals(before.owner(keyBytes)))) {
         continue; // adopted here when served, or still with the owner that sent it
@@ -205,8 +209,8 @@ final class Rebalancer implements AutoCloseable {
   }
 
   private void sweep() {
-    HashRing ring = node.ring();
-    if (node.barrier().settled() != ring) {
+    HashRing ring = peers.ring();
+    if (settledRing.get() != ring) {
       schedule(); // backups follow the owners, who are known only once the view settles
       return;
     }
@@ -214,7 +218,7 @@ final class Rebalancer implements AutoCloseable {
     boolean copied = true;
     Map<Copies<Object>, Map<HashRing.Member, List<Object>>> unneeded = new LinkedHashMap<>();
     for (Map.Entry<String, Replicator<Object>> entry : caches.entrySet()) {
-      Group<Object, Object> group = node.localGroup(entry.getKey());
+      Group<Object, Object> group = host.group(entry.getKey());
       if (group == null) {
         caches.remove(entry.getKey());
         continue;
@@ -226,11 +230,11 @@ final class Rebalancer implements AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, "rebalancing cache ''" + entry.getKey() + "'' failed", e);
       }
     }
-    if (copied && node.ring() == ring) {
+    if (copied && peers.ring() == ring) {
       backedUp = ring; // owners asking whether they may drop their old copies are told at once
     }
     complete &= copied && dropUnneeded(unneeded, ring);
-    if (complete && node.ring() == ring) {
+    if (complete && peers.ring() == ring) {
       swept = ring;
     } else {
       schedule(); // some member refused or could not be reached: try again once things settle
@@ -251,9 +255,9 @@ final class Rebalancer implements AutoCloseable {
   private boolean sweep(String cache, Group<Object, Object> group, int backups, HashRing ring,
       Map<Copies<Object>, Map<HashRing.Member, List<Object>>> unneeded) {
     Copies<Object> copies = group.copies();
-    String self = node.memberId();
+    String self = peers.memberId();
     for (Object key : copies.backupKeys()) {
-      byte[] keyBytes = node.codec().encode(key);
+      byte[] keyBytes = peers.codec().encode(key);
       HashRing.Member owner = ring.owner(keyBytes);
       if (owner != null && owner.id().equals(self)) {
         copies.adopt(key);
@@ -288,10 +292,10 @@ final class Rebalancer implements AutoCloseable {
   /** Asks a key's owner whether it has put its entries on their backups under {@code ring}. */
   private boolean ownerBackedUp(HashRing.Member owner, HashRing ring) {
     SyncRequest request = SyncRequest.newBuilder()
-        .setHeader(Header.newBuilder().setEpoch(node.epoch()).setSender(node.memberId()))
+        .setHeader(Header.newBuilder().setEpoch(peers.epoch()).setSender(peers.memberId()))
         .setView(ring.view()).build();
     try {
-      SyncResponse response = node.stub(owner).sync(request);
+      SyncResponse response = peers.stub(owner).sync(request);
       return !response.hasError() && response.getView().equals(ring.view()) && response.getBackedUp();
     } catch (StatusRuntimeException e) {
       return false;
@@ -300,12 +304,12 @@ final class Rebalancer implements AutoCloseable {
 
   /** Puts every entry owned here on each of its backups under {@code ring}; returns whether all arrived. */
   private boolean copyToBackups(String cache, Copies<Object> copies, int backups, HashRing ring) {
-    String self = node.memberId();
+    String self = peers.memberId();
     // Every backup of every owned key gets the entry again: a receiver keeps the newer state, so
     // this is safe, and it restores a copy lost with a member that died.
     Map<HashRing.Member, List<Copies.Copy<Object>>> byBackup = new LinkedHashMap<>();
     for (Object key : copies.ownedKeys()) {
-      byte[] keyBytes = node.codec().encode(key);
+      byte[] keyBytes = peers.codec().encode(key);
       HashRing.Member owner = ring.owner(keyBytes);
       if (owner == null || !owner.id().equals(self)) {
         continue;
@@ -339,13 +343,13 @@ final class Rebalancer implements AutoCloseable {
     List<Copies.Copy<Object>> taken = new ArrayList<>();
     for (int from = 0; from < copies.size(); from += BATCH) {
       CopyRequest.Builder request = CopyRequest.newBuilder().setLeaving(leaving)
-          .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()));
+          .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()));
       List<Copies.Copy<Object>> batch = copies.subList(from, Math.min(copies.size(), from + BATCH));
       for (Copies.Copy<Object> copy : batch) {
-        request.addCopies(Replicator.message(node, copy.key, copy.value, copy.ttlNanos, copy.version));
+        request.addCopies(Replicator.message(peers.codec(), copy.key, copy.value, copy.ttlNanos, copy.version));
       }
       try {
-        DoneResponse response = handoff ? node.stub(target).handoff(request.build()) : node.stub(target).backup(request.build());
+        DoneResponse response = handoff ? peers.stub(target).handoff(request.build()) : peers.stub(target).backup(request.build());
         if (response.hasError()) {
           LOG.log(System.Logger.Level.WARNING, "{0} refused copies: {1}", target, response.getError().getMessage());
           if (response.getError().getCode() != Error.Code.NOT_OWNER) {
@@ -367,7 +371,7 @@ final class Rebalancer implements AutoCloseable {
   }
 
   private boolean isSelf(HashRing.Member member) {
-    return member != null && member.id().equals(node.memberId());
+    return member != null && member.id().equals(peers.memberId());
   }
 
   private HashRing without(HashRing ring, String memberId) {
@@ -377,7 +381,7 @@ final class Rebalancer implements AutoCloseable {
         others.add(member);
       }
     }
-    return new HashRing(ring.epoch(), others, node.config().virtualNodes);
+    return new HashRing(ring.epoch(), others, peers.config().virtualNodes);
   }
 
   /**
@@ -388,7 +392,7 @@ final class Rebalancer implements AutoCloseable {
    * everything arrived.
    */
   boolean handOffEverything() {
-    long deadline = System.nanoTime() + node.config().timeout.toNanos();
+    long deadline = System.nanoTime() + peers.config().timeout.toNanos();
     long pause = 20;
     while (true) {
       int missing = handOffEverythingOnce();
@@ -397,7 +401,7 @@ final class Rebalancer implements AutoCloseable {
       }
       if (System.nanoTime() - deadline >= 0) {
         LOG.log(System.Logger.Level.WARNING, "{0} leaves with {1} entries not handed over: their owners refused them"
-            + " or could not be reached; what their backups hold survives", node.memberId(), missing);
+            + " or could not be reached; what their backups hold survives", peers.memberId(), missing);
         return false;
       }
       try {
@@ -407,19 +411,19 @@ final class Rebalancer implements AutoCloseable {
         return false;
       }
       pause = Math.min(250, pause * 2);
-      node.refreshRing();
+      peers.refreshRing();
     }
   }
 
   /** One round of {@link #handOffEverything}; returns how many copies were not taken and may be on a retry. */
   private synchronized int handOffEverythingOnce() {
-    HashRing without = without(node.ring(), node.memberId());
+    HashRing without = without(peers.ring(), peers.memberId());
     if (without.isEmpty()) {
       return 0;
     }
     int missing = 0;
     for (String cache : caches.keySet()) {
-      Group<Object, Object> group = node.localGroup(cache);
+      Group<Object, Object> group = host.group(cache);
       if (group == null) {
         continue;
       }
@@ -429,7 +433,7 @@ final class Rebalancer implements AutoCloseable {
       List<Copies.Copy<Object>> everything = new ArrayList<>(group.copies().allOwned());
       everything.addAll(group.copies().removalsOf(key -> true));
       for (Copies.Copy<Object> copy : everything) {
-        byte[] keyBytes = node.codec().encode(copy.key);
+        byte[] keyBytes = peers.codec().encode(copy.key);
         HashRing.Member owner = without.owner(keyBytes);
         byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(copy);
         for (HashRing.Member backup : without.backups(keyBytes, backups)) {

@@ -39,8 +39,11 @@ import javax.cache.CacheException;
  */
 final class Registration implements AutoCloseable {
 
-  /** Logs under {@link Membership}'s name, as before it was split off, so operators' log settings still apply. */
-  private static final System.Logger LOG = System.getLogger(Membership.class.getName());
+  /**
+   * Logs under {@link Membership}'s name, as before it was split off, so operators' log settings still
+   * apply; the name is spelled out because a class literal would make this class depend on it.
+   */
+  private static final System.Logger LOG = System.getLogger("io.kamacache.cluster.Membership");
   /** The smallest part of the TTL a proof leaves unused, for etcd's own delay in renewing a lease. */
   private static final long MIN_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 

@@ -2,7 +2,9 @@ package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
+import io.kamacache.codec.WireCodec;
 import io.kamacache.replication.Copies;
 import io.kamacache.replication.Replication;
 import io.kamacache.proto.v1.Copy;
@@ -13,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -39,7 +42,10 @@ final class Replicator<K> implements Replication<K> {
   /** Ring changes arrive within a lease TTL; polling faster than this gains nothing. */
   private static final long MAX_PAUSE_MILLIS = 250;
 
-  private final ClusterNode node;
+  private final Peers peers;
+  private final Ownership ownership;
+  /** Sends what need not hold up any caller: expiry times that reads moved. */
+  private final ScheduledExecutorService background;
   private final String cache;
   private final Copies<K> copies;
   private final int backups;
@@ -51,8 +57,11 @@ final class Replicator<K> implements Replication<K> {
   /** How often moved expiry times go to the backups: reads of a hot key cost one copy per period. */
   static final long TOUCH_MILLIS = 100;
 
-  Replicator(ClusterNode node, String cache, Copies<K> copies, int backups, NearInvalidations invalidations) {
-    this.node = node;
+  Replicator(Peers peers, Ownership ownership, ScheduledExecutorService background, String cache, Copies<K> copies,
+      int backups, NearInvalidations invalidations) {
+    this.peers = peers;
+    this.ownership = ownership;
+    this.background = background;
     this.cache = cache;
     this.copies = copies;
     this.backups = backups;
@@ -65,24 +74,24 @@ final class Replicator<K> implements Replication<K> {
 
   @Override
   public long changing(K key, Object stored, long expiresAt, long now, long previous) {
-    Ownership.Claim claim = node.ownership().checkChange();
-    HashRing ring = claim == null ? node.ring() : claim.ring;
+    Ownership.Claim claim = ownership.checkChange();
+    HashRing ring = claim == null ? peers.ring() : claim.ring;
     long version = Math.max(previous + 1, ring.epoch() << EPOCH_SHIFT);
     if (backups == 0 && invalidations == null) {
-      node.ownership().changed(claim);
+      ownership.changed(claim);
       return version;
     }
-    byte[] keyBytes = claim != null && claim.onlyKey != null ? claim.onlyKey : node.codec().encode(key);
+    byte[] keyBytes = claim != null && claim.onlyKey != null ? claim.onlyKey : peers.codec().encode(key);
     if (invalidations != null) {
       invalidations.changed(cache, keyBytes);
     }
     if (backups > 0) {
-      Copy copy = message(node, keyBytes, copies.view(stored), Copies.ttl(expiresAt, now), version);
-      long deadline = claim != null ? claim.deadline : System.nanoTime() + node.config().timeout.toNanos();
+      Copy copy = message(peers.codec(), keyBytes, copies.view(stored), Copies.ttl(expiresAt, now), version);
+      long deadline = claim != null ? claim.deadline : System.nanoTime() + peers.config().timeout.toNanos();
       replicate(claim, keyBytes, copy, deadline);
-      node.ownership().checkLease();
+      ownership.checkLease();
     }
-    node.ownership().changed(claim);
+    ownership.changed(claim);
     return version;
   }
 
@@ -94,25 +103,25 @@ final class Replicator<K> implements Replication<K> {
   @Override
   public void accessed(K key) {
     if (backups > 0 && touched.add(key) && touching.compareAndSet(false, true)) {
-      node.background().schedule(this::sendTouched, TOUCH_MILLIS, TimeUnit.MILLISECONDS);
+      background.schedule(this::sendTouched, TOUCH_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
   private void sendTouched() {
     touching.set(false);
-    HashRing ring = node.ring();
+    HashRing ring = peers.ring();
     for (K key : List.copyOf(touched)) {
       touched.remove(key);
       Copies.Copy<K> copy = copies.readOwned(key);
-      byte[] keyBytes = node.codec().encode(key);
+      byte[] keyBytes = peers.codec().encode(key);
       HashRing.Member owner = ring.owner(keyBytes);
-      if (copy == null || owner == null || !owner.id().equals(node.memberId())) {
+      if (copy == null || owner == null || !owner.id().equals(peers.memberId())) {
         continue;
       }
-      Copy message = message(node, keyBytes, copy.value, copy.ttlNanos, copy.version);
+      Copy message = message(peers.codec(), keyBytes, copy.value, copy.ttlNanos, copy.version);
       for (HashRing.Member target : ring.backups(keyBytes, backups)) {
-        if (!target.id().equals(node.memberId())) {
-          send(target, ring, message, System.nanoTime() + node.config().timeout.toNanos());
+        if (!target.id().equals(peers.memberId())) {
+          send(target, ring, message, System.nanoTime() + peers.config().timeout.toNanos());
         }
       }
     }
@@ -123,12 +132,12 @@ final class Replicator<K> implements Replication<K> {
     if (backups == 0) {
       return;
     }
-    byte[] keyBytes = node.codec().encode(key);
-    Copy copy = message(node, keyBytes, copies.view(stored), Copies.ttl(expiresAt, now), version);
-    HashRing ring = node.ring();
+    byte[] keyBytes = peers.codec().encode(key);
+    Copy copy = message(peers.codec(), keyBytes, copies.view(stored), Copies.ttl(expiresAt, now), version);
+    HashRing ring = peers.ring();
     for (HashRing.Member target : ring.backups(keyBytes, backups)) {
-      if (!target.id().equals(node.memberId()) && !send(target, ring, copy, System.nanoTime()
-          + node.config().timeout.toNanos())) {
+      if (!target.id().equals(peers.memberId()) && !send(target, ring, copy, System.nanoTime()
+          + peers.config().timeout.toNanos())) {
         // Best effort: the next sweep copies every owned entry to its backups again.
         LOG.log(System.Logger.Level.DEBUG, "copying a handed-over entry to backup {0} failed", target);
       }
@@ -137,14 +146,14 @@ final class Replicator<K> implements Replication<K> {
 
   /** Puts {@code copy} on every backup of the key, replacing backups that fail by a newer ring's. */
   private void replicate(Ownership.Claim claim, byte[] keyBytes, Copy copy, long deadline) {
-    HashRing ring = claim == null ? node.ring() : claim.ring;
+    HashRing ring = claim == null ? peers.ring() : claim.ring;
     Set<String> done = new HashSet<>();
     long pause = FIRST_PAUSE_MILLIS;
     while (true) {
       HashRing.Member failed = null;
       List<HashRing.Member> targets = ring.backups(keyBytes, backups);
       for (HashRing.Member target : targets) {
-        if (target.id().equals(node.memberId()) || done.contains(target.id() + "@" + target.incarnation())) {
+        if (target.id().equals(peers.memberId()) || done.contains(target.id() + "@" + target.incarnation())) {
           continue;
         }
         if (send(target, ring, copy, deadline)) {
@@ -162,20 +171,20 @@ final class Replicator<K> implements Replication<K> {
       }
       sleep(pause);
       pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
-      node.refreshRing();
-      if (node.ring() != ring) {
-        if (claim != null && !node.ownership().stillOwns(claim, keyBytes)) {
+      peers.refreshRing();
+      if (peers.ring() != ring) {
+        if (claim != null && !ownership.stillOwns(claim, keyBytes)) {
           throw new Replication.Failed("cache '" + cache + "': this member stopped owning the key while the"
               + " change went to its backups, so it is not acknowledged (it may still take effect)", null);
         }
-        ring = node.ring();
+        ring = peers.ring();
       }
     }
   }
 
   private boolean send(HashRing.Member target, HashRing ring, Copy copy, long deadline) {
     CopyRequest request = CopyRequest.newBuilder()
-        .setHeader(Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()))
+        .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()))
         .addCopies(copy).build();
     try {
       long remaining = deadline - System.nanoTime();
@@ -184,7 +193,7 @@ final class Replicator<K> implements Replication<K> {
       }
       // Bounded by the caller's deadline, not inherited from its call: a backup must not be
       // cancelled half-way because the caller gave up.
-      DoneResponse response = io.grpc.Context.current().fork().call(() -> node.stub(target, remaining).backup(request));
+      DoneResponse response = Context.current().fork().call(() -> peers.stub(target, remaining).backup(request));
       if (response.hasError() || response.getRefusedKeysCount() > 0) {
         LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: {1}", target, response.getError().getMessage());
         return false;
@@ -209,16 +218,16 @@ final class Replicator<K> implements Replication<K> {
   }
 
   /** One entry's state as it travels: key and value in codec bytes, time to live, version. */
-  static Copy message(ClusterNode node, Object key, Object value, long ttlNanos, long version) {
-    return message(node, node.codec().encode(key), value, ttlNanos, version);
+  static Copy message(WireCodec codec, Object key, Object value, long ttlNanos, long version) {
+    return message(codec, codec.encode(key), value, ttlNanos, version);
   }
 
   /** As above, with the key already encoded; the array is not changed afterwards, so it is not copied. */
-  static Copy message(ClusterNode node, byte[] keyBytes, Object value, long ttlNanos, long version) {
+  static Copy message(WireCodec codec, byte[] keyBytes, Object value, long ttlNanos, long version) {
     Copy.Builder copy = Copy.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(keyBytes))
         .setTtlNanos(ttlNanos).setVersion(version);
     if (value != null) {
-      copy.setValue(ByteString.copyFrom(node.codec().encode(value)));
+      copy.setValue(ByteString.copyFrom(codec.encode(value)));
     }
     return copy.build();
   }

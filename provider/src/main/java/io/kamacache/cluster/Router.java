@@ -36,7 +36,10 @@ import javax.cache.processor.EntryProcessor;
  */
 final class Router<K, V> {
 
-  private final ClusterNode node;
+  private final Peers peers;
+  private final CacheHost host;
+  private final Ownership ownership;
+  private final Rebalancer rebalancer;
   private final String cache;
   private final Group<K, V> local;
   private final CacheStatistics statistics;
@@ -44,9 +47,12 @@ final class Router<K, V> {
   private final NearCache<K> near;
   private final NotOwnerRetries retries;
 
-  Router(ClusterNode node, String cache, Group<K, V> local, CacheStatistics statistics, NearCache<K> near,
-      NotOwnerRetries retries) {
-    this.node = node;
+  Router(Peers peers, CacheHost host, Ownership ownership, Rebalancer rebalancer, String cache, Group<K, V> local,
+      CacheStatistics statistics, NearCache<K> near, NotOwnerRetries retries) {
+    this.peers = peers;
+    this.host = host;
+    this.ownership = ownership;
+    this.rebalancer = rebalancer;
     this.cache = cache;
     this.local = local;
     this.statistics = statistics;
@@ -74,17 +80,13 @@ final class Router<K, V> {
     return retries;
   }
 
-  ClusterNode node() {
-    return node;
-  }
-
   /**
    * Runs an operation on keys this member owns, under a claim on them (see {@link Ownership}); a
    * refusal becomes {@link NotOwner}, which the router retries as it does a remote one.
    */
   <T> T serveLocally(List<byte[]> keys, long deadline, Supplier<T> operation) {
     try {
-      return node.ownership().serve(keys, deadline, operation);
+      return ownership.serve(keys, deadline, operation);
     } catch (Ownership.Refused | Replication.Refused e) {
       throw new NotOwner(e.getMessage());
     }
@@ -96,16 +98,16 @@ final class Router<K, V> {
   }
 
   byte[] keyBytes(Object key) {
-    return node.codec().encode(key);
+    return peers.codec().encode(key);
   }
 
   ByteString bytes(Object value) {
-    return ByteString.copyFrom(node.codec().encode(value));
+    return ByteString.copyFrom(peers.codec().encode(value));
   }
 
   @SuppressWarnings("unchecked")
   <T> T decode(ByteString bytes) {
-    return (T) node.codec().decode(bytes.toByteArray(), node.classLoader());
+    return (T) peers.codec().decode(bytes.toByteArray(), host.classLoader());
   }
 
   /** Runs a one-key operation where its owner is, retrying refusals. */
@@ -113,12 +115,12 @@ final class Router<K, V> {
     byte[] keyBytes = keyBytes(key);
     long deadline = retries.deadline();
     for (int attempt = 0; ; attempt++) {
-      HashRing ring = node.ring();
+      HashRing ring = peers.ring();
       HashRing.Member owner = ownerOf(ring, keyBytes);
       try {
         if (isLocal(owner)) {
           return serveLocally(List.of(keyBytes), deadline, () -> {
-            node.rebalancer().prepare(shared(), key);
+            rebalancer.prepare(shared(), key);
             return onLocal.apply(local);
           });
         }
@@ -170,23 +172,23 @@ final class Router<K, V> {
 
   /** A call to one remote owner under the request deadline. */
   <T> T call(HashRing.Member owner, Remote<T> onRemote) {
-    return call(owner, onRemote, node.stub(owner));
+    return call(owner, onRemote, peers.stub(owner));
   }
 
   /** A call that must answer by {@code deadline}, which also bounds the retries before it. */
   <T> T call(HashRing.Member owner, Remote<T> onRemote, long deadline) {
-    return call(owner, onRemote, node.stub(owner, Math.max(1, deadline - System.nanoTime())));
+    return call(owner, onRemote, peers.stub(owner, Math.max(1, deadline - System.nanoTime())));
   }
 
   private <T> T call(HashRing.Member owner, Remote<T> onRemote, PeerCalls stub) {
-    Header header = Header.newBuilder().setCache(cache).setEpoch(node.epoch()).setSender(node.memberId()).build();
+    Header header = Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()).build();
     try {
       return onRemote.call(stub, header);
     } catch (StatusRuntimeException e) {
       if (CallFailures.neverSent(e.getStatus())) {
         throw new NotOwner("member " + owner + " could not be called: " + e.getStatus());
       }
-      throw CallFailures.of(cache, owner, node.config(), e.getStatus(), e);
+      throw CallFailures.of(cache, owner, peers.config(), e.getStatus(), e);
     }
   }
 
@@ -219,7 +221,7 @@ final class Router<K, V> {
     long deadline = retries.deadline();
     NotOwner last = null;
     for (int attempt = 0; !pending.isEmpty(); attempt++) {
-      HashRing ring = node.ring();
+      HashRing ring = peers.ring();
       Map<HashRing.Member, List<T>> byOwner = new LinkedHashMap<>();
       for (T key : pending) {
         HashRing.Member owner = ownerOf(ring, keyBytes(key));
@@ -250,7 +252,7 @@ final class Router<K, V> {
   }
 
   boolean isLocal(HashRing.Member owner) {
-    return node.ownsKeys() && owner.id().equals(node.memberId());
+    return peers.ownsKeys() && owner.id().equals(peers.memberId());
   }
 
   @SuppressWarnings("unchecked")
@@ -269,7 +271,7 @@ final class Router<K, V> {
     }
     return serveLocally(keyBytes, retries.deadline(), () -> {
       for (T key : share) {
-        node.rebalancer().prepare(shared(), key);
+        rebalancer.prepare(shared(), key);
       }
       return operation.apply(new LinkedHashSet<>(share));
     });
@@ -300,7 +302,7 @@ final class Router<K, V> {
     Set<String> done = new HashSet<>();
     long deadline = retries.deadline();
     for (int attempt = 0; ; attempt++) {
-      HashRing ring = node.ring();
+      HashRing ring = peers.ring();
       NotOwner refused = null;
       for (HashRing.Member member : ring.members().values()) {
         if (done.contains(member.id())) {

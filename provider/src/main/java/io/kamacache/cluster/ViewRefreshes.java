@@ -10,8 +10,11 @@ import io.kamacache.proto.v1.Header;
  */
 final class ViewRefreshes {
 
-  /** Logs under {@link ClusterNode}'s name, as before it was split off, so operators' log settings still apply. */
-  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+  /**
+   * Logs under {@link ClusterNode}'s name, as before it was split off, so operators' log settings still
+   * apply; the name is spelled out because a class literal would make this class depend on it.
+   */
+  private static final System.Logger LOG = System.getLogger("io.kamacache.cluster.ClusterNode");
 
   private final Membership membership;
   private final PeerStubs stubs;
