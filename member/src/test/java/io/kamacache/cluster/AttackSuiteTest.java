@@ -145,7 +145,7 @@ class AttackSuiteTest {
   }
 
   private static Header header() {
-    return Header.newBuilder().setCache("data").setEpoch(Members.node(client).epoch()).setSender("attacker").build();
+    return Header.newBuilder().setCache("data").setEpoch(Members.node(client).mxbean().getEpoch()).setSender("attacker").build();
   }
 
   private static PeerGrpc.PeerBlockingStub blocking(ManagedChannel channel) {

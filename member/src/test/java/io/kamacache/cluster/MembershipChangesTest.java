@@ -153,7 +153,7 @@ class MembershipChangesTest {
     }
     List<Long> leases = new ArrayList<>();
     for (CacheManager manager : all) {
-      leases.add(Members.node(manager).leaseId());
+      leases.add(Members.node(manager).mxbean().getLeaseId());
     }
 
     etcd.process().stopProcess();
@@ -203,7 +203,7 @@ class MembershipChangesTest {
     }
     long again = 0;
     for (int i = 0; i < all.size(); i++) {
-      again += Members.node(all.get(i)).leaseId() == leases.get(i) ? 0 : 1;
+      again += Members.node(all.get(i)).mxbean().getLeaseId() == leases.get(i) ? 0 : 1;
     }
     System.out.println("etcd back: every entry served again after "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms; members under a new lease: " + again);

@@ -134,7 +134,7 @@ class OwnershipChangesTest {
     }
     List<Long> leases = new ArrayList<>();
     for (CacheManager manager : managers) {
-      leases.add(Members.node(manager).leaseId());
+      leases.add(Members.node(manager).mxbean().getLeaseId());
     }
     // As when etcd comes back without the leases: nobody served meanwhile, so everything is current.
     try (Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
@@ -144,7 +144,7 @@ class OwnershipChangesTest {
     }
     for (int m = 0; m < managers.size(); m++) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (Members.node(managers.get(m)).leaseId() == leases.get(m)) {
+      while (Members.node(managers.get(m)).mxbean().getLeaseId() == leases.get(m)) {
         assertThat(System.nanoTime()).as("registered again").isLessThan(deadline);
         Thread.sleep(10);
       }

@@ -169,13 +169,13 @@ class ResilienceTest {
     Members.awaitCache(r4, "moving");
     awaitRebalanced(managers);
     Duration join = Duration.ofNanos(System.nanoTime() - joinStart);
-    long movedOnJoin = managers.stream().mapToLong(m -> Members.node(m).metrics().getMovedEntries()).sum();
+    long movedOnJoin = managers.stream().mapToLong(m -> Members.node(m).mxbean().getMovedEntries()).sum();
 
     long leaveStart = System.nanoTime();
     CacheManager leaving = managers.remove(0);
-    long leavingMovedBefore = Members.node(leaving).metrics().getMovedEntries();
+    long leavingMovedBefore = Members.node(leaving).mxbean().getMovedEntries();
     leaving.close();
-    long handedOver = Members.node(leaving).metrics().getMovedEntries() - leavingMovedBefore;
+    long handedOver = Members.node(leaving).mxbean().getMovedEntries() - leavingMovedBefore;
     Members.awaitRingSize(managers, 3);
     awaitRebalanced(managers);
     Duration leave = Duration.ofNanos(System.nanoTime() - leaveStart);

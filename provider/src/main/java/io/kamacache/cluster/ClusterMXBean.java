@@ -4,13 +4,22 @@ import java.util.Map;
 
 /**
  * What an operator reads of one cache manager's cluster member over JMX, under
- * {@code io.kamacache:type=Cluster,CacheManager=<uri>}: counts since the member started, from its
- * {@link ClusterMetrics}.
+ * {@code io.kamacache:type=Cluster,CacheManager=<uri>}: where the member stands now (its view's
+ * epoch, its lease, its near caches) and counts since it started, from its {@link ClusterMetrics}.
  */
 public interface ClusterMXBean {
 
   /** This member's id in the cluster. */
   String getMemberId();
+
+  /** The epoch of this member's view: the newest etcd revision it has read the members at. */
+  long getEpoch();
+
+  /** The etcd lease this member is registered under; a new one after it lost the last. */
+  long getLeaseId();
+
+  /** Copies of other members' entries this member keeps, by cache (caches with a near cache only). */
+  Map<String, Long> getNearCacheEntries();
 
   /** Peer calls this member has served, all methods together; 0 for a client. */
   long getCallsServed();

@@ -7,11 +7,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters of one cluster member: one place that the classes doing the work add to, and that
- * the management side reads (the {@link ClusterMXBean} this class implements, and any metrics
- * binder). Counts only grow; each is a {@link LongAdder}, so the threads that add (transport
+ * the management side reads (the {@link ClusterMXBean}, and any metrics binder). Counts only grow; each is a {@link LongAdder}, so the threads that add (transport
  * threads among them) never contend on one cache line.
  */
-public final class ClusterMetrics implements ClusterMXBean {
+public final class ClusterMetrics {
 
   private final String memberId;
   private final Map<String, LongAdder> callsServed = new ConcurrentHashMap<>();
@@ -50,11 +49,11 @@ public final class ClusterMetrics implements ClusterMXBean {
     nearMisses.increment();
   }
 
-  @Override public String getMemberId() {
+  public String getMemberId() {
     return memberId;
   }
 
-  @Override public long getCallsServed() {
+  public long getCallsServed() {
     long sum = 0;
     for (LongAdder count : callsServed.values()) {
       sum += count.sum();
@@ -62,29 +61,29 @@ public final class ClusterMetrics implements ClusterMXBean {
     return sum;
   }
 
-  @Override public Map<String, Long> getCallsServedByMethod() {
+  public Map<String, Long> getCallsServedByMethod() {
     Map<String, Long> byMethod = new TreeMap<>();
     callsServed.forEach((method, count) -> byMethod.put(method, count.sum()));
     return byMethod;
   }
 
-  @Override public long getBatchedGets() {
+  public long getBatchedGets() {
     return batchedGets.sum();
   }
 
-  @Override public long getMovedEntries() {
+  public long getMovedEntries() {
     return movedEntries.sum();
   }
 
-  @Override public long getNotOwnerRetries() {
+  public long getNotOwnerRetries() {
     return notOwnerRetries.sum();
   }
 
-  @Override public long getNearCacheHits() {
+  public long getNearCacheHits() {
     return nearHits.sum();
   }
 
-  @Override public long getNearCacheMisses() {
+  public long getNearCacheMisses() {
     return nearMisses.sum();
   }
 }

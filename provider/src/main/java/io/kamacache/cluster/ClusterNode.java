@@ -35,6 +35,7 @@ public final class ClusterNode implements AutoCloseable {
   private final WireCodec codec;
   private final Client client;
   private final ClusterMetrics metrics;
+  private final ClusterBean bean;
   private final ScheduledExecutorService scheduler;
   /** Watches the deadlines of batches on get streams, which have no per-call deadline of their own. */
   private final ScheduledExecutorService deadlines;
@@ -122,6 +123,7 @@ public final class ClusterNode implements AutoCloseable {
     this.refreshes = new ViewRefreshes(membership, stubs, config.memberId);
     this.definitions = new CacheDefinitions(client, config, host, codec, refreshes);
     this.caches = new LocalCaches(host, definitions);
+    this.bean = new ClusterBean(metrics, peers, caches);
     if (peerService != null) {
       peerService.answerWith(peers, caches, ownership, barrier, rebalancer, this::refreshViews);
     }
@@ -179,9 +181,9 @@ public final class ClusterNode implements AutoCloseable {
     return codec;
   }
 
-  /** This member's counters, which its {@link ClusterMXBean} shows. */
-  public ClusterMetrics metrics() {
-    return metrics;
+  /** What JMX shows of this member (see {@link ClusterMXBean}); the manager registers it. */
+  public ClusterMXBean mxbean() {
+    return bean;
   }
 
   // ---- membership
@@ -218,20 +220,6 @@ public final class ClusterNode implements AutoCloseable {
     rebalancer.startOver();
     caches.invalidateNearCaches();
     barrier.reset();
-  }
-
-  /** The near cache of a cache, or null if it has none here. */
-  NearCache<Object> nearCache(String name) {
-    return caches.nearCache(name);
-  }
-
-  /** The epoch requests carry: the newest etcd revision this member has read the members at. */
-  long epoch() {
-    return peers.epoch();
-  }
-
-  long leaseId() {
-    return membership.leaseId();
   }
 
   /** A cache closed here: its near copies go with it. */

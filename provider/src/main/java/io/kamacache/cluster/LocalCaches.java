@@ -2,6 +2,7 @@ package io.kamacache.cluster;
 
 import io.kamacache.group.Group;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -52,6 +53,13 @@ final class LocalCaches {
   /** The near cache of a cache, or null if it has none here. */
   NearCache<Object> nearCache(String name) {
     return nearCaches.get(name);
+  }
+
+  /** How many copies each near cache holds. */
+  Map<String, Long> nearCacheEntries() {
+    Map<String, Long> entries = new TreeMap<>();
+    nearCaches.forEach((name, near) -> entries.put(name, (long) near.size()));
+    return entries;
   }
 
   void addNearCache(String name, NearCache<Object> near) {

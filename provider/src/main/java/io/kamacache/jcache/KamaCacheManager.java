@@ -74,7 +74,7 @@ public final class KamaCacheManager implements CacheManager {
     this.node = cluster == null ? null : join.apply(cluster, new Host());
     if (node != null) {
       node.open();
-      MBeans.register(node.metrics(), MBeans.clusterName(uri));
+      MBeans.register(node.mxbean(), MBeans.clusterName(uri));
     }
   }
 

@@ -66,7 +66,7 @@ class BulkCallsTest {
   }
 
   private static long served(ClusterNode node, String method) {
-    return node.metrics().getCallsServedByMethod().getOrDefault(method, 0L);
+    return node.mxbean().getCallsServedByMethod().getOrDefault(method, 0L);
   }
 
   @Test

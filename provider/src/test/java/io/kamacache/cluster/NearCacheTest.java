@@ -50,13 +50,14 @@ class NearCacheTest {
     return Members.awaitCache(managers.get(member), name);
   }
 
-  private NearCache<Object> nearOf(int member, String name) {
-    return Members.node(managers.get(member)).nearCache(name);
+  /** How many near copies a member keeps of a cache, as its ClusterMXBean reports. */
+  private long nearEntries(int member, String name) {
+    return Members.node(managers.get(member)).mxbean().getNearCacheEntries().getOrDefault(name, 0L);
   }
 
   /** A member's counters; each test has one near cache per member, so its near hits are that cache's. */
-  private ClusterMetrics metricsOf(int member) {
-    return Members.node(managers.get(member)).metrics();
+  private ClusterMXBean metricsOf(int member) {
+    return Members.node(managers.get(member)).mxbean();
   }
 
   /** Keys that member n1 does not own, so its reads of them go to another member. */
@@ -92,7 +93,7 @@ class NearCacheTest {
         assertThat(cache.get(key)).isEqualTo(key * 10);
       }
     }
-    ClusterMetrics near = metricsOf(0);
+    ClusterMXBean near = metricsOf(0);
     double ratio = (double) near.getNearCacheHits() / (near.getNearCacheHits() + near.getNearCacheMisses());
     System.out.printf("near cache: %d hits, %d misses, hit ratio %.3f over 10 reads of each of 200 remote keys%n",
         near.getNearCacheHits(), near.getNearCacheMisses(), ratio);
@@ -142,13 +143,13 @@ class NearCacheTest {
     Cache<Integer, Integer> viaThird = on(2, "shared");
     int key = remoteKeys(1).get(0);
     viaFirst.put(key, 1);
-    assertThat(viaFirst.get(key)).isEqualTo(1);
-    assertThat(viaFirst.get(key)).isEqualTo(1);
-    assertThat(nearOf(0, "shared").size()).as("a copy is kept").isEqualTo(1);
+    assertThat(viaFirst.get(key)).isEqualTo(1L);
+    assertThat(viaFirst.get(key)).isEqualTo(1L);
+    assertThat(nearEntries(0, "shared")).as("a copy is kept").isEqualTo(1L);
 
     viaThird.put(key, 2);
     // The owner's invalidation is asynchronous; without it the copy would live its whole maximum age.
-    await("the owner invalidated the copy", () -> nearOf(0, "shared").size() == 0);
+    await("the owner invalidated the copy", () -> nearEntries(0, "shared") == 0);
     assertThat(viaFirst.get(key)).isEqualTo(2);
   }
 
@@ -160,7 +161,7 @@ class NearCacheTest {
       viaFirst.put(key, key);
       viaFirst.get(key);
     }
-    assertThat(nearOf(0, "cleared").size()).isEqualTo(20);
+    assertThat(nearEntries(0, "cleared")).isEqualTo(20L);
     on(1, "cleared").clear();
     for (int key : keys) {
       assertThat(viaFirst.get(key)).isNull();
@@ -191,9 +192,9 @@ class NearCacheTest {
       viaFirst.put(key, key);
       viaFirst.get(key);
     }
-    assertThat(nearOf(0, "moving").size()).isEqualTo(20);
+    assertThat(nearEntries(0, "moving")).isEqualTo(20L);
     managers.add(members.open("n4"));
     Members.awaitRingSize(managers, 4);
-    await("the copies were dropped", () -> nearOf(0, "moving").size() == 0);
+    await("the copies were dropped", () -> nearEntries(0, "moving") == 0);
   }
 }

@@ -84,7 +84,7 @@ class PeerAuthorizationTest {
   }
 
   private static Header header(CacheManager manager, String cache, String sender) {
-    return Header.newBuilder().setCache(cache).setEpoch(Members.node(manager).epoch()).setSender(sender).build();
+    return Header.newBuilder().setCache(cache).setEpoch(Members.node(manager).mxbean().getEpoch()).setSender(sender).build();
   }
 
   private static void refusedWith(Status.Code code, Runnable call) {

@@ -117,7 +117,7 @@ class PeerFuzzTest {
       return request;
     }
     Header header = (Header) request.getField(field);
-    long epoch = Members.node(member).epoch();
+    long epoch = Members.node(member).mxbean().getEpoch();
     Header.Builder fixed = header.toBuilder().setEpoch(Math.min(header.getEpoch(), epoch));
     if (choice >= 1) {
       fixed.setCache("fuzz");
