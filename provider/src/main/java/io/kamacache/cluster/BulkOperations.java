@@ -12,6 +12,7 @@ import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.KeysResponse;
 import io.kamacache.proto.v1.LoadAllRequest;
 import io.kamacache.proto.v1.PutAllRequest;
+import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.transport.PeerCalls;
 import io.kamacache.transport.RemoteErrors;
 import java.util.Collection;
@@ -195,5 +196,20 @@ final class BulkOperations<K, V> {
       }
     });
     return keys;
+  }
+
+  public long size() {
+    long[] entries = new long[1];
+    router.onEveryMember((member, ring) -> {
+      if (router.isLocal(member)) {
+        entries[0] += router.serveLocally(List.of(), router.retries().deadline(), local::size);
+        return;
+      }
+      SizeResponse response = router.call(member, (stub, header) ->
+          stub.size(CacheRequest.newBuilder().setHeader(header).build()));
+      router.completeWhole(null, response.getError(), response.hasError());
+      entries[0] += response.getEntries();
+    });
+    return entries[0];
   }
 }

@@ -242,6 +242,10 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     bulk.clear();
   }
 
+  @Override public long size() {
+    return bulk.size();
+  }
+
   @Override public Collection<K> keys() {
     return bulk.keys();
   }

@@ -27,6 +27,7 @@ import io.kamacache.proto.v1.PutAllRequest;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
+import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
@@ -407,6 +408,15 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     calls.dispatch(false, observer, () -> {
       requests.handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.removeAll(), requests.out(observer));
     });
+  }
+
+  @Override
+  public void size(CacheRequest request, StreamObserver<SizeResponse> observer) {
+    if (!CallDispatch.valid(() -> checks.header(request.getHeader(), true), observer)) {
+      return;
+    }
+    calls.dispatch(false, observer, () -> requests.handle(request.getHeader(), List.of(), SizeResponse.newBuilder(),
+        (group, decoded, response) -> response.setEntries(group.size()), requests.out(observer)));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.FlagResponse;
 import io.kamacache.proto.v1.InvokeAllResponse;
 import io.kamacache.proto.v1.KeysResponse;
+import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.proto.v1.Stats;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
@@ -34,9 +35,10 @@ final class ResponseFields {
           DoneResponse.Builder::setError),
       InvokeAllResponse.Builder.class, new Setters<InvokeAllResponse.Builder>(InvokeAllResponse.Builder::setStats,
           InvokeAllResponse.Builder::setError),
-      // Batches count per key, in each result; keys and barriers count nothing.
+      // Batches count per key, in each result; keys, sizes and barriers count nothing.
       ValuesResponse.Builder.class, new Setters<ValuesResponse.Builder>(null, ValuesResponse.Builder::setError),
       KeysResponse.Builder.class, new Setters<KeysResponse.Builder>(null, KeysResponse.Builder::setError),
+      SizeResponse.Builder.class, new Setters<SizeResponse.Builder>(null, SizeResponse.Builder::setError),
       SyncResponse.Builder.class, new Setters<SyncResponse.Builder>(null, SyncResponse.Builder::setError));
 
   private ResponseFields() {}

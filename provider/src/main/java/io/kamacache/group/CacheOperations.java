@@ -59,4 +59,10 @@ public interface CacheOperations<K, V> {
 
   /** The keys at this moment. */
   Collection<K> keys();
+
+  /**
+   * How many entries the cache holds, counting expired ones the TTL walker has not removed yet;
+   * in a cluster, the sum of what each member owns, so it may be off while keys move.
+   */
+  long size();
 }

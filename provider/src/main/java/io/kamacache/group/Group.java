@@ -208,6 +208,11 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     return store.keys();
   }
 
+  @Override
+  public long size() {
+    return store.size();
+  }
+
   // ---- writes
 
   @Override

@@ -56,11 +56,13 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   private final ObjectName configurationName;
   private final ObjectName statisticsName;
   private final OpenState state;
+  private final Arguments<K, V> checks;
 
   KamaCache(String name, Home home, KamaConfiguration<K, V> configuration, Ticker ticker) {
     this.name = name;
     this.home = home;
     this.state = new OpenState(name);
+    this.checks = new Arguments<>(name, configuration.getKeyType(), configuration.getValueType());
     this.configuration = configuration;
     // First, so that a name JMX cannot take fails before anything is registered anywhere.
     this.configurationName = MBeans.name(MBeans.Kind.CONFIGURATION, home.manager().getURI(), name);
@@ -137,22 +139,22 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   @Override public V get(K key) {
     requireOpen();
-    return operations.get(checkKey(key));
+    return operations.get(checks.key(key));
   }
 
   @Override public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
-    return operations.getAll(checkKeys(keys));
+    return operations.getAll(checks.keys(keys));
   }
 
   @Override public boolean containsKey(K key) {
     requireOpen();
-    return operations.containsKey(checkKey(key));
+    return operations.containsKey(checks.key(key));
   }
 
   @Override public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
     requireOpen();
-    checkKeys(keys);
+    checks.keys(keys);
     CompletableFuture<Void> done = new CompletableFuture<>();
     loading.add(done);
     home.threads().executor().execute(() -> {
@@ -200,62 +202,62 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   @Override public void put(K key, V value) {
     requireOpen();
-    operations.put(checkKey(key), checkValue(value));
+    operations.put(checks.key(key), checks.value(value));
   }
 
   @Override public V getAndPut(K key, V value) {
     requireOpen();
-    return operations.getAndPut(checkKey(key), checkValue(value));
+    return operations.getAndPut(checks.key(key), checks.value(value));
   }
 
   @Override public void putAll(Map<? extends K, ? extends V> map) {
     requireOpen();
     Objects.requireNonNull(map, "map");
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
-      checkKey(entry.getKey());
-      checkValue(entry.getValue());
+      checks.key(entry.getKey());
+      checks.value(entry.getValue());
     }
     operations.putAll(map);
   }
 
   @Override public boolean putIfAbsent(K key, V value) {
     requireOpen();
-    return operations.putIfAbsent(checkKey(key), checkValue(value));
+    return operations.putIfAbsent(checks.key(key), checks.value(value));
   }
 
   @Override public boolean remove(K key) {
     requireOpen();
-    return operations.remove(checkKey(key));
+    return operations.remove(checks.key(key));
   }
 
   @Override public boolean remove(K key, V oldValue) {
     requireOpen();
-    return operations.remove(checkKey(key), checkValue(oldValue));
+    return operations.remove(checks.key(key), checks.value(oldValue));
   }
 
   @Override public V getAndRemove(K key) {
     requireOpen();
-    return operations.getAndRemove(checkKey(key));
+    return operations.getAndRemove(checks.key(key));
   }
 
   @Override public boolean replace(K key, V oldValue, V newValue) {
     requireOpen();
-    return operations.replace(checkKey(key), checkValue(oldValue), checkValue(newValue));
+    return operations.replace(checks.key(key), checks.value(oldValue), checks.value(newValue));
   }
 
   @Override public boolean replace(K key, V value) {
     requireOpen();
-    return operations.replace(checkKey(key), checkValue(value));
+    return operations.replace(checks.key(key), checks.value(value));
   }
 
   @Override public V getAndReplace(K key, V value) {
     requireOpen();
-    return operations.getAndReplace(checkKey(key), checkValue(value));
+    return operations.getAndReplace(checks.key(key), checks.value(value));
   }
 
   @Override public void removeAll(Set<? extends K> keys) {
     requireOpen();
-    operations.removeAll(checkKeys(keys));
+    operations.removeAll(checks.keys(keys));
   }
 
   @Override public void removeAll() {
@@ -272,7 +274,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   @Override public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     requireOpen();
-    checkKey(key);
+    checks.key(key);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
     return operations.invoke(key, entryProcessor, arguments);
   }
@@ -280,7 +282,7 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   @Override public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
       EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     requireOpen();
-    checkKeys(keys);
+    checks.keys(keys);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
     return operations.invokeAll(keys, entryProcessor, arguments);
   }
@@ -316,6 +318,16 @@ public final class KamaCache<K, V> implements Cache<K, V> {
   @Override public Iterator<Entry<K, V>> iterator() {
     requireOpen();
     return new CacheIterator<>(state, operations);
+  }
+
+  /**
+   * How many entries the cache holds, counting expired ones the TTL walker has not removed yet.
+   * Not part of JSR-107: {@code cache.unwrap(KamaCache.class).size()}. In a cluster it asks every
+   * member for what it owns and sums the answers, so it may be off while keys move.
+   */
+  public long size() {
+    requireOpen();
+    return operations.size();
   }
 
   // ---- lifecycle and management
@@ -432,34 +444,6 @@ public final class KamaCache<K, V> implements Cache<K, V> {
 
   private void requireOpen() {
     state.requireOpen();
-  }
-
-  private K checkKey(K key) {
-    Objects.requireNonNull(key, "a cache key may not be null");
-    Class<K> type = configuration.getKeyType();
-    if (type != Object.class && !type.isInstance(key)) {
-      throw new ClassCastException("cache '" + name + "' takes keys of type " + type.getName()
-          + ", not " + key.getClass().getName());
-    }
-    return key;
-  }
-
-  private V checkValue(V value) {
-    Objects.requireNonNull(value, "a cache value may not be null");
-    Class<V> type = configuration.getValueType();
-    if (type != Object.class && !type.isInstance(value)) {
-      throw new ClassCastException("cache '" + name + "' takes values of type " + type.getName()
-          + ", not " + value.getClass().getName());
-    }
-    return value;
-  }
-
-  private <S extends Set<? extends K>> S checkKeys(S keys) {
-    Objects.requireNonNull(keys, "keys");
-    for (K key : keys) {
-      checkKey(key);
-    }
-    return keys;
   }
 
   @Override public String toString() {

@@ -20,6 +20,7 @@ import io.kamacache.proto.v1.PutAllRequest;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
+import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
@@ -65,6 +66,7 @@ public final class PeerCalls {
   private static final int INVOKE_ALL = kind(PeerGrpc.getInvokeAllMethod());
   private static final int LOAD_ALL = kind(PeerGrpc.getLoadAllMethod());
   private static final int CLEAR = kind(PeerGrpc.getClearMethod());
+  private static final int SIZE = kind(PeerGrpc.getSizeMethod());
   private static final int REMOVE_EVERYTHING = kind(PeerGrpc.getRemoveEverythingMethod());
   private static final int BACKUP = kind(PeerGrpc.getBackupMethod());
   private static final int HANDOFF = kind(PeerGrpc.getHandoffMethod());
@@ -127,6 +129,10 @@ public final class PeerCalls {
 
   public DoneResponse clear(CacheRequest request) {
     return awaiting.await(stub.clear(request), CLEAR);
+  }
+
+  public SizeResponse size(CacheRequest request) {
+    return awaiting.await(stub.size(request), SIZE);
   }
 
   public DoneResponse removeEverything(CacheRequest request) {

@@ -2,6 +2,7 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kamacache.jcache.KamaCache;
 import io.kamacache.testsupport.EtcdExtension;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -86,5 +87,24 @@ class BulkCallsTest {
 
     assertThat(callsDuring("RemoveAll", () -> cache.removeAll(keys))).containsExactly(1, 1);
     assertThat(cache.getAll(keys)).isEmpty();
+  }
+
+  @Test
+  void sizeAsksEachRemoteMemberOnceAndCountsEveryEntryOnceDespiteBackups() {
+    Map<String, String> entries = new LinkedHashMap<>();
+    keys.forEach(k -> entries.put(k, "v-" + k));
+    cache.putAll(entries);
+
+    long[] size = new long[1];
+    assertThat(callsDuring("Size", () -> size[0] = cache.unwrap(KamaCache.class).size())).containsExactly(1, 1);
+    assertThat(size[0]).isEqualTo(300);
+    long held = 0;
+    for (CacheManager manager : managers) {
+      held += manager.getCache("bulk").unwrap(KamaCache.class).localSize();
+    }
+    assertThat(held).as("each member counts what it owns, not its backups").isEqualTo(300);
+
+    cache.removeAll(Set.of("k1", "k2", "k3"));
+    assertThat(cache.unwrap(KamaCache.class).size()).isEqualTo(297);
   }
 }

@@ -153,6 +153,7 @@ class PeerAuthorizationTest {
       refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.get(KeyRequest.newBuilder().setHeader(header)
           .setKey(bytes("k1")).build()));
       refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.refresh(CacheRequest.newBuilder().setHeader(header).build()));
+      refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.size(CacheRequest.newBuilder().setHeader(header).build()));
       memberOnlyMethodsRefused(peer, header, Status.Code.UNAUTHENTICATED);
       serving(channel);
     }
@@ -204,6 +205,8 @@ class PeerAuthorizationTest {
         () -> peer.replace(io.kamacache.proto.v1.ReplaceRequest.newBuilder().setHeader(header).setModeValue(99)
             .setKey(bytes("k1")).setValue(bytes("x")).build()),
         () -> peer.get(KeyRequest.newBuilder().setHeader(header.toBuilder().setEpoch(-1)).setKey(bytes("k1")).build()),
+        () -> peer.size(CacheRequest.newBuilder().setHeader(header.toBuilder().setCache("")).build()),
+        () -> peer.size(CacheRequest.newBuilder().setHeader(header.toBuilder().setEpoch(-1)).build()),
         () -> peer.backup(copy(header, -5)),
         () -> peer.backup(copy(header, Long.MAX_VALUE)),
         () -> peer.events(EventsRequest.newBuilder().setHeader(header)

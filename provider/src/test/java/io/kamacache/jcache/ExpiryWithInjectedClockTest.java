@@ -1,6 +1,7 @@
 package io.kamacache.jcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kamacache.store.ManualTicker;
 import java.net.URI;
@@ -72,6 +73,24 @@ class ExpiryWithInjectedClockTest {
     assertThat(expired).containsExactlyInAnyOrder("a=1", "b=2");
     assertThat(statistics(cache).getCacheGets()).as("nothing was read").isZero();
     assertThat(cache.iterator().hasNext()).isFalse();
+  }
+
+  @Test
+  void sizeCountsExpiredEntriesUntilTheWalkerRemovesThem() {
+    KamaCache<String, String> cache = cache(new CreatedExpiryPolicy(new Duration(TimeUnit.MINUTES, 1)));
+    cache.put("a", "1");
+    cache.put("b", "2");
+    cache.put("c", "3");
+    cache.remove("c");
+    assertThat(cache.size()).isEqualTo(2);
+
+    ticker.advance(1, TimeUnit.MINUTES);
+    assertThat(cache.size()).as("expired, not yet removed").isEqualTo(2);
+    walk();
+    assertThat(cache.size()).isZero();
+
+    cache.close();
+    assertThatThrownBy(cache::size).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
