@@ -37,11 +37,6 @@ public final class SingleFlight<K, V> {
     }
   }
 
-  /** The number of loads running now; for tests. */
-  int inFlight() {
-    return flights.size();
-  }
-
   private static <V> V await(Flight<V> flight) {
     if (flight.leader == Thread.currentThread()) {
       // A loader that reads its own key through the cache would otherwise wait for itself forever.
