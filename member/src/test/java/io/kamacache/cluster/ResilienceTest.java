@@ -98,6 +98,32 @@ class ResilienceTest {
     }
   }
 
+  /**
+   * A killed owner's port refuses connections while its registration lives on until its lease
+   * ends. A get that goes out on a get stream is refused there before anything is sent, so it is
+   * retried against the owner the caller finds next, as a refused unary call is, and not failed.
+   */
+  @Test
+  void aBatchedGetToAnOwnerThatRefusesConnectionsIsRetriedAgainstTheNextOwner() throws Exception {
+    CacheManager a = members.open("a");
+    try (MemberProcess c = MemberProcess.start(members.settings("c", Map.of()))) {
+      Members.awaitRingSize(List.of(a), 2);
+      Cache<Integer, Integer> cache = a.createCache("refused", new MutableConfiguration<Integer, Integer>());
+      ClusterNode node = Members.node(a);
+      int ownedByC = -1;
+      for (int key = 0; key < 100; key++) {
+        cache.put(key, -key);
+        if (ownedByC < 0 && node.ring().owner(node.codec().encode(key)).id().equals("c")) {
+          ownedByC = key;
+        }
+      }
+      assertThat(ownedByC).as("a key that c owns").isNotNegative();
+      c.kill();
+      assertThat(node.ring().members()).as("c is still in a's view").containsKey("c");
+      assertThat(cache.get(ownedByC)).isEqualTo(-ownedByC);
+    }
+  }
+
   @Test
   void noAcknowledgedWriteIsLostWhenAnOwnerIsKilled() throws Exception {
     List<CacheManager> inJvm = members.openAll("a", "b");

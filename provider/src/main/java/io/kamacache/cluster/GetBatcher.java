@@ -146,16 +146,29 @@ final class GetBatcher {
           stream = opened;
           opened.open();
         }
-        if (stream != opened) {
+        if (stream != opened && !opened.unreached) {
           // The channel refused the stream as it opened.
           throw opened.failure;
         }
-        opened.send(batch, request.build());
+        if (stream == opened) {
+          opened.send(batch, request.build());
+          return;
+        }
       }
     } catch (RuntimeException e) {
       batch.forEach(p -> p.result.completeExceptionally(e));
       sendQueued();
+      return;
     }
+    // The owner could not be reached at all: nothing was sent, so its callers may try the next owner.
+    ValuesResponse.Result refused = refusal("member " + owner + " could not be called");
+    batch.forEach(p -> p.result.complete(refused));
+    sendQueued();
+  }
+
+  /** Refuses a key as NOT_OWNER: its caller reads the members again and retries with the owner it finds. */
+  private static ValuesResponse.Result refusal(String why) {
+    return ValuesResponse.Result.newBuilder().setError(RemoteErrors.notOwner(0, why)).build();
   }
 
   /** Ends the get stream, failing a batch in flight on it. */
@@ -188,6 +201,8 @@ final class GetBatcher {
     private ScheduledFuture<?> watch;
     /** Why this stream was dropped. */
     private CacheException failure;
+    /** Whether it was dropped because the owner refused the connection, so nothing reached it. */
+    private boolean unreached;
     /** The batch awaiting its answer; null when none is. Guarded by the batcher. */
     private List<Pending> sent;
     private long sentAt;
@@ -251,7 +266,8 @@ final class GetBatcher {
     }
 
     @Override public void onError(Throwable t) {
-      fail(CallFailures.of(cache, owner, peers.config(), Status.fromThrowable(t), t), false);
+      Status status = Status.fromThrowable(t);
+      fail(CallFailures.of(cache, owner, peers.config(), status, t), false, CallFailures.neverSent(status));
     }
 
     /**
@@ -271,20 +287,29 @@ final class GetBatcher {
       }
       if (batch != null) {
         sendQueued();
-        ValuesResponse.Result refused = ValuesResponse.Result.newBuilder()
-            .setError(RemoteErrors.notOwner(0, "member " + owner + " is leaving")).build();
+        ValuesResponse.Result refused = refusal("member " + owner + " is leaving");
         batch.forEach(p -> p.result.complete(refused));
       }
     }
 
     /** Drops this stream, failing the batch in flight on it with {@code failure}. */
     void fail(CacheException failure, boolean cancel) {
+      fail(failure, cancel, false);
+    }
+
+    /**
+     * Drops this stream. The batch in flight fails with {@code failure}, or, if the owner refused
+     * the connection ({@code unreached}), is refused as NOT_OWNER: it never left, so its callers
+     * may safely try the owner they find next, as after a refused unary call.
+     */
+    void fail(CacheException failure, boolean cancel, boolean unreached) {
       List<Pending> batch;
       synchronized (GetBatcher.this) {
         if (stream != this) {
           return;
         }
         this.failure = failure;
+        this.unreached = unreached;
         batch = sent;
         sent = null;
         drop();
@@ -295,7 +320,12 @@ final class GetBatcher {
       if (batch != null) {
         // Passes on the turn to send; after close() that fails whatever is queued.
         sendQueued();
-        batch.forEach(p -> p.result.completeExceptionally(failure));
+        if (unreached) {
+          ValuesResponse.Result refused = refusal("member " + owner + " could not be called: " + failure.getMessage());
+          batch.forEach(p -> p.result.complete(refused));
+        } else {
+          batch.forEach(p -> p.result.completeExceptionally(failure));
+        }
       }
     }
 
