@@ -51,6 +51,8 @@ class MemberJarTest {
     Path settings = Path.of(members.settings("from-jar", Map.of()));
     MemberProcess fromJar = MemberProcess.startJar(JAR, settings.toString());
     try {
+      // jetcd's SLF4J logs and the provider's System.Logger share java.util.logging's one format.
+      assertThat(fromJar.startupOutput()).doesNotContain("SLF4J").contains("registered at");
       Members.awaitRingSize(List.of(embedded), 2);
       for (int i = 0; i < 200; i++) {
         cache.put("k" + i, "v" + i);

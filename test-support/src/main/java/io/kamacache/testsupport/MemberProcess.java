@@ -27,6 +27,8 @@ public final class MemberProcess implements AutoCloseable {
   private static final AtomicInteger STARTED = new AtomicInteger();
 
   private final Process process;
+  /** What the member printed until it was serving. */
+  private volatile String startup = "";
   /** Where the member serves, as it printed when it started. */
   private volatile String address;
 
@@ -96,6 +98,7 @@ public final class MemberProcess implements AutoCloseable {
           }
           seen.append(line).append('\n');
           if (line.contains(" serving at ")) {
+            startup = seen.toString();
             serving.complete(line);
           }
         }
@@ -113,6 +116,11 @@ public final class MemberProcess implements AutoCloseable {
       process.destroyForcibly();
       throw new IllegalStateException("the member process did not start", e);
     }
+  }
+
+  /** Everything the member printed until it was serving, that line included. */
+  public String startupOutput() {
+    return startup;
   }
 
   /** SIGKILL: no shutdown hook runs, the lease is left to expire. */
