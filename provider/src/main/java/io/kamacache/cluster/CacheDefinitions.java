@@ -56,7 +56,7 @@ final class CacheDefinitions implements AutoCloseable {
     this.host = host;
     this.codec = codec;
     this.refreshes = refreshes;
-    this.definitionsPrefix = "/" + config.prefix + "/" + config.cluster + "/caches/";
+    this.definitionsPrefix = config.etcdKey("caches/");
     this.definitions = new PrefixView(client, definitionsPrefix, this::onDefinitions);
     this.unknownCacheRereads = new Coalesced(() -> {
       try {

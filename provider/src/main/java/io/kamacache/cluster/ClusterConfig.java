@@ -182,6 +182,11 @@ public final class ClusterConfig {
    * The member id: with mutual TLS, its certificate's common name, which is what peers will see;
    * a set {@code kamacache.member.id} must agree with it.
    */
+  /** The etcd key of {@code path} in this cluster: {@code /<prefix>/<cluster>/<path>}. */
+  String etcdKey(String path) {
+    return "/" + prefix + "/" + cluster + "/" + path;
+  }
+
   private static String memberId(Settings s, Path certificate, Role role) {
     if (certificate == null) {
       return s.name(MEMBER_ID, UUID.randomUUID().toString());

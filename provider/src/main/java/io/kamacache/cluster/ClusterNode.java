@@ -118,7 +118,7 @@ public final class ClusterNode implements AutoCloseable {
     this.rebalancer = new Rebalancer(peers, host, settled, metrics);
     this.barrier = new Barrier(peers, settled, rebalancer, barriers, config.leaseTtl.toNanos());
     this.ownership = new Ownership(membership, settled, config.memberId);
-    this.listeners = new ListenerRelay(peers, host, client, "/" + config.prefix + "/" + config.cluster + "/listeners/");
+    this.listeners = new ListenerRelay(peers, host, client, config.etcdKey("listeners/"));
     this.invalidations = new NearInvalidations(peers);
     this.refreshes = new ViewRefreshes(membership, stubs, config.memberId);
     this.definitions = new CacheDefinitions(client, config, host, codec, refreshes);

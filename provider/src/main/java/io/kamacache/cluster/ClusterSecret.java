@@ -30,7 +30,7 @@ final class ClusterSecret {
   private ClusterSecret() {}
 
   static byte[] readOrCreate(Client client, ClusterConfig config) throws Exception {
-    String path = "/" + config.prefix + "/" + config.cluster + "/secret";
+    String path = config.etcdKey("secret");
     ByteSequence key = PrefixView.bytes(path);
     // Read first: under least-privilege etcd roles nobody may write it, and a transaction that
     // could write it needs that right even when it only reads.

@@ -135,20 +135,17 @@ final class GetBatcher {
     for (Pending pending : batch) {
       request.addKeys(pending.key);
     }
+    Stream opened;
     try {
       synchronized (this) {
         if (closed) {
           throw new CacheException("cache '" + cache + "': the cluster node is closed");
         }
-        Stream opened = stream;
+        opened = stream;
         if (opened == null) {
           opened = new Stream();
           stream = opened;
           opened.open();
-        }
-        if (stream != opened && !opened.unreached) {
-          // The channel refused the stream as it opened.
-          throw opened.failure;
         }
         if (stream == opened) {
           opened.send(batch, request.build());
@@ -160,9 +157,8 @@ final class GetBatcher {
       sendQueued();
       return;
     }
-    // The owner could not be reached at all: nothing was sent, so its callers may try the next owner.
-    ValuesResponse.Result refused = refusal("member " + owner + " could not be called");
-    batch.forEach(p -> p.result.complete(refused));
+    // The channel refused the stream as it opened.
+    opened.abandon(batch);
     sendQueued();
   }
 
@@ -320,12 +316,20 @@ final class GetBatcher {
       if (batch != null) {
         // Passes on the turn to send; after close() that fails whatever is queued.
         sendQueued();
-        if (unreached) {
-          ValuesResponse.Result refused = refusal("member " + owner + " could not be called: " + failure.getMessage());
-          batch.forEach(p -> p.result.complete(refused));
-        } else {
-          batch.forEach(p -> p.result.completeExceptionally(failure));
-        }
+        abandon(batch);
+      }
+    }
+
+    /**
+     * Ends a batch this stream did not answer: refused as NOT_OWNER if the owner refused the
+     * connection, since nothing reached it, and failed with {@link #failure} otherwise.
+     */
+    void abandon(List<Pending> batch) {
+      if (unreached) {
+        ValuesResponse.Result refused = refusal("member " + owner + " could not be called: " + failure.getMessage());
+        batch.forEach(p -> p.result.complete(refused));
+      } else {
+        batch.forEach(p -> p.result.completeExceptionally(failure));
       }
     }
 

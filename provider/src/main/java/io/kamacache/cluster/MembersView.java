@@ -52,7 +52,7 @@ final class MembersView implements AutoCloseable {
     this.registration = registration;
     this.scheduler = scheduler;
     this.onRing = onRing;
-    String members = "/" + config.prefix + "/" + config.cluster + "/members/";
+    String members = config.etcdKey("members/");
     this.memberKey = members + config.memberId;
     this.ring = new AtomicReference<>(new HashRing(0, List.of(), config.virtualNodes));
     this.view = views.open(client, members, this::rebuild);

@@ -383,13 +383,10 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void clear(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.header(request.getHeader(), true), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
+    wholeCache(request, observer, DoneResponse.newBuilder(), (group, decoded, response) -> {
       // A clear changes no entry one by one, so no owner invalidates: every member drops its copies.
       invalidateNear(request.getHeader().getCache());
-      requests.handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.clear(), requests.out(observer));
+      group.clear();
     });
   }
 
@@ -402,21 +399,23 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void removeEverything(CacheRequest request, StreamObserver<DoneResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.header(request.getHeader(), true), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(), DoneResponse.newBuilder(), (group, decoded, response) -> group.removeAll(), requests.out(observer));
-    });
+    wholeCache(request, observer, DoneResponse.newBuilder(), (group, decoded, response) -> group.removeAll());
   }
 
   @Override
   public void size(CacheRequest request, StreamObserver<SizeResponse> observer) {
+    wholeCache(request, observer, SizeResponse.newBuilder(),
+        (group, decoded, response) -> response.setEntries(group.size()));
+  }
+
+  /** A call on what this member holds of a cache: its request is a header alone, and it runs on a pool. */
+  private <T, B extends Message.Builder> void wholeCache(CacheRequest request, StreamObserver<T> observer, B response,
+      OwnerRequests.Operation<B> operation) {
     if (!CallDispatch.valid(() -> checks.header(request.getHeader(), true), observer)) {
       return;
     }
-    calls.dispatch(false, observer, () -> requests.handle(request.getHeader(), List.of(), SizeResponse.newBuilder(),
-        (group, decoded, response) -> response.setEntries(group.size()), requests.out(observer)));
+    calls.dispatch(false, observer,
+        () -> requests.handle(request.getHeader(), List.of(), response, operation, requests.out(observer)));
   }
 
   /**

@@ -90,7 +90,7 @@ final class Registration implements AutoCloseable {
     this.scheduler = scheduler;
     this.onLost = onLost;
     this.onRegisteredAgain = onRegisteredAgain;
-    String members = "/" + config.prefix + "/" + config.cluster + "/members/";
+    String members = config.etcdKey("members/");
     this.memberKey = members + config.memberId;
     this.leftPrefix = leftPrefix(config);
     this.ttlNanos = config.leaseTtl.toNanos();
@@ -99,7 +99,7 @@ final class Registration implements AutoCloseable {
 
   /** Where members that leave on purpose say so, each under its id. */
   static String leftPrefix(ClusterConfig config) {
-    return "/" + config.prefix + "/" + config.cluster + "/left/";
+    return config.etcdKey("left/");
   }
 
   /** Takes a lease and registers (a client only takes the lease, for what it announces), then keeps it alive. */

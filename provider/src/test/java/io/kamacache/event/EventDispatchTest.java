@@ -8,6 +8,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ class EventDispatchTest {
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
   private final EventDispatcher<String, String> dispatcher = new EventDispatcher<>(pool, Copier.BY_REFERENCE);
   private final List<String> seen = new CopyOnWriteArrayList<>();
+  /** One permit per event delivered, so a test waits for deliveries instead of polling. */
+  private final Semaphore delivered = new Semaphore(0);
 
   EventDispatchTest() {
     dispatcher.setSource(source());
@@ -76,6 +79,7 @@ class EventDispatchTest {
       for (CacheEntryEvent<? extends String, ? extends String> event : events) {
         seen.add(event.getEventType() + " " + event.getKey() + " " + event.getValue() + " " + event.getOldValue()
             + " " + event.isOldValueAvailable());
+        delivered.release();
       }
     }
   }
@@ -105,10 +109,7 @@ class EventDispatchTest {
       dispatcher.publish(EventType.UPDATED, "k", String.valueOf(i), String.valueOf(i - 1));
     }
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (seen.size() < events && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    assertThat(delivered.tryAcquire(events, 30, TimeUnit.SECONDS)).as("every event delivered").isTrue();
     List<Integer> values = new ArrayList<>();
     for (String event : seen) {
       values.add(Integer.valueOf(event.split(" ")[2]));
