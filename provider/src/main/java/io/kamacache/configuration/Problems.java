@@ -28,11 +28,11 @@ final class Problems {
   }
 
   IllegalArgumentException at(Node node, String path, String message) {
-    return new IllegalArgumentException(where(node) + ": " + path + ": " + message);
+    return new IllegalArgumentException(where(node) + ": " + (path.isEmpty() ? "" : path + ": ") + message);
   }
 
   IllegalArgumentException at(Node node, String path, String message, Throwable cause) {
-    return new IllegalArgumentException(where(node) + ": " + path + ": " + message, cause);
+    return new IllegalArgumentException(where(node) + ": " + (path.isEmpty() ? "" : path + ": ") + message, cause);
   }
 
   /** An unknown key, with the known one it most likely meant. */
