@@ -25,6 +25,9 @@ final class YamlFiles {
   /** Aliases in one file: a few are handy, thousands are a "billion laughs" document. */
   private static final int MAX_ALIASES = 50;
 
+  /** Cluster setting names are at most four parts deep; deeper is a mistake, or an alias that refers to itself. */
+  private static final int MAX_CLUSTER_DEPTH = 8;
+
   private YamlFiles() {}
 
   static ConfigurationFile parse(String text, String source, ClassLoader loader) {
@@ -41,7 +44,7 @@ final class YamlFiles {
     Map<String, String> places = new LinkedHashMap<>();
     Nodes.Entry clusterSection = sections.get(CLUSTER);
     if (clusterSection != null) {
-      flatten(nodes, clusterSection.value(), CLUSTER, cluster, places);
+      flatten(nodes, clusterSection.value(), CLUSTER, cluster, places, 1);
     }
 
     Map<String, CacheSettings> caches = new LinkedHashMap<>();
@@ -85,7 +88,12 @@ final class YamlFiles {
    * The cluster section as property names: nested keys and dotted keys both join with '.', and a
    * list of values becomes one comma-separated value (as {@code kamacache.etcd.endpoints} takes it).
    */
-  private static void flatten(Nodes nodes, Node node, String path, Properties into, Map<String, String> places) {
+  private static void flatten(Nodes nodes, Node node, String path, Properties into, Map<String, String> places,
+      int depth) {
+    if (depth > MAX_CLUSTER_DEPTH) {
+      throw nodes.problems().at(node, path, "nested more than " + MAX_CLUSTER_DEPTH + " levels deep; cluster settings"
+          + " have names of at most four parts (kamacache.etcd.tls.trust)");
+    }
     for (Nodes.Entry entry : nodes.entries(node, path, null).values()) {
       Node value = entry.value();
       if (value instanceof ScalarNode || value instanceof SequenceNode) {
@@ -97,7 +105,7 @@ final class YamlFiles {
         into.setProperty(entry.path(), text);
         places.put(entry.path(), nodes.problems().where(entry.keyNode()));
       } else {
-        flatten(nodes, value, entry.path(), into, places);
+        flatten(nodes, value, entry.path(), into, places, depth + 1);
       }
     }
   }

@@ -126,4 +126,18 @@ class ConfigurationFileErrorsTest {
   void aDocumentThatIsNotAMappingIsRefused() {
     refused("- a\n- b\n").hasMessageContaining("bad.yaml, line 1, column 1: expected a mapping");
   }
+
+  @Test
+  void anAliasThatRefersToItselfIsRefusedNotFollowedForever() {
+    refused("kamacache: &self\n  etcd: *self\n").hasMessageContaining("nested more than 8 levels deep");
+  }
+
+  @Test
+  void tooManyAliasesAreRefused() {
+    StringBuilder text = new StringBuilder("kamacache:\n  x: &a [v, v]\n");
+    for (int i = 0; i < 60; i++) {
+      text.append("  y").append(i).append(": *a\n");
+    }
+    refused(text.toString()).hasMessageContaining("not valid YAML");
+  }
 }
