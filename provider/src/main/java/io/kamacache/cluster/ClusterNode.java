@@ -125,7 +125,7 @@ public final class ClusterNode implements AutoCloseable {
     this.refreshes = new ViewRefreshes(membership, stubs, config.memberId);
     this.definitions = new CacheDefinitions(client, config, host, codec, refreshes);
     this.caches = new LocalCaches(host, definitions);
-    this.lifecycle = new Lifecycle(peers, ownership, settled, rebalancer, server);
+    this.lifecycle = new Lifecycle(peers, ownership, settled, rebalancer, caches, server);
     this.bean = new ClusterBean(metrics, peers, caches, lifecycle);
     if (peerService != null) {
       peerService.answerWith(peers, caches, ownership, barrier, rebalancer, this::refreshViews);
@@ -383,7 +383,7 @@ public final class ClusterNode implements AutoCloseable {
     caches.open(false);
     if (ownsKeys()) {
       // Hand everything over while still in the ring; requests meanwhile get NOT_OWNER and retry.
-      rebalancer.handOffEverything();
+      rebalancer.handOffEverything(false);
     }
     membership.leave();
     invalidations.close();

@@ -19,6 +19,7 @@ final class Lifecycle {
   private final Ownership ownership;
   private final SettledRing settled;
   private final Rebalancer rebalancer;
+  private final LocalCaches caches;
   /** Null for a client, which has no server. */
   private final PeerServer server;
   private volatile Phase phase = Phase.JOINING;
@@ -27,7 +28,9 @@ final class Lifecycle {
   /** The outcome of the one drain: null until it has run. */
   private Boolean handedOver;
 
-  Lifecycle(Peers peers, Ownership ownership, SettledRing settled, Rebalancer rebalancer, PeerServer server) {
+  Lifecycle(Peers peers, Ownership ownership, SettledRing settled, Rebalancer rebalancer, LocalCaches caches,
+      PeerServer server) {
+    this.caches = caches;
     this.peers = peers;
     this.ownership = ownership;
     this.settled = settled;
@@ -125,9 +128,11 @@ final class Lifecycle {
     if (server != null) {
       server.serving(false);
     }
+    // As when closing: it takes no handoffs (it would have to hand them on), only backups until it is out.
+    caches.open(false);
     boolean all;
     try {
-      all = rebalancer.handOffEverything();
+      all = rebalancer.handOffEverything(true);
       peers.membership().leave();
     } catch (RuntimeException e) {
       throw new CacheException("draining member '" + peers.memberId() + "' failed: " + e, e);
