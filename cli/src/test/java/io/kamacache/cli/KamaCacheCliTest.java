@@ -272,7 +272,7 @@ class KamaCacheCliTest {
     Run noEtcd = cli("members", "--etcd", "http://127.0.0.1:" + Ports.free(), "--cluster", cluster,
         "--timeout", "1500");
     assertThat(noEtcd.code()).isEqualTo(1);
-    assertThat(noEtcd.err()).contains("etcd");
+    assertThat(noEtcd.err()).contains("cannot reach etcd");
 
     Run noSettings = cli("members");
     assertThat(noSettings.code()).isEqualTo(1);
