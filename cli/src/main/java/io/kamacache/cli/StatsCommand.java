@@ -5,6 +5,7 @@ import io.kamacache.cluster.ClusterNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,7 +72,7 @@ final class StatsCommand implements Callable<Integer> {
   }
 
   private static long sum(List<ClusterAdmin.Statistics> members,
-      java.util.function.ToLongFunction<ClusterAdmin.Statistics> count) {
+      ToLongFunction<ClusterAdmin.Statistics> count) {
     return members.stream().filter(s -> s.error() == null).mapToLong(count).sum();
   }
 

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -103,7 +104,7 @@ class KamaCacheCliTest {
   }
 
   private List<CacheManager> threeMembers() {
-    Map<String, Map<String, String>> members = new java.util.LinkedHashMap<>();
+    Map<String, Map<String, String>> members = new LinkedHashMap<>();
     for (String id : List.of("a", "b", "c")) {
       members.put(id, Map.of());
     }
@@ -289,7 +290,7 @@ class KamaCacheCliTest {
   @Test
   void withMutualTlsAClientCertificateMayListButNotDrain() throws Exception {
     try (Certificates certificates = Certificates.create()) {
-      Map<String, Map<String, String>> members = new java.util.LinkedHashMap<>();
+      Map<String, Map<String, String>> members = new LinkedHashMap<>();
       for (String id : List.of("a", "b")) {
         members.put(id, tls(certificates, certificates.signed(id)));
       }
