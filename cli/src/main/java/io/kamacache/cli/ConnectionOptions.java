@@ -1,6 +1,7 @@
 package io.kamacache.cli;
 
 import io.kamacache.cluster.ClusterConfig;
+import io.kamacache.configuration.ConfigurationSources;
 import io.kamacache.cluster.ClusterNode;
 import io.kamacache.cluster.CacheHost;
 import io.kamacache.group.Group;
@@ -88,7 +89,7 @@ final class ConnectionOptions {
         System.setProperty(override.getKey(), override.getValue());
       }
       URI uri = file.toAbsolutePath().toUri();
-      return ClusterConfig.forManager(uri, ConnectionOptions.class.getClassLoader(), uri);
+      return ClusterConfig.forManager(ConfigurationSources.forManager(uri, ConnectionOptions.class.getClassLoader(), uri));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
