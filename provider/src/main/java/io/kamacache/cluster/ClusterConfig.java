@@ -1,6 +1,7 @@
 package io.kamacache.cluster;
 
 import io.kamacache.codec.WireCodec;
+import io.kamacache.configuration.ConfigurationSources;
 import io.kamacache.transport.PeerIdentity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -248,17 +249,19 @@ public final class ClusterConfig {
         ETCD_PASSWORD, plain);
   }
 
-  /**   * The cluster settings for a cache manager, or null when it is embedded. Settings apply to the
-   * provider's default manager and to managers whose URI names a settings file; a manager with
-   * any other URI is a separate, embedded namespace, as JSR-107 expects of distinct URIs.
+  /**
+   * The cluster settings for a cache manager, or null when it is embedded. Settings apply to the
+   * provider's default manager and to managers whose URI names a file
+   * ({@link ConfigurationSources#appliesSettings}); a manager with any other URI is a separate,
+   * embedded namespace, as JSR-107 expects of distinct URIs.
    *
    * @throws IllegalArgumentException naming the setting that is wrong
    */
-  public static ClusterConfig forManager(URI uri, ClassLoader classLoader, URI defaultUri) {
-    if (!SettingsSources.namesSettings(uri) && !uri.equals(defaultUri)) {
+  public static ClusterConfig forManager(ConfigurationSources sources) {
+    if (!sources.appliesSettings()) {
       return null;
     }
-    return from(SettingsSources.merge(uri, classLoader, System.getenv(), System.getProperties()));
+    return from(SettingsSources.merge(sources, System.getenv(), System.getProperties()));
   }
 
   /** The settings in {@code properties} alone, or null when they name no etcd endpoints. */
