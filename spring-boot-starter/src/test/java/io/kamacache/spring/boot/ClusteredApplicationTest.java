@@ -2,16 +2,13 @@ package io.kamacache.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kamacache.cluster.ClusterConfig;
 import io.kamacache.jcache.KamaCacheManager;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.testsupport.TempDirs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -33,8 +30,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * A Boot application whose spring.cache.jcache.config names a cluster member's settings: Boot's
- * JCache support opens a clustered KamaCache manager, the member's meters are in the registry, and
+ * A Boot application whose spring.cache.jcache.config names a kamacache.yaml with cluster settings
+ * and a cache: Boot's JCache support opens a clustered KamaCache manager with that cache, the member's meters are in the registry, and
  * the health indicator is UP in the cluster and DOWN once etcd is gone.
  */
 class ClusteredApplicationTest {
@@ -69,18 +66,25 @@ class ClusteredApplicationTest {
     TempDirs.delete(dir);
   }
 
-  private Path memberSettings(String id) throws IOException {
-    Properties properties = new Properties();
-    properties.setProperty(ClusterConfig.ENDPOINTS, etcd.endpoint());
-    properties.setProperty(ClusterConfig.CLUSTER, "boot-" + UUID.randomUUID().toString().substring(0, 8));
-    properties.setProperty(ClusterConfig.MEMBER_ID, id);
-    properties.setProperty(ClusterConfig.BIND_HOST, "127.0.0.1");
-    properties.setProperty(ClusterConfig.LEASE_TTL, "2");
-    Path file = dir.resolve(id + ".properties");
-    try (Writer writer = Files.newBufferedWriter(file)) {
-      properties.store(writer, "member " + id);
-    }
-    return file;
+  /** A member's kamacache.yaml: its cluster settings and its caches, in one file. */
+  private Path memberFile(String id) throws IOException {
+    String yaml = String.join("\n",
+        "kamacache:",
+        "  etcd:",
+        "    endpoints: " + etcd.endpoint(),
+        "  cluster: boot-" + UUID.randomUUID().toString().substring(0, 8),
+        "  member:",
+        "    id: " + id,
+        "  bind:",
+        "    host: 127.0.0.1",
+        "  lease:",
+        "    ttl-seconds: 2",
+        "caches:",
+        "  books:",
+        "    capacity: 1000",
+        "    statistics: true",
+        "");
+    return Files.writeString(dir.resolve(id + ".yaml"), yaml);
   }
 
   private static void await(String what, Supplier<Boolean> condition) {
@@ -93,8 +97,8 @@ class ClusteredApplicationTest {
 
   @Test
   void aClusteredManagerIsUpWhileEtcdIsThereAndDownWhenItIsGone() throws Exception {
-    Path settings = memberSettings("boot-1");
-    runner.withPropertyValues("spring.cache.jcache.config=" + settings.toUri(), "spring.cache.cache-names=books")
+    Path file = memberFile("boot-1");
+    runner.withPropertyValues("spring.cache.jcache.config=" + file.toUri())
         .run(context -> {
           assertThat(context).hasNotFailed();
           javax.cache.CacheManager manager = context.getBean(javax.cache.CacheManager.class);
@@ -108,6 +112,7 @@ class ClusteredApplicationTest {
           MeterRegistry registry = context.getBean(MeterRegistry.class);
           assertThat(registry.get("kamacache.cluster.members").tag("member", "boot-1").gauge().value()).isEqualTo(1);
           assertThat(registry.get("cache.size").tag("cache", "books").gauge().value()).isEqualTo(1);
+          assertThat(registry.get("cache.puts").tag("cache", "books").functionCounter().count()).isEqualTo(1);
 
           HealthIndicator indicator = context.getBean("kamacacheHealthIndicator", HealthIndicator.class);
           Health up = indicator.health();
@@ -132,8 +137,8 @@ class ClusteredApplicationTest {
 
   @Test
   void aDisabledKamacacheHealthIndicatorIsLeftOutAndTheMetricsStay() throws Exception {
-    Path settings = memberSettings("boot-2");
-    runner.withPropertyValues("spring.cache.jcache.config=" + settings.toUri(),
+    Path file = memberFile("boot-2");
+    runner.withPropertyValues("spring.cache.jcache.config=" + file.toUri(),
             "management.health.kamacache.enabled=false")
         .run(context -> {
           assertThat(context).hasNotFailed();

@@ -9,8 +9,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.cache.configuration.Configuration;
-import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,9 +25,10 @@ import org.springframework.cache.jcache.JCacheCacheManager;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A Spring Boot application with every auto-configuration on the class path, configured by
- * src/test/resources/application.properties: its @Cacheable reads go through KamaCache, the
- * cache's meters move in Boot's registry, and the health endpoint has a kamacache component.
+ * A Spring Boot application with every auto-configuration on the class path, configured only by
+ * src/test/resources/application.properties and the kamacache.yaml it names: its @Cacheable reads
+ * go through bounded, expiring KamaCache caches, their meters move in Boot's registry, and the
+ * health endpoint has a kamacache component.
  */
 @SpringBootTest(classes = SpringBootStarterTest.Application.class)
 class SpringBootStarterTest {
@@ -43,15 +42,6 @@ class SpringBootStarterTest {
     BookService bookService() {
       return new BookService();
     }
-
-    /** What Boot gives the caches of spring.cache.cache-names: bounded, expiring, counted. */
-    @Bean
-    Configuration<Object, Object> cacheDefaults() {
-      KamaConfiguration<Object, Object> configuration = new KamaConfiguration<>().setCapacity(1_000);
-      configuration.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 10)));
-      configuration.setStatisticsEnabled(true);
-      return configuration;
-    }
   }
 
   @Autowired
@@ -64,21 +54,46 @@ class SpringBootStarterTest {
   private HealthEndpoint health;
 
   @Test
-  void cacheableReadsGoThroughAKamaCacheConfiguredByTheApplication() {
+  void cacheableReadsGoThroughAKamaCacheConfiguredByTheFileBootNamed() {
     assertThat(springCaches).isInstanceOf(JCacheCacheManager.class);
     javax.cache.CacheManager manager = ((JCacheCacheManager) springCaches).getCacheManager();
     assertThat(manager).isInstanceOf(KamaCacheManager.class);
-    Object nativeCache = springCaches.getCache("books").getNativeCache();
-    assertThat(nativeCache).isInstanceOf(KamaCache.class);
-    @SuppressWarnings("unchecked")
-    KamaConfiguration<Object, Object> configuration =
-        ((KamaCache<Object, Object>) nativeCache).getConfiguration(KamaConfiguration.class);
-    assertThat(configuration.getCapacity()).isEqualTo(1_000);
+    assertThat(manager.getURI().toString()).startsWith("file:").endsWith("/kamacache.yaml");
 
-    int before = books.calls();
-    assertThat(books.title(7)).isEqualTo("title 7");
-    assertThat(books.title(7)).isEqualTo("title 7");
-    assertThat(books.calls() - before).isEqualTo(1);
+    KamaConfiguration<?, ?> books = configuration("books");
+    assertThat(books.getCapacity()).isEqualTo(100);
+    assertThat(books.getExpiryPolicyFactory().create().getExpiryForCreation())
+        .isEqualTo(new Duration(TimeUnit.MINUTES, 10));
+    assertThat(books.isStatisticsEnabled()).isTrue();
+    // Boot created this one with a plain MutableConfiguration; the file's template bounded it.
+    KamaConfiguration<?, ?> reports = configuration("reports.daily");
+    assertThat(reports.getCapacity()).isEqualTo(50);
+    assertThat(reports.getExpiryPolicyFactory().create().getExpiryForAccess())
+        .isEqualTo(new Duration(TimeUnit.HOURS, 1));
+
+    int before = this.books.calls();
+    assertThat(this.books.title(7)).isEqualTo("title 7");
+    assertThat(this.books.title(7)).isEqualTo("title 7");
+    assertThat(this.books.calls() - before).isEqualTo(1);
+  }
+
+  private KamaConfiguration<?, ?> configuration(String cache) {
+    Object nativeCache = springCaches.getCache(cache).getNativeCache();
+    assertThat(nativeCache).isInstanceOf(KamaCache.class);
+    return ((KamaCache<?, ?>) nativeCache).getConfiguration(KamaConfiguration.class);
+  }
+
+  @Test
+  void theBoundFromTheFileHoldsAndItsEvictionsShowInTheMetrics() {
+    double size = registry.get("cache.size").tag("cache", "books").gauge().value();
+    double evictions = registry.get("cache.evictions").tag("cache", "books").functionCounter().count();
+    for (int id = 2_000_000; id < 2_000_200; id++) {
+      books.title(id);
+    }
+    assertThat(registry.get("cache.size").tag("cache", "books").gauge().value()).isEqualTo(100);
+    // Every entry beyond the hundred, those there before included, was evicted: none expired in 10 minutes.
+    assertThat(registry.get("cache.evictions").tag("cache", "books").functionCounter().count())
+        .isEqualTo(evictions + size + 200 - 100);
   }
 
   @Test
