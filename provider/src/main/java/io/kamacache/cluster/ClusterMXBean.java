@@ -65,4 +65,12 @@ public interface ClusterMXBean {
    * less than the lease TTL minus a safety margin ago. A member serves its keys only while this holds.
    */
   boolean isEtcdConnected();
+
+  // ---- lifecycle (issue 14, operations)
+
+  /**
+   * Where this member stands: JOINING, SERVING, DRAINING, FENCED or CLOSED (see
+   * {@link MemberState}); it is ready for traffic only while SERVING.
+   */
+  String getState();
 }

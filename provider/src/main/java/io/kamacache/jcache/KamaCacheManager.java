@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import javax.cache.Cache;
@@ -194,6 +195,21 @@ public final class KamaCacheManager implements CacheManager {
 
     @Override public ClassLoader classLoader() {
       return classLoader;
+    }
+
+    // ---- for operators (issue 14)
+
+    @Override public Map<String, CacheHost.Description> describeCaches() {
+      Map<String, CacheHost.Description> described = new TreeMap<>();
+      caches.forEach((name, cache) -> {
+        @SuppressWarnings("unchecked")
+        KamaConfiguration<?, ?> configuration = cache.getConfiguration(KamaConfiguration.class);
+        long capacity = configuration.getCapacity() == KamaConfiguration.UNBOUNDED ? 0 : configuration.getCapacity();
+        int backups = configuration.getBackups() == KamaConfiguration.DEFAULT_BACKUPS ? 1 : configuration.getBackups();
+        described.put(name, new CacheHost.Description(configuration, capacity, backups,
+            configuration.getNearCacheCapacity()));
+      });
+      return described;
     }
   }
 
