@@ -47,6 +47,7 @@ class KamaCacheHealthIndicator implements HealthIndicator {
     return health.withDetail("mode", client ? "cluster client" : "cluster member")
         .withDetail("cluster", node.cluster())
         .withDetail("memberId", bean.getMemberId())
+        .withDetail("state", bean.getState())
         .withDetail("members", members)
         .withDetail("epoch", bean.getEpoch())
         .withDetail("etcdConnected", etcdConnected)

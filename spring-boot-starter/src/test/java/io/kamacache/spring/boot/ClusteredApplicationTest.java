@@ -118,6 +118,7 @@ class ClusteredApplicationTest {
           Health up = indicator.health();
           assertThat(up.getStatus()).isEqualTo(Status.UP);
           assertThat(up.getDetails()).containsEntry("mode", "cluster member").containsEntry("memberId", "boot-1")
+              .containsEntry("state", "SERVING")
               .containsEntry("etcdConnected", true);
           assertThat(up.getDetails().get("members")).asList().containsExactly("boot-1");
           assertThat((Long) up.getDetails().get("epoch")).isPositive();
