@@ -1,6 +1,8 @@
 package io.kamacache.cluster;
 
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** The {@link ClusterMXBean} of one member: its counters, read from {@link ClusterMetrics}, and its state now. */
 final class ClusterBean implements ClusterMXBean {
@@ -59,6 +61,28 @@ final class ClusterBean implements ClusterMXBean {
 
   @Override public long getNearCacheMisses() {
     return metrics.getNearCacheMisses();
+  }
+
+  // ---- calls made, backups, membership and etcd
+
+  @Override public Map<String, Long> getCallsMadeByMethod() {
+    return metrics.getCallsMadeByMethod();
+  }
+
+  @Override public Map<String, Long> getCallNanosByMethod() {
+    return metrics.getCallNanosByMethod();
+  }
+
+  @Override public long getBackupsWritten() {
+    return metrics.getBackupsWritten();
+  }
+
+  @Override public List<String> getMemberIds() {
+    return List.copyOf(new TreeSet<>(peers.ring().members().keySet()));
+  }
+
+  @Override public boolean isEtcdConnected() {
+    return peers.membership().leaseProven();
   }
 
   // ---- lifecycle (issue 14, operations)

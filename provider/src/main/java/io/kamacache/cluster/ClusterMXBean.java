@@ -1,5 +1,6 @@
 package io.kamacache.cluster;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +42,29 @@ public interface ClusterMXBean {
 
   /** Reads of near caches here that found no live copy and went to the owner. */
   long getNearCacheMisses();
+
+  // ---- calls made, backups, membership and etcd (issue 14, metrics)
+
+  /**
+   * Unary peer calls this member has made, by method (its bare name, e.g. {@code Put}), answered
+   * or failed. Gets sent on a get stream (see {@code GetBatcher}) are not calls and are not counted.
+   */
+  Map<String, Long> getCallsMadeByMethod();
+
+  /** The total time, in nanoseconds, of the calls counted by {@link #getCallsMadeByMethod}, by method. */
+  Map<String, Long> getCallNanosByMethod();
+
+  /** Copies of entries this member owns that its backup members accepted (each backup counts once). */
+  long getBackupsWritten();
+
+  /** The members of this member's current view (their ids, sorted); a client is not one of them. */
+  List<String> getMemberIds();
+
+  /**
+   * Whether this member's etcd lease is proven alive now: its last keepalive etcd answered was sent
+   * less than the lease TTL minus a safety margin ago. A member serves its keys only while this holds.
+   */
+  boolean isEtcdConnected();
 
   // ---- lifecycle (issue 14, operations)
 

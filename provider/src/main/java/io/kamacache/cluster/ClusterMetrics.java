@@ -19,6 +19,15 @@ public final class ClusterMetrics {
   private final LongAdder notOwnerRetries = new LongAdder();
   private final LongAdder nearHits = new LongAdder();
   private final LongAdder nearMisses = new LongAdder();
+  /** Unary peer calls this member made, by method: how many, and how long they took in all. */
+  private final Map<String, CallTimes> callsMade = new ConcurrentHashMap<>();
+  private final LongAdder backupsWritten = new LongAdder();
+
+  /** The count and total time of one method's calls; two adders, so that a call's record takes no lock. */
+  private static final class CallTimes {
+    final LongAdder count = new LongAdder();
+    final LongAdder nanos = new LongAdder();
+  }
 
   ClusterMetrics(String memberId) {
     this.memberId = memberId;
@@ -47,6 +56,21 @@ public final class ClusterMetrics {
 
   void nearMiss() {
     nearMisses.increment();
+  }
+
+  /** A unary call of {@code method} (its bare name) from this member ended after {@code nanos}, answered or not. */
+  void callMade(String method, long nanos) {
+    CallTimes times = callsMade.get(method);
+    if (times == null) {
+      times = callsMade.computeIfAbsent(method, m -> new CallTimes());
+    }
+    times.count.increment();
+    times.nanos.add(nanos);
+  }
+
+  /** A backup member accepted a copy of an entry this member owns. */
+  void backupWritten() {
+    backupsWritten.increment();
   }
 
   public String getMemberId() {
@@ -85,5 +109,21 @@ public final class ClusterMetrics {
 
   public long getNearCacheMisses() {
     return nearMisses.sum();
+  }
+
+  public Map<String, Long> getCallsMadeByMethod() {
+    Map<String, Long> byMethod = new TreeMap<>();
+    callsMade.forEach((method, times) -> byMethod.put(method, times.count.sum()));
+    return byMethod;
+  }
+
+  public Map<String, Long> getCallNanosByMethod() {
+    Map<String, Long> byMethod = new TreeMap<>();
+    callsMade.forEach((method, times) -> byMethod.put(method, times.nanos.sum()));
+    return byMethod;
+  }
+
+  public long getBackupsWritten() {
+    return backupsWritten.sum();
   }
 }

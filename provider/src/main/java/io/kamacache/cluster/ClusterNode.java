@@ -96,7 +96,8 @@ public final class ClusterNode implements AutoCloseable {
     this.memberCalls = ThreadPools.bounded("kamacache-member-calls", config.serverThreads, config.serverQueue);
     this.deadlines = ThreadPools.single("kamacache-deadlines");
     PeerServer.Tls tls = new PeerServer.Tls(config.tlsCert, config.tlsKey, config.tlsTrust, config.tlsClientAuth);
-    this.stubs = new PeerStubs(new PeerChannels(tls, config.maxMessageBytes, authentication.client(config.memberId)),
+    this.stubs = new PeerStubs(new PeerChannels(tls, config.maxMessageBytes, authentication.client(config.memberId),
+        new CallTimer(metrics)),
         new Awaiting(config.spinMicros, TimeUnit.MICROSECONDS, PeerCalls.KINDS), config.timeout);
     String advertised = null;
     if (config.role == ClusterConfig.Role.MEMBER) {
@@ -329,7 +330,7 @@ public final class ClusterNode implements AutoCloseable {
       long nearCapacity, long nearMaxAgeNanos) {
     boolean near = nearCapacity > 0;
     Replicator<K> replicator = new Replicator<>(peers, ownership, background, name, local.copies(),
-        backups < 0 ? 1 : backups, near ? invalidations : null);
+        backups < 0 ? 1 : backups, near ? invalidations : null, metrics);
     local.replicateTo(replicator);
     rebalancer.register(name, (Replicator<Object>) (Replicator<?>) replicator);
     NearCache<K> nearCache = null;

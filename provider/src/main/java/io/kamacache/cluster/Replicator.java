@@ -51,6 +51,7 @@ final class Replicator<K> implements Replication<K> {
   private final int backups;
   /** Null unless the cache has a near cache, whose copies on other members a change makes stale. */
   private final NearInvalidations invalidations;
+  private final ClusterMetrics metrics;
   /** Keys whose expiry a read moved, not yet sent to their backups. */
   private final Set<K> touched = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean touching = new AtomicBoolean();
@@ -58,7 +59,7 @@ final class Replicator<K> implements Replication<K> {
   static final long TOUCH_MILLIS = 100;
 
   Replicator(Peers peers, Ownership ownership, ScheduledExecutorService background, String cache, Copies<K> copies,
-      int backups, NearInvalidations invalidations) {
+      int backups, NearInvalidations invalidations, ClusterMetrics metrics) {
     this.peers = peers;
     this.ownership = ownership;
     this.background = background;
@@ -66,6 +67,7 @@ final class Replicator<K> implements Replication<K> {
     this.copies = copies;
     this.backups = backups;
     this.invalidations = invalidations;
+    this.metrics = metrics;
   }
 
   int backups() {
@@ -198,6 +200,7 @@ final class Replicator<K> implements Replication<K> {
         LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: {1}", target, response.getError().getMessage());
         return false;
       }
+      metrics.backupWritten();
       return true;
     } catch (StatusRuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "backup on {0} failed: {1}", target, e.getStatus());

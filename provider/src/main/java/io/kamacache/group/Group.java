@@ -107,6 +107,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
 
   private void onRemoval(K key, Object stored, RemovalCause cause) {
     if (cause == RemovalCause.EXPIRED) {
+      statistics.recordExpirations(1);
       events.publish(EventType.EXPIRED, key, null, stored);
     } else {
       statistics.recordEvictions(1);

@@ -31,7 +31,6 @@ import javax.cache.configuration.Configuration;
 import javax.cache.configuration.Factory;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.integration.CompletionListener;
-import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 import javax.management.ObjectName;
@@ -115,8 +114,11 @@ public final class KamaCache<K, V> implements Cache<K, V> {
     return group.events();
   }
 
-  /** This cache's statistics on this node, whether or not they are enabled. */
-  public CacheStatisticsMXBean statistics() {
+  /**
+   * This cache's statistics on this node, whether or not they are enabled: the JSR-107 ones, and
+   * what KamaCache counts beyond them (expirations, total times).
+   */
+  public CacheStatistics statistics() {
     return group.statistics();
   }
 

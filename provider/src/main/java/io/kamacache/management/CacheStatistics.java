@@ -14,6 +14,8 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   private final LongAdder puts = new LongAdder();
   private final LongAdder removals = new LongAdder();
   private final LongAdder evictions = new LongAdder();
+  /** Not a JSR-107 statistic: entries the store removed because their time was up. */
+  private final LongAdder expirations = new LongAdder();
   private final LongAdder getNanos = new LongAdder();
   private final LongAdder putNanos = new LongAdder();
   private final LongAdder removeNanos = new LongAdder();
@@ -138,6 +140,16 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     }
   }
 
+  /**
+   * Counts an entry removed because it expired, by a read or by the TTL walker. JSR-107 counts
+   * expiry neither as an eviction nor as a removal, so this count is kept apart from both.
+   */
+  public void recordExpirations(long count) {
+    if (enabled) {
+      expirations.add(count);
+    }
+  }
+
   public void recordGetTime(long start) {
     if (enabled && start != 0L && captured() == null) {
       getNanos.add(System.nanoTime() - start);
@@ -158,7 +170,8 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
 
   @Override
   public void clear() {
-    for (LongAdder adder : new LongAdder[] {hits, misses, puts, removals, evictions, getNanos, putNanos, removeNanos}) {
+    for (LongAdder adder : new LongAdder[] {hits, misses, puts, removals, evictions, expirations, getNanos,
+        putNanos, removeNanos}) {
       adder.reset();
     }
   }
@@ -195,6 +208,26 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
 
   @Override public long getCacheEvictions() {
     return evictions.sum();
+  }
+
+  /** Entries of this member's store that expired (see {@link #recordExpirations}); not part of the MXBean. */
+  public long getCacheExpirations() {
+    return expirations.sum();
+  }
+
+  /** Time spent in the gets counted by {@link #getCacheGets}, in nanoseconds; for metrics, which want totals. */
+  public long getTotalGetNanos() {
+    return getNanos.sum();
+  }
+
+  /** Time spent in the puts counted by {@link #getCachePuts}, in nanoseconds. */
+  public long getTotalPutNanos() {
+    return putNanos.sum();
+  }
+
+  /** Time spent in the removals counted by {@link #getCacheRemovals}, in nanoseconds. */
+  public long getTotalRemoveNanos() {
+    return removeNanos.sum();
   }
 
   @Override public float getAverageGetTime() {

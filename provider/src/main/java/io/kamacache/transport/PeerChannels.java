@@ -23,13 +23,16 @@ public final class PeerChannels implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ChannelCredentials credentials;
   private final int maxMessageBytes;
-  private final ClientInterceptor authentication;
+  private final ClientInterceptor[] interceptors;
 
-  /** @param authentication adds this caller's proof of membership to every call */
-  public PeerChannels(PeerServer.Tls tls, int maxMessageBytes, ClientInterceptor authentication) {
+  /**
+   * @param interceptors see every call: one adds this caller's proof of membership, others may
+   *     count and time the calls
+   */
+  public PeerChannels(PeerServer.Tls tls, int maxMessageBytes, ClientInterceptor... interceptors) {
     this.credentials = credentials(tls);
     this.maxMessageBytes = maxMessageBytes;
-    this.authentication = authentication;
+    this.interceptors = interceptors.clone();
   }
 
   private static ChannelCredentials credentials(PeerServer.Tls tls) {
@@ -63,7 +66,7 @@ public final class PeerChannels implements AutoCloseable {
   public ManagedChannel channel(String address) {
     return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials)
         .maxInboundMessageSize(maxMessageBytes)
-        .intercept(authentication)
+        .intercept(interceptors)
         .build());
   }
 

@@ -125,4 +125,23 @@ class ExpiryWithInjectedClockTest {
     assertThat(statistics(cache).getCachePuts()).isZero();
     assertThat(expired).isEmpty();
   }
+
+  @Test
+  void expirationsCountWhatTheWalkerAndReadsRemoveAndNeitherEvictionsNorRemovals() {
+    KamaCache<String, String> cache = cache(new CreatedExpiryPolicy(new Duration(TimeUnit.SECONDS, 10)));
+    cache.put("a", "1");
+    cache.put("b", "2");
+    cache.put("c", "3");
+    cache.remove("c");
+    ticker.advance(10, TimeUnit.SECONDS);
+    assertThat(cache.get("a")).isNull();
+    assertThat(cache.statistics().getCacheExpirations()).as("by the read").isEqualTo(1);
+    assertThat(walk()).isEqualTo(1);
+    assertThat(cache.statistics().getCacheExpirations()).as("and by the walker").isEqualTo(2);
+    assertThat(cache.statistics().getCacheEvictions()).isZero();
+    assertThat(cache.statistics().getCacheRemovals()).as("only the remove").isEqualTo(1);
+
+    cache.statistics().clear();
+    assertThat(cache.statistics().getCacheExpirations()).isZero();
+  }
 }
