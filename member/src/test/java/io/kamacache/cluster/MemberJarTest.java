@@ -3,14 +3,21 @@ package io.kamacache.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kamacache.jcache.KamaCache;
+import io.kamacache.jcache.KamaCacheManager;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.testsupport.MemberProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -69,6 +76,68 @@ class MemberJarTest {
     } finally {
       fromJar.close();
     }
+  }
+
+  @Test
+  void theJarServesPrometheusMetricsAndProbesThatFollowItsState() throws Exception {
+    CacheManager embedded = members.open("in-process");
+    Cache<String, String> cache = embedded.createCache("probed",
+        new MutableConfiguration<String, String>().setStatisticsEnabled(true));
+    Path settings = Path.of(members.settings("probed-jar", Map.of(ClusterConfig.HTTP_PORT, "0")));
+    MemberProcess fromJar = MemberProcess.startJar(JAR, settings.toString());
+    try {
+      Matcher at = Pattern.compile("metrics and health probes at (http://\\S+)").matcher(fromJar.startupOutput());
+      assertThat(at.find()).as("the start-up line names the probes' address: " + fromJar.startupOutput()).isTrue();
+      URI probes = URI.create(at.group(1));
+      HttpClient http = HttpClient.newHttpClient();
+      Members.awaitRingSize(List.of(embedded), 2);
+      awaitStatus(http, probes.resolve("/health/ready"), 200);
+      for (int i = 0; i < 200; i++) {
+        cache.put("k" + i, "v" + i);
+      }
+      long owned = 200 - cache.unwrap(KamaCache.class).localSize();
+      assertThat(owned).as("the jar's member owns some of the keys").isPositive();
+
+      String metrics = get(http, probes.resolve("/metrics")).body();
+      assertThat(sample(metrics, "cache_size", "cache", "probed")).as("entries the jar's member owns").isEqualTo(owned);
+      assertThat(sample(metrics, "kamacache_cluster_calls_served_total", "method", "Put"))
+          .as("puts it served as their owner").isGreaterThanOrEqualTo(owned);
+      assertThat(metrics).contains("kamacache_cluster_members").contains("jvm_memory_used_bytes");
+
+      embedded.unwrap(KamaCacheManager.class).node().admin().drain("probed-jar");
+      HttpResponse<String> draining = awaitStatus(http, probes.resolve("/health/ready"), 503);
+      assertThat(draining.body()).startsWith("DRAINING");
+      assertThat(get(http, probes.resolve("/health/live")).statusCode()).isEqualTo(200);
+      for (int i = 0; i < 200; i++) {
+        assertThat(cache.get("k" + i)).as("nothing is lost by the drain").isEqualTo("v" + i);
+      }
+    } finally {
+      fromJar.close();
+    }
+  }
+
+  /** The value of {@code name}'s one sample with {@code label=value}, as Prometheus' text format gives it. */
+  private static long sample(String metrics, String name, String label, String value) {
+    Matcher line = Pattern.compile("(?m)^" + name + "\\{[^}]*" + label + "=\"" + value + "\"[^}]*\\} (\\S+)$")
+        .matcher(metrics);
+    assertThat(line.find()).as(name + " with " + label + "=" + value + " in:\n" + metrics).isTrue();
+    return (long) Double.parseDouble(line.group(1));
+  }
+
+  private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Probes are polled, as Kubernetes does: the member's state changes on its own threads. */
+  private static HttpResponse<String> awaitStatus(HttpClient http, URI uri, int status) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    HttpResponse<String> last = get(http, uri);
+    while (last.statusCode() != status && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      last = get(http, uri);
+    }
+    assertThat(last.statusCode()).as(uri + " answered " + last.body()).isEqualTo(status);
+    return last;
   }
 
   @Test

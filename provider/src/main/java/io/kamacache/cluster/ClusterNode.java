@@ -11,7 +11,9 @@ import io.kamacache.transport.PeerAuthentication;
 import io.kamacache.transport.PeerCalls;
 import io.kamacache.transport.PeerChannels;
 import io.kamacache.transport.PeerServer;
+import java.net.InetSocketAddress;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -269,6 +271,11 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** The name of the cluster this node joined. */
+  /** Where the member jar serves metrics and health probes, if its settings ask for it. */
+  public Optional<InetSocketAddress> probeAddress() {
+    return config.probeAddress();
+  }
+
   public String cluster() {
     return config.cluster;
   }
