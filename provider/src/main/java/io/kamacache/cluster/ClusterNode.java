@@ -56,6 +56,8 @@ public final class ClusterNode implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final Barrier barrier;
   private final Ownership ownership;
+  /** The key locks this member grants as an owner, for entry processors that run on their callers. */
+  private final KeyLocks keyLocks;
   private final ListenerRelay listeners;
   private final CacheDefinitions definitions;
   /** Asks the other members to re-read what this one wrote to etcd. */
@@ -118,6 +120,7 @@ public final class ClusterNode implements AutoCloseable {
     this.rebalancer = new Rebalancer(peers, host, settled, metrics);
     this.barrier = new Barrier(peers, settled, rebalancer, barriers, config.leaseTtl.toNanos());
     this.ownership = new Ownership(membership, settled, config.memberId);
+    this.keyLocks = new KeyLocks(config.memberId, config.lockLease);
     this.listeners = new ListenerRelay(peers, host, client, config.etcdKey("listeners/"));
     this.invalidations = new NearInvalidations(peers);
     this.refreshes = new ViewRefreshes(membership, stubs, config.memberId);
@@ -125,7 +128,7 @@ public final class ClusterNode implements AutoCloseable {
     this.caches = new LocalCaches(host, definitions);
     this.bean = new ClusterBean(metrics, peers, caches);
     if (peerService != null) {
-      peerService.answerWith(peers, caches, ownership, barrier, rebalancer, this::refreshViews);
+      peerService.answerWith(peers, caches, ownership, barrier, rebalancer, keyLocks, this::refreshViews);
     }
   }
 
@@ -197,6 +200,8 @@ public final class ClusterNode implements AutoCloseable {
     // Ownership may have moved, and a member that left cannot invalidate what it owned.
     caches.invalidateNearCaches();
     if (ownsKeys()) {
+      // Before anything moves: a lock on a key that is no longer ours must not outlive its ownership.
+      keyLocks.onRing(ring);
       barrier.onRing();
       rebalancer.onRing(ring);
     }
@@ -218,6 +223,8 @@ public final class ClusterNode implements AutoCloseable {
       return;
     }
     rebalancer.startOver();
+    // Others may have served our keys since: no lock granted before survives the loss.
+    keyLocks.dropAll();
     caches.invalidateNearCaches();
     barrier.reset();
   }
@@ -225,6 +232,7 @@ public final class ClusterNode implements AutoCloseable {
   /** A cache closed here: its near copies go with it. */
   public void cacheClosed(String name) {
     caches.removeNearCache(name);
+    keyLocks.dropAll(name);
   }
 
   /** A cache is ready here: forward its events to the members listening, and announce ours. */
@@ -324,6 +332,10 @@ public final class ClusterNode implements AutoCloseable {
     Replicator<K> replicator = new Replicator<>(peers, ownership, background, name, local.copies(),
         backups < 0 ? 1 : backups, near ? invalidations : null);
     local.replicateTo(replicator);
+    if (ownsKeys()) {
+      // Every change of a key waits while a caller's processor holds it (see KeyLocks).
+      local.store().guardWith(keyLocks.of(name));
+    }
     rebalancer.register(name, (Replicator<Object>) (Replicator<?>) replicator);
     NearCache<K> nearCache = null;
     if (near && ownsKeys()) {
@@ -343,6 +355,7 @@ public final class ClusterNode implements AutoCloseable {
   @Override
   public void close() {
     ownership.serving(false);
+    keyLocks.dropAll();
     if (server != null) {
       server.serving(false);
     }

@@ -14,6 +14,8 @@ import io.kamacache.proto.v1.InvokeRequest;
 import io.kamacache.proto.v1.KeyRequest;
 import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.KeysResponse;
+import io.kamacache.proto.v1.LockRequest;
+import io.kamacache.proto.v1.LockResponse;
 import io.kamacache.proto.v1.LoadAllRequest;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.PutAllRequest;
@@ -23,6 +25,7 @@ import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
+import io.kamacache.proto.v1.UnlockRequest;
 import io.kamacache.proto.v1.ValueResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -73,6 +76,8 @@ public final class PeerCalls {
   private static final int SYNC = kind(PeerGrpc.getSyncMethod());
   private static final int EVENTS = kind(PeerGrpc.getEventsMethod());
   private static final int REFRESH = kind(PeerGrpc.getRefreshMethod());
+  private static final int LOCK = kind(PeerGrpc.getLockMethod());
+  private static final int UNLOCK = kind(PeerGrpc.getUnlockMethod());
 
   private final PeerGrpc.PeerFutureStub stub;
   private final Awaiting awaiting;
@@ -175,5 +180,13 @@ public final class PeerCalls {
 
   public DoneResponse refresh(CacheRequest request) {
     return awaiting.await(stub.refresh(request), REFRESH);
+  }
+
+  public LockResponse lock(LockRequest request) {
+    return awaiting.await(stub.lock(request), LOCK);
+  }
+
+  public ValueResponse unlock(UnlockRequest request) {
+    return awaiting.await(stub.unlock(request), UNLOCK);
   }
 }
