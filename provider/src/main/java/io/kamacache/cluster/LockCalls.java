@@ -41,12 +41,14 @@ final class LockCalls {
       return;
     }
     calls.dispatch(false, observer, () -> {
-      CacheLocks cacheLocks = locks.of(request.getHeader().getCache());
+      // Looked up once the cache is known to exist here, so no request can make us keep a name.
+      CacheLocks[] cacheLocks = new CacheLocks[1];
       CacheLocks.Held[] granted = new CacheLocks.Held[1];
       StreamObserver<Message> out = requests.out(observer);
       requests.handle(request.getHeader(), List.of(request.getKey()), LockResponse.newBuilder(), (group, decoded, response) -> {
         long lease = locks.leaseNanos(request.getLeaseMs());
-        granted[0] = cacheLocks.grant(group, decoded.get(0), request.getKey().toByteArray(), locks.nextToken(), lease,
+        cacheLocks[0] = locks.of(request.getHeader().getCache());
+        granted[0] = cacheLocks[0].grant(group, decoded.get(0), request.getKey().toByteArray(), locks.nextToken(), lease,
             (lock, value) -> {
               if (value != null) {
                 response.setValue(requests.encode(value));
@@ -64,7 +66,7 @@ final class LockCalls {
         @Override public void onNext(Message message) {
           LockResponse answer = (LockResponse) message;
           if (granted[0] != null && (answer.hasError() || Context.current().isCancelled())) {
-            cacheLocks.release(granted[0]); // nobody will unlock it
+            cacheLocks[0].release(granted[0]); // nobody will unlock it
           }
           out.onNext(message);
         }
@@ -90,21 +92,22 @@ final class LockCalls {
       return;
     }
     calls.forMembers(observer, () -> {
-      CacheLocks cacheLocks = locks.of(request.getHeader().getCache());
+      CacheLocks[] cacheLocks = new CacheLocks[1];
       Object[] key = new Object[1];
       StreamObserver<Message> out = requests.out(observer);
       requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
+        cacheLocks[0] = locks.of(request.getHeader().getCache());
         key[0] = decoded.get(0);
         if (request.getThrew()) {
-          cacheLocks.releaseToken(key[0], request.getToken());
+          cacheLocks[0].releaseToken(key[0], request.getToken());
           return;
         }
         Object value = request.hasValue() ? requests.decode(request.getValue()) : null;
-        cacheLocks.apply(group, key[0], request.getToken(), outcome(request.getOutcome()), value);
+        cacheLocks[0].apply(group, key[0], request.getToken(), outcome(request.getOutcome()), value);
       }, new StreamObserver<>() {
         @Override public void onNext(Message message) {
           if (key[0] != null && ((ValueResponse) message).hasError()) {
-            cacheLocks.releaseToken(key[0], request.getToken()); // refused: the lock ends all the same
+            cacheLocks[0].releaseToken(key[0], request.getToken()); // refused: the lock ends all the same
           }
           out.onNext(message);
         }
