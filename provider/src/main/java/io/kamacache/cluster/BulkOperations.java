@@ -113,9 +113,9 @@ final class BulkOperations<K, V> {
   }
 
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
-      Object... arguments) {
-    ByteString encoded = router.processorBytes(processor);
-    List<ByteString> args = router.keyList(List.of(arguments));
+      Router.Travelling travelling, Object... arguments) {
+    ByteString encoded = travelling.processor();
+    List<ByteString> args = travelling.arguments();
     Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
     router.changeAll(keys, () -> router.partition(keys, (owner, share) -> {
       if (router.isLocal(owner)) {

@@ -54,6 +54,11 @@ public final class ClusterConfig {
   public static final String MAX_MESSAGE = "kamacache.request.max-message-bytes";
   public static final String SPIN = "kamacache.request.spin-us";
   public static final String RETRIES = "kamacache.routing.retries";
+  /**
+   * The longest an owner keeps a key locked for an entry processor running on its caller (one that
+   * cannot be sent to the owner); a caller that dies or pauses holds the key no longer than this.
+   */
+  public static final String LOCK_LEASE = "kamacache.lock.lease-ms";
   public static final String TLS_CERT = "kamacache.tls.cert";
   public static final String TLS_KEY = "kamacache.tls.key";
   public static final String TLS_TRUST = "kamacache.tls.trust";
@@ -101,6 +106,7 @@ public final class ClusterConfig {
   final int maxMessageBytes;
   final int spinMicros;
   final int retries;
+  final Duration lockLease;
   final Path etcdTlsTrust;
   final Path etcdTlsCert;
   final Path etcdTlsKey;
@@ -153,6 +159,9 @@ public final class ClusterConfig {
     // A loopback round trip between member JVMs takes about 80 µs; see transport.Awaiting.
     spinMicros = s.integer(SPIN, 200, 0, 10_000);
     retries = s.integer(RETRIES, 20, 0, 1000);
+    // Long enough for a Spring @Cacheable method that queries a slow service; a dead caller blocks
+    // its key at most this long.
+    lockLease = Duration.ofMillis(s.integer(LOCK_LEASE, 30_000, 1, 3_600_000));
     tlsCert = s.path(TLS_CERT);
     tlsKey = s.path(TLS_KEY);
     tlsTrust = s.path(TLS_TRUST);

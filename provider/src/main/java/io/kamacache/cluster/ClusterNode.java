@@ -58,6 +58,8 @@ public final class ClusterNode implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final Barrier barrier;
   private final Ownership ownership;
+  /** The key locks this member grants as an owner, for entry processors that run on their callers. */
+  private final KeyLocks keyLocks;
   private final ListenerRelay listeners;
   private final CacheDefinitions definitions;
   /** Asks the other members to re-read what this one wrote to etcd. */
@@ -123,6 +125,7 @@ public final class ClusterNode implements AutoCloseable {
     this.rebalancer = new Rebalancer(peers, host, settled, metrics);
     this.barrier = new Barrier(peers, settled, rebalancer, barriers, config.leaseTtl.toNanos());
     this.ownership = new Ownership(membership, settled, config.memberId);
+    this.keyLocks = new KeyLocks(config.memberId, config.lockLease);
     this.listeners = new ListenerRelay(peers, host, client, config.etcdKey("listeners/"));
     this.invalidations = new NearInvalidations(peers);
     this.refreshes = new ViewRefreshes(membership, stubs, config.memberId);
@@ -131,7 +134,7 @@ public final class ClusterNode implements AutoCloseable {
     this.lifecycle = new Lifecycle(peers, ownership, settled, rebalancer, caches, server);
     this.bean = new ClusterBean(metrics, peers, caches, lifecycle);
     if (peerService != null) {
-      peerService.answerWith(peers, caches, ownership, barrier, rebalancer, this::refreshViews);
+      peerService.answerWith(peers, caches, ownership, barrier, rebalancer, keyLocks, this::refreshViews);
       peerService.answerAdminWith(peers, advertised, host, lifecycle);
     }
   }
@@ -204,6 +207,10 @@ public final class ClusterNode implements AutoCloseable {
     stubs.retainOnly(addresses);
     // Ownership may have moved, and a member that left cannot invalidate what it owned.
     caches.invalidateNearCaches();
+    if (ownsKeys()) {
+      // Before anything moves: a lock on a key that is no longer ours must not outlive its ownership.
+      keyLocks.onRing(ring);
+    }
     // A drained member is out of the ring for good: it has no view to settle and nothing to sweep.
     if (ownsKeys() && lifecycle.inRing()) {
       barrier.onRing();
@@ -228,6 +235,8 @@ public final class ClusterNode implements AutoCloseable {
     }
     lifecycle.lost();
     rebalancer.startOver();
+    // Others may have served our keys since: no lock granted before survives the loss.
+    keyLocks.dropAll();
     caches.invalidateNearCaches();
     barrier.reset();
   }
@@ -235,6 +244,7 @@ public final class ClusterNode implements AutoCloseable {
   /** A cache closed here: its near copies go with it. */
   public void cacheClosed(String name) {
     caches.removeNearCache(name);
+    keyLocks.dropAll(name);
   }
 
   /** A cache is ready here: forward its events to the members listening, and announce ours. */
@@ -339,6 +349,10 @@ public final class ClusterNode implements AutoCloseable {
     Replicator<K> replicator = new Replicator<>(peers, ownership, background, name, local.copies(),
         backups < 0 ? 1 : backups, near ? invalidations : null, metrics);
     local.replicateTo(replicator);
+    if (ownsKeys()) {
+      // Every change of a key waits while a caller's processor holds it (see KeyLocks).
+      local.store().guardWith(keyLocks.of(name));
+    }
     rebalancer.register(name, (Replicator<Object>) (Replicator<?>) replicator);
     NearCache<K> nearCache = null;
     if (near && ownsKeys()) {
@@ -385,6 +399,7 @@ public final class ClusterNode implements AutoCloseable {
       return;
     }
     ownership.serving(false);
+    keyLocks.dropAll();
     if (server != null) {
       server.serving(false);
     }

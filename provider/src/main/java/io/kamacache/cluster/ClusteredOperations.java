@@ -6,6 +6,7 @@ import io.kamacache.cluster.NotOwnerRetries.NotOwner;
 import io.kamacache.group.CacheOperations;
 import io.kamacache.group.Group;
 import io.kamacache.management.CacheStatistics;
+import io.kamacache.processor.EntryLockLostException;
 import io.kamacache.proto.v1.FlagResponse;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.InvokeRequest;
@@ -17,12 +18,14 @@ import io.kamacache.proto.v1.ValueResponse;
 import io.kamacache.proto.v1.ValuesResponse;
 import io.kamacache.transport.PeerCalls;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 
 /**
@@ -48,6 +51,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   private final NearCache<K> near;
   private final Router<K, V> router;
   private final BulkOperations<K, V> bulk;
+  private final RemoteProcessing<K, V> processing;
   /** Coalesced gets, by owner address. */
   private final ConcurrentHashMap<String, GetBatcher> batchers = new ConcurrentHashMap<>();
 
@@ -64,6 +68,7 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
     this.statistics = router.statistics();
     this.near = router.near();
     this.bulk = new BulkOperations<>(router);
+    this.processing = new RemoteProcessing<>(router);
   }
 
   // ---- single-key operations
@@ -200,13 +205,25 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
         replace(header, ReplaceRequest.Mode.REPLACE_IF_EQUALS, key, newValue).setExpected(router.bytes(oldValue)).build())));
   }
 
+  /**
+   * Runs the processor on the key's owner: here, with nothing serialized, when this member owns
+   * the key; else sent to the owner if it can be, or run here under a lock on the key held at the
+   * owner if it cannot ({@link RemoteProcessing}).
+   */
   @Override
-  @SuppressWarnings("unchecked")
   public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
-    ByteString encoded = router.processorBytes(processor);
-    List<ByteString> args = router.keyList(List.of(arguments));
+    return invoke(key, processor, router.travelling(processor, arguments), arguments);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T invoke(K key, EntryProcessor<K, V, T> processor, Router.Travelling travelling, Object... arguments) {
+    if (travelling == null) {
+      return router.changeAt(key, group -> group.invoke(key, processor, arguments),
+          (owner, deadline) -> processing.invoke(owner, key, processor, arguments));
+    }
     return router.change(key, group -> group.invoke(key, processor, arguments), (stub, header) -> (T) router.value(stub.invoke(
-        InvokeRequest.newBuilder().setHeader(header).setKey(router.bytes(key)).setProcessor(encoded).addAllArguments(args).build())));
+        InvokeRequest.newBuilder().setHeader(header).setKey(router.bytes(key)).setProcessor(travelling.processor())
+            .addAllArguments(travelling.arguments()).build())));
   }
 
 
@@ -231,7 +248,29 @@ final class ClusteredOperations<K, V> implements CacheOperations<K, V> {
   @Override
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
       Object... arguments) {
-    return bulk.invokeAll(keys, processor, arguments);
+    Router.Travelling travelling = router.travelling(processor, arguments);
+    if (travelling != null) {
+      return bulk.invokeAll(keys, processor, travelling, arguments);
+    }
+    // A processor that cannot travel runs key by key, each as invoke runs it; a failure is that key's result.
+    Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
+    for (K key : keys) {
+      try {
+        T result = invoke(key, processor, null, arguments);
+        if (result != null) {
+          results.put(key, () -> result);
+        }
+      } catch (EntryProcessorException e) {
+        results.put(key, () -> {
+          throw e;
+        });
+      } catch (EntryLockLostException e) {
+        results.put(key, () -> {
+          throw new EntryProcessorException(e);
+        });
+      }
+    }
+    return results;
   }
 
   @Override public void removeAll() {

@@ -26,6 +26,8 @@ import io.kamacache.proto.v1.KeyRequest;
 import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.KeysResponse;
 import io.kamacache.proto.v1.LoadAllRequest;
+import io.kamacache.proto.v1.LockRequest;
+import io.kamacache.proto.v1.LockResponse;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.PutAllRequest;
 import io.kamacache.proto.v1.PutRequest;
@@ -34,6 +36,7 @@ import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
+import io.kamacache.proto.v1.UnlockRequest;
 import io.kamacache.proto.v1.ValueResponse;
 import io.kamacache.proto.v1.ValuesResponse;
 import io.kamacache.transport.RemoteErrors;
@@ -72,6 +75,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   private volatile Coalesced refreshes;
   /** The operators' calls (issue 14); see AdminCalls. */
   private volatile AdminCalls admin;
+  /** Lock and Unlock, for entry processors that run on their callers. */
+  private volatile LockCalls lockCalls;
 
   /**
    * The server calls us on its transport threads. Reads that can only run JSR-107's own code stay
@@ -89,11 +94,12 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   /** Gives this service the parts that answer; {@code refreshViews} re-reads what peers ask us to. */
   void answerWith(Peers peers, LocalCaches caches, Ownership ownership, Barrier barrier, Rebalancer rebalancer,
-      Runnable refreshViews) {
+      KeyLocks keyLocks, Runnable refreshViews) {
     CallDispatch dispatch = new CallDispatch(peers, callers, members);
     this.memberCalls = new MemberCalls(peers, caches, barrier, dispatch, checks);
     this.refreshes = new Coalesced(refreshViews);
     this.requests = new OwnerRequests(peers, caches, ownership, rebalancer);
+    this.lockCalls = new LockCalls(requests, dispatch, checks, keyLocks);
     this.caches = caches;
     this.calls = dispatch;
   }
@@ -471,6 +477,18 @@ final class PeerService extends PeerGrpc.PeerImplBase {
           });
       pages.send(failure.hasError() ? null : all, failure.build());
     });
+  }
+
+  // ---- key locks for entry processors that run on their callers: see LockCalls
+
+  @Override
+  public void lock(LockRequest request, StreamObserver<LockResponse> observer) {
+    lockCalls.lock(request, observer);
+  }
+
+  @Override
+  public void unlock(UnlockRequest request, StreamObserver<ValueResponse> observer) {
+    lockCalls.unlock(request, observer);
   }
 
   // ---- what only members send: see MemberCalls

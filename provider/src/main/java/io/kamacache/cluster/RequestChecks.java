@@ -14,11 +14,13 @@ import io.kamacache.proto.v1.InvokeRequest;
 import io.kamacache.proto.v1.KeyRequest;
 import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.LoadAllRequest;
+import io.kamacache.proto.v1.LockRequest;
 import io.kamacache.proto.v1.PutAllRequest;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.SyncRequest;
+import io.kamacache.proto.v1.UnlockRequest;
 import java.util.List;
 
 /**
@@ -179,6 +181,37 @@ final class RequestChecks {
         throw invalid("unknown event type " + event.getTypeValue());
       }
       key(event.getKey());
+    }
+  }
+
+  // ---- Lock and Unlock (key locks for entry processors that run on their callers)
+
+  void check(LockRequest request) {
+    header(request.getHeader(), true);
+    key(request.getKey());
+    if (request.getLeaseMs() < 0) {
+      throw invalid("a lock's lease is negative: " + request.getLeaseMs() + " ms");
+    }
+  }
+
+  void check(UnlockRequest request) {
+    header(request.getHeader(), true);
+    key(request.getKey());
+    if (request.getToken() == 0) {
+      throw invalid("an unlock names no lock: its token is 0");
+    }
+    UnlockRequest.Outcome outcome = request.getOutcome();
+    if (outcome == UnlockRequest.Outcome.UNRECOGNIZED) {
+      throw invalid("unknown unlock outcome " + request.getOutcomeValue());
+    }
+    boolean needsValue = outcome == UnlockRequest.Outcome.SET || outcome == UnlockRequest.Outcome.LOADED;
+    if (request.getThrew() && outcome != UnlockRequest.Outcome.NONE) {
+      throw invalid("an unlock for a processor that threw has the outcome " + outcome + "; it must be NONE");
+    }
+    if (needsValue) {
+      present(request.getValue(), "value");
+    } else if (request.hasValue()) {
+      throw invalid("an unlock with the outcome " + outcome + " carries a value");
     }
   }
 

@@ -10,6 +10,7 @@ import io.kamacache.proto.v1.FlagResponse;
 import io.kamacache.proto.v1.InvokeAllResponse;
 import io.kamacache.proto.v1.KeysResponse;
 import io.kamacache.proto.v1.MembersResponse;
+import io.kamacache.proto.v1.LockResponse;
 import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.proto.v1.Stats;
 import io.kamacache.proto.v1.StatsResponse;
@@ -39,6 +40,8 @@ final class ResponseFields {
           DoneResponse.Builder::setError),
       InvokeAllResponse.Builder.class, new Setters<InvokeAllResponse.Builder>(InvokeAllResponse.Builder::setStats,
           InvokeAllResponse.Builder::setError),
+      LockResponse.Builder.class, new Setters<LockResponse.Builder>(LockResponse.Builder::setStats,
+          LockResponse.Builder::setError),
       // Batches count per key, in each result; keys, sizes and barriers count nothing.
       ValuesResponse.Builder.class, new Setters<ValuesResponse.Builder>(null, ValuesResponse.Builder::setError),
       KeysResponse.Builder.class, new Setters<KeysResponse.Builder>(null, KeysResponse.Builder::setError),

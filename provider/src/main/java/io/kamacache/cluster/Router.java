@@ -3,6 +3,7 @@ package io.kamacache.cluster;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.kamacache.cluster.NotOwnerRetries.NotOwner;
+import io.kamacache.codec.CodecException;
 import io.kamacache.group.Group;
 import io.kamacache.replication.Replication;
 import io.kamacache.management.CacheStatistics;
@@ -112,6 +113,16 @@ final class Router<K, V> {
 
   /** Runs a one-key operation where its owner is, retrying refusals. */
   <T> T route(K key, Function<Group<K, V>, T> onLocal, Remote<T> onRemote) {
+    return routeToOwner(key, onLocal, (owner, deadline) -> call(owner, onRemote, deadline));
+  }
+
+  /** An exchange with a key's remote owner, which may make several calls; {@code deadline} bounds the first. */
+  interface OwnerExchange<T> {
+    T with(HashRing.Member owner, long deadline);
+  }
+
+  /** As {@link #route}, for an operation that talks to a remote owner in more than one call. */
+  <T> T routeToOwner(K key, Function<Group<K, V>, T> onLocal, OwnerExchange<T> onRemote) {
     byte[] keyBytes = keyBytes(key);
     long deadline = retries.deadline();
     for (int attempt = 0; ; attempt++) {
@@ -124,11 +135,21 @@ final class Router<K, V> {
             return onLocal.apply(local);
           });
         }
-        return call(owner, onRemote, deadline);
+        return onRemote.with(owner, deadline);
       } catch (NotOwner e) {
         retries.afterRefusal(attempt, deadline, e);
       }
     }
+  }
+
+  /** The request timeout, {@code kamacache.request.timeout-ms}, in nanoseconds. */
+  long timeoutNanos() {
+    return peers.config().timeout.toNanos();
+  }
+
+  /** The longest lease of a key lock, {@code kamacache.lock.lease-ms}, in nanoseconds. */
+  long lockLeaseNanos() {
+    return peers.config().lockLease.toNanos();
   }
 
   /**
@@ -143,6 +164,19 @@ final class Router<K, V> {
     near.invalidate(key);
     try {
       return route(key, onLocal, onRemote);
+    } finally {
+      near.invalidate(key);
+    }
+  }
+
+  /** As {@link #change}, for an operation that talks to a remote owner in more than one call. */
+  <T> T changeAt(K key, Function<Group<K, V>, T> onLocal, OwnerExchange<T> onRemote) {
+    if (near == null) {
+      return routeToOwner(key, onLocal, onRemote);
+    }
+    near.invalidate(key);
+    try {
+      return routeToOwner(key, onLocal, onRemote);
     } finally {
       near.invalidate(key);
     }
@@ -285,13 +319,24 @@ final class Router<K, V> {
     return list;
   }
 
-  ByteString processorBytes(EntryProcessor<?, ?, ?> processor) {
+  /**
+   * The processor and its arguments as codec bytes, to run on the owner; null if they cannot go
+   * there (not Serializable, or something they hold is not), and then they run here under a key
+   * lock instead (see {@link RemoteProcessing}).
+   */
+  Travelling travelling(EntryProcessor<?, ?, ?> processor, Object... arguments) {
     if (!(processor instanceof Serializable)) {
-      throw new IllegalArgumentException("cache '" + cache + "' is clustered, so entry processors run on the key's"
-          + " owner and must be Serializable; " + processor.getClass().getName() + " is not");
+      return null;
     }
-    return bytes(processor);
+    try {
+      return new Travelling(bytes(processor), keyList(List.of(arguments)));
+    } catch (CodecException e) {
+      return null;
+    }
   }
+
+  /** A processor and its arguments that can be sent to an owner. */
+  record Travelling(ByteString processor, List<ByteString> arguments) {}
 
   /**
    * Runs {@code each} once on every member of the ring. A member that answers NOT_OWNER is joining

@@ -35,7 +35,9 @@ final class SettingsSources {
       ClusterConfig.SERIALIZATION_ALLOW, ClusterConfig.INSECURE_PLAINTEXT, ClusterConfig.SERVER_THREADS,
       ClusterConfig.SERVER_QUEUE, ClusterConfig.CALLS_PER_CONNECTION, ClusterConfig.MAX_KEY,
       ClusterConfig.SERIALIZATION_MAX_DEPTH, ClusterConfig.SERIALIZATION_MAX_HASH_WORK, ClusterConfig.HTTP_HOST,
-      ClusterConfig.HTTP_PORT);
+      ClusterConfig.HTTP_PORT,
+      // Key locks for entry processors that run on their callers (issue 14).
+      ClusterConfig.LOCK_LEASE);
 
   /**
    * The second part of every known name ({@code etcd}, {@code tls}, ...). A system property or

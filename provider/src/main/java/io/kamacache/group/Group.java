@@ -4,6 +4,7 @@ import io.kamacache.event.EventDispatcher;
 import io.kamacache.expiry.ExpiryRules;
 import io.kamacache.integration.Integration;
 import io.kamacache.management.CacheStatistics;
+import io.kamacache.processor.ProcessorEntry;
 import io.kamacache.replication.Copies;
 import io.kamacache.replication.Replication;
 import io.kamacache.store.Lru2Store;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import javax.cache.event.EventType;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
@@ -220,7 +222,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   public void put(K key, V value) {
     Timing.PUT.run(statistics, () -> {
       Object stored = steps.toStored(value);
-      boolean put = store.compute(steps.copyKey(key), (k, slot) -> {
+      boolean put = store.change(steps.copyKey(key), (k, slot) -> {
         integration.write(k, value);
         return steps.put(k, slot, stored);
       });
@@ -235,7 +237,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     return Timing.PUT.call(statistics, () -> {
       Object stored = steps.toStored(value);
       Object[] old = new Object[1];
-      boolean put = store.compute(steps.copyKey(key), (k, slot) -> {
+      boolean put = store.change(steps.copyKey(key), (k, slot) -> {
         integration.write(k, value);
         old[0] = slot.value();
         return steps.put(k, slot, stored);
@@ -260,7 +262,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
       long puts = 0;
       for (Map.Entry<K, Object> entry : stored.entrySet()) {
         Object value = entry.getValue();
-        if (!written.failed(entry.getKey()) && store.compute(entry.getKey(), (k, slot) -> steps.put(k, slot, value))) {
+        if (!written.failed(entry.getKey()) && store.change(entry.getKey(), (k, slot) -> steps.put(k, slot, value))) {
           puts++;
         }
       }
@@ -273,7 +275,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   public boolean putIfAbsent(K key, V value) {
     Outcome outcome = Timing.PUT.call(statistics, () -> {
       Object stored = steps.toStored(value);
-      return record(store.compute(steps.copyKey(key), (k, slot) -> {
+      return record(store.change(steps.copyKey(key), (k, slot) -> {
         if (slot.isPresent()) {
           return Outcome.KEPT;
         }
@@ -297,7 +299,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   /** Replaces the value of a present key and returns the old one (stored form), or null. */
   private Object replaced(K key, V value) {
     Object stored = steps.toStored(value);
-    Object old = store.compute(key, (k, slot) -> {
+    Object old = store.change(key, (k, slot) -> {
       if (!slot.isPresent()) {
         return null;
       }
@@ -327,7 +329,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   @Override
   public boolean remove(K key) {
     return Timing.REMOVE.call(statistics, () -> {
-      boolean removed = store.compute(key, (k, slot) -> {
+      boolean removed = store.change(key, (k, slot) -> {
         integration.delete(k);
         return steps.remove(k, slot) != null;
       });
@@ -350,7 +352,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   @Override
   public V getAndRemove(K key) {
     return Timing.GET_AND_REMOVE.call(statistics, () -> {
-      Object old = store.compute(key, (k, slot) -> {
+      Object old = store.change(key, (k, slot) -> {
         integration.delete(k);
         return steps.remove(k, slot);
       });
@@ -365,7 +367,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
       Integration.Partial<K> deleted = integration.deleteAll(keys);
       long removals = 0;
       for (K key : keys) {
-        if (!deleted.failed(key) && store.compute(key, (k, slot) -> steps.remove(k, slot)) != null) {
+        if (!deleted.failed(key) && store.change(key, (k, slot) -> steps.remove(k, slot)) != null) {
           removals++;
         }
       }
@@ -402,6 +404,33 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     return processing.invokeAll(keys, processor, arguments);
   }
 
+  // ---- entry processors that ran elsewhere (cluster mode: see io.kamacache.cluster.KeyLocks)
+
+  /**
+   * Runs {@code then} on the key's live value (null if it has none) under the key's lock, once no
+   * one else holds the key: it counts, changes and loads nothing. A key lock is granted here.
+   */
+  public <R> R holding(K key, BiFunction<K, V, R> then) {
+    return store.change(steps.copyKey(key), (k, slot) -> then.apply(k, slot.isPresent() ? steps.view(slot.value()) : null));
+  }
+
+  /**
+   * What the cache loader returns for a key, without storing it (null without read-through): a
+   * processor running on another member may read it, and its outcome says whether it is kept.
+   */
+  public V loadWithoutStoring(K key) {
+    return integration.readsThrough() ? integration.load(key) : null;
+  }
+
+  /**
+   * Applies what a processor did on another member to the key, exactly as {@link #invoke} would
+   * have applied it here. {@code stillHeld} runs first under the key's lock and throws if the
+   * processor's lock has ended, and then nothing changes.
+   */
+  public void applyProcessed(K key, boolean existed, ProcessorEntry.Outcome outcome, V value, Runnable stillHeld) {
+    processing.applyProcessed(key, ProcessorEntry.ranElsewhere(key, existed, outcome, value), stillHeld);
+  }
+
   // ---- shared steps
 
   /**
@@ -409,7 +438,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
    * the entry holds {@code expected}, and counts the outcome. A failed comparison is an access.
    */
   private Outcome ifHolds(K key, V expected, Outcome changed, BiConsumer<K, Slot<Object>> change) {
-    return record(store.compute(key, (k, slot) -> {
+    return record(store.change(key, (k, slot) -> {
       if (!slot.isPresent()) {
         return Outcome.ABSENT;
       }

@@ -73,7 +73,7 @@ final class Loading<K, V> {
    */
   private Object storeLoaded(K key, V value, boolean replace) {
     Object stored = steps.toStored(value);
-    return store.compute(steps.copyKey(key), (k, slot) -> {
+    return store.change(steps.copyKey(key), (k, slot) -> {
       if (slot.isPresent() && !replace) {
         return slot.value();
       }

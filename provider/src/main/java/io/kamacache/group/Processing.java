@@ -34,7 +34,7 @@ final class Processing<K, V> {
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
-    return Timing.UNTIMED.call(statistics, () -> store.compute(steps.copyKey(key), (k, slot) -> {
+    return Timing.UNTIMED.call(statistics, () -> store.change(steps.copyKey(key), (k, slot) -> {
       ProcessorEntry<K, V> entry = new ProcessorEntry<>(k, slot.isPresent() ? steps.view(slot.value()) : null,
           integration.readsThrough() ? integration::load : null);
       T result = entry.process(processor, arguments);
@@ -46,6 +46,21 @@ final class Processing<K, V> {
         throw new EntryProcessorException(e);
       }
       return result;
+    }));
+  }
+
+  /** Applies a processor's net effect recorded on another member, as {@link #invoke} applies its own. */
+  void applyProcessed(K key, ProcessorEntry<K, V> entry, Runnable stillHeld) {
+    Timing.UNTIMED.run(statistics, () -> store.change(steps.copyKey(key), (k, slot) -> {
+      stillHeld.run();
+      try {
+        apply(k, slot, entry);
+      } catch (Replication.Refused | Replication.Failed e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new EntryProcessorException(e);
+      }
+      return null;
     }));
   }
 

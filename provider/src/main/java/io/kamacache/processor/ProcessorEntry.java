@@ -31,6 +31,23 @@ public final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
   }
 
   /**
+   * The entry a processor left on another member, to apply here as if it had run here: it
+   * {@code existed} when the processor started, and ended with {@code outcome} and {@code value}.
+   */
+  public static <K, V> ProcessorEntry<K, V> ranElsewhere(K key, boolean existed, Outcome outcome, V value) {
+    ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, existed, null);
+    entry.value = value;
+    entry.outcome = outcome;
+    return entry;
+  }
+
+  private ProcessorEntry(K key, boolean existed, Function<K, V> loader) {
+    this.key = key;
+    this.existed = existed;
+    this.loader = loader;
+  }
+
+  /**
    * Runs {@code processor} on this entry; whatever it throws reaches the caller as an
    * {@link EntryProcessorException}.
    */

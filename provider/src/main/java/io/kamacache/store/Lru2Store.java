@@ -44,6 +44,8 @@ public final class Lru2Store<K, V> {
   /** The shared bound, or null when unbounded. */
   final Bucket.Population population;
   private int walkCursor;
+  /** Who else may hold keys (cluster mode's key locks); null while nobody can. */
+  private volatile KeyGuard<? super K> guard;
   private final AtomicInteger evictCursor = new AtomicInteger();
 
   public Lru2Store(long capacity, Ticker ticker, RemovalListener<K, V> listener) {
@@ -108,6 +110,37 @@ public final class Lru2Store<K, V> {
     } finally {
       bucket.lock.unlock();
     }
+  }
+
+  /**
+   * Runs {@code function} as {@link #compute} does, once the key is not held elsewhere (see
+   * {@link KeyGuard}): every change of a key goes through here, so none overtakes a holder. With
+   * no guard, or nothing held, it costs one read of a volatile field more than compute.
+   */
+  public <R> R change(K key, KeyFunction<K, V, R> function) {
+    KeyGuard<? super K> guarding = guard;
+    if (guarding == null) {
+      return compute(key, function);
+    }
+    Bucket<K, V> bucket = bucketOf(key);
+    while (true) {
+      Object holder;
+      bucket.lock.lock();
+      try {
+        holder = guarding.holder(key);
+        if (holder == null) {
+          return function.apply(key, new BucketSlot<>(bucket, key, ticker.nanos()));
+        }
+      } finally {
+        bucket.lock.unlock();
+      }
+      guarding.await(holder);
+    }
+  }
+
+  /** From now on, changes wait for the keys {@code guard} says are held elsewhere. */
+  public void guardWith(KeyGuard<? super K> guard) {
+    this.guard = guard;
   }
 
   /**

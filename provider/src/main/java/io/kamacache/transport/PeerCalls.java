@@ -18,6 +18,8 @@ import io.kamacache.proto.v1.InvokeRequest;
 import io.kamacache.proto.v1.KeyRequest;
 import io.kamacache.proto.v1.KeysRequest;
 import io.kamacache.proto.v1.KeysResponse;
+import io.kamacache.proto.v1.LockRequest;
+import io.kamacache.proto.v1.LockResponse;
 import io.kamacache.proto.v1.LoadAllRequest;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.PutAllRequest;
@@ -27,6 +29,7 @@ import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
+import io.kamacache.proto.v1.UnlockRequest;
 import io.kamacache.proto.v1.ValueResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -82,6 +85,8 @@ public final class PeerCalls {
   private static final int CACHES = kind(PeerGrpc.getCachesMethod());
   private static final int STATS = kind(PeerGrpc.getStatsMethod());
   private static final int DRAIN = kind(PeerGrpc.getDrainMethod());
+  private static final int LOCK = kind(PeerGrpc.getLockMethod());
+  private static final int UNLOCK = kind(PeerGrpc.getUnlockMethod());
 
   private final PeerGrpc.PeerFutureStub stub;
   private final Awaiting awaiting;
@@ -202,5 +207,13 @@ public final class PeerCalls {
 
   public DrainResponse drain(CacheRequest request) {
     return awaiting.await(stub.drain(request), DRAIN);
+  }
+
+  public LockResponse lock(LockRequest request) {
+    return awaiting.await(stub.lock(request), LOCK);
+  }
+
+  public ValueResponse unlock(UnlockRequest request) {
+    return awaiting.await(stub.unlock(request), UNLOCK);
   }
 }

@@ -1,6 +1,7 @@
 package io.kamacache.transport;
 
 import io.kamacache.codec.CodecException;
+import io.kamacache.processor.EntryLockLostException;
 import io.kamacache.proto.v1.Error;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -59,6 +60,7 @@ public final class RemoteErrors {
       new Kind(Error.Code.LISTENER, CacheEntryListenerException.class,
           (m, c) -> withCause(new CacheEntryListenerException(m), c)),
       new Kind(Error.Code.CODEC, CodecException.class, CodecException::new),
+      new Kind(Error.Code.LOCK_LOST, EntryLockLostException.class, (m, c) -> withCause(new EntryLockLostException(m), c)),
       new Kind(Error.Code.CLASS_CAST, ClassCastException.class, (m, c) -> withCause(new ClassCastException(m), c)),
       new Kind(Error.Code.NULL_POINTER, NullPointerException.class, (m, c) -> withCause(new NullPointerException(m), c)),
       new Kind(Error.Code.ILLEGAL_ARGUMENT, IllegalArgumentException.class, IllegalArgumentException::new),

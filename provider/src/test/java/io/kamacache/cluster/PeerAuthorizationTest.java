@@ -21,9 +21,12 @@ import io.kamacache.proto.v1.EventsRequest;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.KeyRequest;
 import io.kamacache.proto.v1.KeysRequest;
+import io.kamacache.proto.v1.LockRequest;
+import io.kamacache.proto.v1.LockResponse;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.SyncRequest;
+import io.kamacache.proto.v1.UnlockRequest;
 import io.kamacache.testsupport.Certificates;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.transport.PeerAuthentication;
@@ -164,6 +167,10 @@ class PeerAuthorizationTest {
           .setKey(bytes("k1")).build()));
       refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.refresh(CacheRequest.newBuilder().setHeader(header).build()));
       refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.size(CacheRequest.newBuilder().setHeader(header).build()));
+      refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.lock(LockRequest.newBuilder().setHeader(header)
+          .setKey(bytes("k1")).build()));
+      refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.unlock(UnlockRequest.newBuilder().setHeader(header)
+          .setKey(bytes("k1")).setToken(1).setOutcome(UnlockRequest.Outcome.REMOVE).build()));
       memberOnlyMethodsRefused(peer, header, Status.Code.UNAUTHENTICATED);
       adminMethodsRefused(peer, header, Status.Code.UNAUTHENTICATED);
       serving(channel);
@@ -222,11 +229,28 @@ class PeerAuthorizationTest {
         () -> peer.backup(copy(header, -5)),
         () -> peer.backup(copy(header, Long.MAX_VALUE)),
         () -> peer.events(EventsRequest.newBuilder().setHeader(header)
-            .addEvents(Event.newBuilder().setTypeValue(42).setKey(bytes("k1"))).build()));
+            .addEvents(Event.newBuilder().setTypeValue(42).setKey(bytes("k1"))).build()),
+        // Lock and Unlock
+        () -> peer.lock(LockRequest.newBuilder().setHeader(header).setKey(ByteString.EMPTY).build()),
+        () -> peer.lock(LockRequest.newBuilder().setHeader(header).setKey(bytes("k1")).setLeaseMs(-1).build()),
+        () -> peer.lock(LockRequest.newBuilder().setHeader(header.toBuilder().setCache("")).setKey(bytes("k1")).build()),
+        () -> peer.unlock(unlock(header).setToken(0).build()),
+        () -> peer.unlock(unlock(header).setOutcomeValue(9).build()),
+        () -> peer.unlock(unlock(header).setOutcome(UnlockRequest.Outcome.SET).build()),
+        () -> peer.unlock(unlock(header).setOutcome(UnlockRequest.Outcome.LOADED).build()),
+        () -> peer.unlock(unlock(header).setOutcome(UnlockRequest.Outcome.REMOVE).setValue(bytes("x")).build()),
+        () -> peer.unlock(unlock(header).setOutcome(UnlockRequest.Outcome.SET).setValue(bytes("x")).setThrew(true).build()),
+        () -> peer.unlock(unlock(header).setKey(bytes("k".repeat(2000))).build()));
     for (Runnable call : malformed) {
       refusedWith(Status.Code.INVALID_ARGUMENT, call);
     }
     assertThat(contents(cache)).isEqualTo(before);
+  }
+
+  /** A well-formed Unlock of k1 that removes it, for the malformed ones to spoil one field of. */
+  private static UnlockRequest.Builder unlock(Header header) {
+    return UnlockRequest.newBuilder().setHeader(header).setKey(bytes("k1")).setToken(1)
+        .setOutcome(UnlockRequest.Outcome.REMOVE);
   }
 
   private static CopyRequest copy(Header header, long ttlNanos) {
@@ -254,6 +278,12 @@ class PeerAuthorizationTest {
             files)).build()));
         assertThat(peer.get(KeyRequest.newBuilder().setHeader(header(a, "data", "")).setKey(bytes("k1")).build())
             .hasError()).isFalse();
+        // Callers of invoke are javax.cache callers: a client may lock a key for its processor.
+        LockResponse locked = peer.lock(LockRequest.newBuilder().setHeader(header(a, "data", "")).setKey(bytes("k1"))
+            .build());
+        assertThat(locked.hasError()).isFalse();
+        assertThat(peer.unlock(UnlockRequest.newBuilder().setHeader(header(a, "data", "")).setKey(bytes("k1"))
+            .setToken(locked.getToken()).setOutcome(UnlockRequest.Outcome.ACCESSED).build()).hasError()).isFalse();
         memberOnlyMethodsRefused(peer, header(a, "data", ""), Status.Code.PERMISSION_DENIED);
       };
       asClient.accept(certificates.client("raw-client"));

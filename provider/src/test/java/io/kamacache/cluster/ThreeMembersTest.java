@@ -128,14 +128,6 @@ class ThreeMembersTest {
   }
 
   @Test
-  void aProcessorThatIsNotSerializableGetsAClearErrorInClusterMode() {
-    Cache<String, Integer> cache = managers.get(0).createCache("lambdas", new MutableConfiguration<String, Integer>());
-    assertThatThrownBy(() -> cache.invoke("k", (entry, args) -> null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("must be Serializable");
-  }
-
-  @Test
   void aMemberThatDoesNotOwnAKeyAnswersNotOwnerWithItsEpochInsteadOfForwarding() throws Exception {
     managers.get(0).createCache("routing", new MutableConfiguration<String, String>());
     WireCodec codec = new WireCodec(List.of());
