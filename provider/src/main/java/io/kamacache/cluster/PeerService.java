@@ -5,8 +5,6 @@ import com.google.protobuf.Message;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kamacache.group.Group;
-import io.kamacache.replication.Copies;
-import io.kamacache.management.CacheStatistics;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.CachesResponse;
 import io.kamacache.proto.v1.DrainResponse;
@@ -77,6 +75,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   private volatile AdminCalls admin;
   /** Lock and Unlock, for entry processors that run on their callers. */
   private volatile LockCalls lockCalls;
+  /** Get and the batches of get streams. */
+  private volatile GetAnswers gets;
 
   /**
    * The server calls us on its transport threads. Reads that can only run JSR-107's own code stay
@@ -100,6 +100,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     this.refreshes = new Coalesced(refreshViews);
     this.requests = new OwnerRequests(peers, caches, ownership, rebalancer);
     this.lockCalls = new LockCalls(requests, dispatch, checks, keyLocks);
+    this.gets = new GetAnswers(checks, dispatch, requests, metrics);
     this.caches = caches;
     this.calls = dispatch;
   }
@@ -111,88 +112,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void get(KeyRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    // A near get reads the entry's time to live under its lock, so it never runs inline.
-    boolean inline = !request.getNear() && !request.getPeek() && requests.inlineRead(request.getHeader(), request.getKey());
-    calls.dispatch(inline, observer, () -> {
-      ValueResponse.Builder builder = ValueResponse.newBuilder();
-      boolean[] busy = new boolean[1];
-      requests.handle(request.getHeader(), List.of(request.getKey()), builder, (group, decoded, response) -> {
-        Object key = decoded.get(0);
-        Object value;
-        if (inline) {
-          value = group.tryGet(key);
-          if (value == Group.BUSY) {
-            busy[0] = true;
-            return;
-          }
-        } else {
-          value = request.getPeek() ? group.peek(key) : group.get(key);
-        }
-        requests.value(response, value);
-        if (request.getNear() && value != null) {
-          // The near copy must end when the entry does; read after the get, which may move it.
-          Copies.Copy<Object> entry = group.copies().readOwned(key);
-          response.setTtlNanos(entry == null ? 0 : entry.ttlNanos);
-        }
-      }, busy, requests.out(observer));
-      if (busy[0]) {
-        // The key's lock is held, maybe across a backup's round trip: wait for it off the transport.
-        calls.dispatch(false, observer, () -> requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(),
-            (group, decoded, response) -> requests.value(response, group.get(decoded.get(0))), requests.out(observer)));
-      }
-    });
-  }
-
-  /** Answers one batch of a get stream: each key as its own get, see {@link BatchStreams}. */
-  private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    boolean inline = true;
-    for (ByteString key : request.getKeysList()) {
-      inline &= requests.inlineRead(request.getHeader(), key);
-    }
-    boolean onTransport = inline;
-    calls.dispatch(inline, observer, () -> answerMany(request, observer, onTransport));
-  }
-
-  /**
-   * On the transport, a key whose lock is held makes the whole batch start again off it: its
-   * answer, with the counts it carries, is dropped unsent, so nothing is counted twice.
-   */
-  private void answerMany(KeysRequest request, StreamObserver<ValuesResponse> observer, boolean onTransport) {
-    boolean[] busy = new boolean[1];
-    requests.handle(request.getHeader(), request.getKeysList(), ValuesResponse.newBuilder(), (group, decoded, response) -> {
-      for (Object key : decoded) {
-        ValuesResponse.Result.Builder result = ValuesResponse.Result.newBuilder();
-        // Each key is its own get, with its own statistics and its own error.
-        try (CacheStatistics.Capture capture = CacheStatistics.capture()) {
-          Object value = onTransport ? group.tryGet(key) : group.get(key);
-          if (value == Group.BUSY) {
-            busy[0] = true;
-            return;
-          }
-          if (value != null) {
-            result.setValue(requests.encode(value));
-          }
-          result.setHit(capture.hits() > 0);
-        } catch (Throwable t) {
-          result.setError(RemoteErrors.toProto(t));
-        }
-        response.addResults(result);
-      }
-      metrics.batchedGets(request.getKeysCount());
-    }, busy, requests.out(observer));
-    if (busy[0]) {
-      calls.dispatch(false, observer, () -> answerMany(request, observer, false));
-    }
+    gets.get(request, observer);
   }
 
   /** The get streams callers have open here, ended when this member closes. */
-  private final BatchStreams batchStreams = new BatchStreams(this::answerMany);
+  private final BatchStreams batchStreams = new BatchStreams((request, observer) -> gets.batch(request, observer));
 
   @Override
   public StreamObserver<KeysRequest> getBatches(StreamObserver<ValuesResponse> observer) {
