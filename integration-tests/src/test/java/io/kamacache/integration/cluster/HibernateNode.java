@@ -1,5 +1,6 @@
 package io.kamacache.integration.cluster;
 
+import com.acme.shop.Status;
 import io.kamacache.jcache.KamaCachingProvider;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -63,6 +64,7 @@ public final class HibernateNode {
         .build();
     return new MetadataSources(registry)
         .addAnnotatedClass(Shelf.class).addAnnotatedClass(Volume.class).addAnnotatedClass(Leaflet.class)
+        .addAnnotatedClass(Poster.class)
         .buildMetadata().buildSessionFactory();
   }
 
@@ -105,6 +107,11 @@ public final class HibernateNode {
         Volume volume = sessions.fromSession(session -> session.bySimpleNaturalId(Volume.class).load(words[1]));
         return volume == null ? "none" : volume.getTitle();
       }
+      case "poster": // poster ID STATUS
+        sessions.inTransaction(session -> session.persist(new Poster(Long.valueOf(words[1]), Status.valueOf(words[2]))));
+        return "OK";
+      case "poster-status":
+        return sessions.fromSession(session -> session.find(Poster.class, Long.valueOf(words[1])).getStatus().name());
       case "leaflet-title":
         return sessions.fromSession(session -> session.find(Leaflet.class, Long.valueOf(words[1])).getTitle());
       case "set-leaflet-title":

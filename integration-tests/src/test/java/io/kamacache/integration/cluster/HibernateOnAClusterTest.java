@@ -143,6 +143,16 @@ class HibernateOnAClusterTest {
         .containsEntry("query-hits", 0L).containsEntry("query-misses", 1L);
   }
 
+  @Test
+  void aCachedStateHoldingAnApplicationClassOutsideTheAllowListFailsNamingTheSetting() {
+    // Every entry has a copy on both members (owner and backup), so this write crosses the wire.
+    String answer = a.answerTo("poster 600 PUBLISHED");
+    assertThat(answer).startsWith("ERR ")
+        .contains("class com.acme.shop.Status is not allowed")
+        .contains("com.acme.shop.**")
+        .contains("kamacache.serialization.allow");
+  }
+
   /** An application JVM running {@link HibernateNode}. */
   private static final class Node implements AutoCloseable {
     private final String name;
@@ -167,12 +177,17 @@ class HibernateOnAClusterTest {
 
     /** Sends one command and returns its answer; a failed command fails the test. */
     String call(String command) {
-      commands.println(command);
-      String answer = answer();
+      String answer = answerTo(command);
       if (answer.startsWith("ERR ")) {
         throw new AssertionError("JVM " + name + ": '" + command + "' failed: " + answer);
       }
       return answer;
+    }
+
+    /** Sends one command and returns its answer, "ERR ..." if it failed. */
+    String answerTo(String command) {
+      commands.println(command);
+      return answer();
     }
 
     Map<String, Long> stats() {
