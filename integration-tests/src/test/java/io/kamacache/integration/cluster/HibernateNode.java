@@ -3,6 +3,8 @@ package io.kamacache.integration.cluster;
 import com.acme.shop.Status;
 import io.kamacache.jcache.KamaCachingProvider;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +30,7 @@ public final class HibernateNode {
   private HibernateNode() {}
 
   public static void main(String[] args) throws Exception {
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     // Hibernate and KamaCache log through java.util.logging, whose console goes to stderr; keep
     // anything else that prints away from the answers as well.
     System.setOut(System.err);

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.h2.tools.Server;
@@ -56,7 +55,7 @@ class HibernateOnAClusterTest {
   }
 
   @AfterAll
-  void stop() throws Exception {
+  void stop() {
     for (Node node : new Node[] {a, b}) {
       if (node != null) {
         node.close();
@@ -218,11 +217,16 @@ class HibernateOnAClusterTest {
 
     /** Asks the JVM to close its SessionFactory (it leaves the cluster), and kills it by PID if it does not. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       commands.println("quit");
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+          process.waitFor();
+        }
+      } catch (InterruptedException e) {
         ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
-        process.waitFor();
+        Thread.currentThread().interrupt();
       }
     }
   }
