@@ -2,26 +2,28 @@
 # Makes a CA and the certificates of a KamaCache cluster with openssl, for mutual TLS between
 # members and clients (see docs/security.md).
 #
-#   scripts/make-certs.sh DIR [--days N] [--member ID[:HOST,...]]... [--client ID]...
+#   scripts/make-certs.sh DIR [--days N] [--member ID[:HOST,...]]... [--client ID]... [--admin ID]...
 #
 # DIR/ca.crt and DIR/ca.key are made once and reused. Each member gets DIR/ID.crt and DIR/ID.key
 # (PKCS#8) with subject OU=kamacache-member/CN=ID and the host names or IP addresses given (always
-# 127.0.0.1 and localhost too) as subject alternative names; each client gets OU=kamacache-client.
+# 127.0.0.1 and localhost too) as subject alternative names; each client gets OU=kamacache-client,
+# and each admin (an operator, for the CLI's drain) OU=kamacache-admin.
 # The CN is the member's id: leave kamacache.member.id unset, or set it to the same.
 # For a test cluster:  scripts/make-certs.sh /tmp/certs --member m1 --member m2 --client app
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n 2,12p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n 2,13p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 1 ] || usage
 dir=$1; shift
 days=365
-members=(); clients=()
+members=(); clients=(); admins=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --days) days=${2:?--days needs a number}; shift 2 ;;
     --member) members+=("${2:?--member needs an id}"); shift 2 ;;
     --client) clients+=("${2:?--client needs an id}"); shift 2 ;;
+    --admin) admins+=("${2:?--admin needs an id}"); shift 2 ;;
     *) usage ;;
   esac
 done
@@ -60,5 +62,8 @@ for spec in "${members[@]}"; do
 done
 for id in "${clients[@]}"; do
   sign "$id" kamacache-client "DNS:localhost"
+done
+for id in "${admins[@]}"; do
+  sign "$id" kamacache-admin "DNS:localhost"
 done
 chmod 644 ca.crt ./*.crt 2>/dev/null || true

@@ -1,6 +1,8 @@
 package io.kamacache.cluster;
 
 import io.kamacache.group.Group;
+import java.util.Map;
+import javax.cache.configuration.CompleteConfiguration;
 
 /** What a cluster node needs from the cache manager it serves. */
 public interface CacheHost {
@@ -15,4 +17,20 @@ public interface CacheHost {
   void undefined(String name);
 
   ClassLoader classLoader();
+
+  // ---- for operators (issue 14): the admin Caches call
+
+  /**
+   * One open cache as operators see it: its configuration, with KamaCache's own settings resolved.
+   *
+   * @param capacity the entry bound, 0 when unbounded
+   * @param backups the copies kept besides the owner's (the default resolved)
+   * @param nearCapacity near-cache entries per member, 0 without a near cache
+   */
+  record Description(CompleteConfiguration<?, ?> configuration, long capacity, int backups, long nearCapacity) {}
+
+  /** This member's open caches, by name; none by default (a host without caches of its own, such as a tool). */
+  default Map<String, Description> describeCaches() {
+    return Map.of();
+  }
 }

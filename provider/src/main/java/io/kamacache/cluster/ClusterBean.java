@@ -8,11 +8,13 @@ final class ClusterBean implements ClusterMXBean {
   private final ClusterMetrics metrics;
   private final Peers peers;
   private final LocalCaches caches;
+  private final Lifecycle lifecycle;
 
-  ClusterBean(ClusterMetrics metrics, Peers peers, LocalCaches caches) {
+  ClusterBean(ClusterMetrics metrics, Peers peers, LocalCaches caches, Lifecycle lifecycle) {
     this.metrics = metrics;
     this.peers = peers;
     this.caches = caches;
+    this.lifecycle = lifecycle;
   }
 
   @Override public String getMemberId() {
@@ -57,5 +59,11 @@ final class ClusterBean implements ClusterMXBean {
 
   @Override public long getNearCacheMisses() {
     return metrics.getNearCacheMisses();
+  }
+
+  // ---- lifecycle (issue 14, operations)
+
+  @Override public String getState() {
+    return lifecycle.state().name();
   }
 }

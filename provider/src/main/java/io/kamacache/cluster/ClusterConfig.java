@@ -1,10 +1,12 @@
 package io.kamacache.cluster;
 
 import io.kamacache.codec.WireCodec;
+import io.kamacache.configuration.ConfigurationSources;
 import io.kamacache.transport.PeerIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -69,6 +72,10 @@ public final class ClusterConfig {
   public static final String CALLS_PER_CONNECTION = "kamacache.server.max-calls-per-connection";
   /** The largest key, in codec bytes, a member accepts from a peer. */
   public static final String MAX_KEY = "kamacache.request.max-key-bytes";
+  /** The member jar's HTTP port for metrics and health probes; unset serves none, 0 takes any free port. */
+  public static final String HTTP_PORT = "kamacache.http.port";
+  /** Where the member jar's HTTP side listens; the gRPC bind host unless set. */
+  public static final String HTTP_HOST = "kamacache.http.host";
   /** How deep the objects of a Java-serialized key or value from a peer may nest. */
   public static final String SERIALIZATION_MAX_DEPTH = WireCodec.MAX_DEPTH_SETTING;
   /** How much hashing a Java-serialized key or value from a peer may cause while it is decoded. */
@@ -109,6 +116,8 @@ public final class ClusterConfig {
   final int maxKeyBytes;
   final int serializationMaxDepth;
   final long serializationMaxHashWork;
+  final String httpHost;
+  final int httpPort;
 
   private ClusterConfig(Settings s) {
     endpoints = s.uris(ENDPOINTS);
@@ -176,17 +185,28 @@ public final class ClusterConfig {
         WireCodec.MAX_MAX_DEPTH);
     serializationMaxHashWork = s.integer(SERIALIZATION_MAX_HASH_WORK,
         (int) WireCodec.DEFAULT_MAX_HASH_WORK, 1, Integer.MAX_VALUE);
+    httpHost = s.string(HTTP_HOST, bindHost);
+    // -1: off. Probes on a fixed port would collide when several members share a host, so none is assumed.
+    httpPort = s.integer(HTTP_PORT, -1, 0, 65535);
+  }
+
+  /**
+   * Where the member jar serves metrics and health probes ({@link #HTTP_HOST}, {@link #HTTP_PORT}),
+   * or empty when {@link #HTTP_PORT} is not set. The provider itself serves no HTTP.
+   */
+  public Optional<InetSocketAddress> probeAddress() {
+    return httpPort < 0 ? Optional.empty() : Optional.of(new InetSocketAddress(httpHost, httpPort));
+  }
+
+  /** The etcd key of {@code path} in this cluster: {@code /<prefix>/<cluster>/<path>}. */
+  String etcdKey(String path) {
+    return "/" + prefix + "/" + cluster + "/" + path;
   }
 
   /**
    * The member id: with mutual TLS, its certificate's common name, which is what peers will see;
    * a set {@code kamacache.member.id} must agree with it.
    */
-  /** The etcd key of {@code path} in this cluster: {@code /<prefix>/<cluster>/<path>}. */
-  String etcdKey(String path) {
-    return "/" + prefix + "/" + cluster + "/" + path;
-  }
-
   private static String memberId(Settings s, Path certificate, Role role) {
     if (certificate == null) {
       return s.name(MEMBER_ID, UUID.randomUUID().toString());
@@ -248,17 +268,19 @@ public final class ClusterConfig {
         ETCD_PASSWORD, plain);
   }
 
-  /**   * The cluster settings for a cache manager, or null when it is embedded. Settings apply to the
-   * provider's default manager and to managers whose URI names a settings file; a manager with
-   * any other URI is a separate, embedded namespace, as JSR-107 expects of distinct URIs.
+  /**
+   * The cluster settings for a cache manager, or null when it is embedded. Settings apply to the
+   * provider's default manager and to managers whose URI names a file
+   * ({@link ConfigurationSources#appliesSettings}); a manager with any other URI is a separate,
+   * embedded namespace, as JSR-107 expects of distinct URIs.
    *
    * @throws IllegalArgumentException naming the setting that is wrong
    */
-  public static ClusterConfig forManager(URI uri, ClassLoader classLoader, URI defaultUri) {
-    if (!SettingsSources.namesSettings(uri) && !uri.equals(defaultUri)) {
+  public static ClusterConfig forManager(ConfigurationSources sources) {
+    if (!sources.appliesSettings()) {
       return null;
     }
-    return from(SettingsSources.merge(uri, classLoader, System.getenv(), System.getProperties()));
+    return from(SettingsSources.merge(sources, System.getenv(), System.getProperties()));
   }
 
   /** The settings in {@code properties} alone, or null when they name no etcd endpoints. */

@@ -41,4 +41,12 @@ public interface ClusterMXBean {
 
   /** Reads of near caches here that found no live copy and went to the owner. */
   long getNearCacheMisses();
+
+  // ---- lifecycle (issue 14, operations)
+
+  /**
+   * Where this member stands: JOINING, SERVING, DRAINING, FENCED or CLOSED (see
+   * {@link MemberState}); it is ready for traffic only while SERVING.
+   */
+  String getState();
 }

@@ -66,6 +66,8 @@ public final class ClusterNode implements AutoCloseable {
   private final LocalCaches caches;
   private final NearInvalidations invalidations;
   private final String address;
+  /** This node's {@link MemberState}, and its drain. */
+  private final Lifecycle lifecycle;
 
   private ClusterNode(ClusterConfig config, CacheHost host, MemberViews views) throws Exception {
     this.config = config;
@@ -82,7 +84,7 @@ public final class ClusterNode implements AutoCloseable {
       throw e;
     }
     PeerAuthentication authentication = new PeerAuthentication(config.cluster, secret, config.tlsClientAuth,
-        MemberCalls.METHODS);
+        MemberCalls.METHODS, AdminCalls.METHODS);
     if (config.insecurePlaintext && !config.tlsClientAuth) {
       LOG.log(System.Logger.Level.WARNING, "member {0} serves {1}:{2} WITHOUT mutual TLS because {3}=true: anyone who"
           + " can reach the port and read the cluster secret in etcd is trusted as a member; use this only on a"
@@ -123,9 +125,11 @@ public final class ClusterNode implements AutoCloseable {
     this.refreshes = new ViewRefreshes(membership, stubs, config.memberId);
     this.definitions = new CacheDefinitions(client, config, host, codec, refreshes);
     this.caches = new LocalCaches(host, definitions);
-    this.bean = new ClusterBean(metrics, peers, caches);
+    this.lifecycle = new Lifecycle(peers, ownership, settled, rebalancer, caches, server);
+    this.bean = new ClusterBean(metrics, peers, caches, lifecycle);
     if (peerService != null) {
       peerService.answerWith(peers, caches, ownership, barrier, rebalancer, this::refreshViews);
+      peerService.answerAdminWith(peers, advertised, host, lifecycle);
     }
   }
 
@@ -171,6 +175,7 @@ public final class ClusterNode implements AutoCloseable {
       ownership.serving(true);
       server.serving(true);
     }
+    lifecycle.opened();
   }
 
   public boolean isOpen() {
@@ -196,7 +201,8 @@ public final class ClusterNode implements AutoCloseable {
     stubs.retainOnly(addresses);
     // Ownership may have moved, and a member that left cannot invalidate what it owned.
     caches.invalidateNearCaches();
-    if (ownsKeys()) {
+    // A drained member is out of the ring for good: it has no view to settle and nothing to sweep.
+    if (ownsKeys() && lifecycle.inRing()) {
       barrier.onRing();
       rebalancer.onRing(ring);
     }
@@ -217,6 +223,7 @@ public final class ClusterNode implements AutoCloseable {
     if (!ownsKeys()) {
       return;
     }
+    lifecycle.lost();
     rebalancer.startOver();
     caches.invalidateNearCaches();
     barrier.reset();
@@ -339,9 +346,36 @@ public final class ClusterNode implements AutoCloseable {
     return new ClusteredOperations<>(peers, host, rebalancer, deadlines, streaming, router);
   }
 
+  // ---- lifecycle and operations (issue 14): see Lifecycle and ClusterAdmin
+
+  /** Where this node stands now; a member is ready for traffic only while {@link MemberState#SERVING}. */
+  public MemberState state() {
+    return lifecycle.state();
+  }
+
+  /**
+   * Drains this member: it hands every entry it owns to the new owners and leaves the ring as a
+   * graceful close does, but keeps running (state {@link MemberState#DRAINING}) until it is
+   * closed. Idempotent: a second call returns the first one's outcome.
+   *
+   * @return whether every entry reached its new owner (the rest survive on their backups)
+   * @throws IllegalStateException for a client, a closed node, or the only member of the ring
+   */
+  public boolean drain() {
+    return lifecycle.drain();
+  }
+
+  /** What an operator asks the cluster's members, through this node: see {@link ClusterAdmin}. */
+  public ClusterAdmin admin() {
+    return new ClusterAdmin(peers);
+  }
+
   /** Leaves the cluster: not serving, lease revoked (out of every ring at once), then gRPC stops. */
   @Override
   public void close() {
+    if (!lifecycle.closing()) {
+      return;
+    }
     ownership.serving(false);
     if (server != null) {
       server.serving(false);
@@ -349,7 +383,7 @@ public final class ClusterNode implements AutoCloseable {
     caches.open(false);
     if (ownsKeys()) {
       // Hand everything over while still in the ring; requests meanwhile get NOT_OWNER and retry.
-      rebalancer.handOffEverything();
+      rebalancer.handOffEverything(false);
     }
     membership.leave();
     invalidations.close();

@@ -8,6 +8,10 @@ import io.kamacache.group.Group;
 import io.kamacache.replication.Copies;
 import io.kamacache.management.CacheStatistics;
 import io.kamacache.proto.v1.CacheRequest;
+import io.kamacache.proto.v1.CachesResponse;
+import io.kamacache.proto.v1.DrainResponse;
+import io.kamacache.proto.v1.MembersResponse;
+import io.kamacache.proto.v1.StatsResponse;
 import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
@@ -66,6 +70,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   private volatile OwnerRequests requests;
   /** Re-reads of etcd that Refresh calls ask for: concurrent calls share one. */
   private volatile Coalesced refreshes;
+  /** The operators' calls (issue 14); see AdminCalls. */
+  private volatile AdminCalls admin;
 
   /**
    * The server calls us on its transport threads. Reads that can only run JSR-107's own code stay
@@ -90,6 +96,11 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     this.requests = new OwnerRequests(peers, caches, ownership, rebalancer);
     this.caches = caches;
     this.calls = dispatch;
+  }
+
+  /** Gives this service what answers operators; after {@link #answerWith}, before anyone calls. */
+  void answerAdminWith(Peers peers, String address, CacheHost host, Lifecycle lifecycle) {
+    this.admin = new AdminCalls(peers, address, host, lifecycle, metrics, calls, checks);
   }
 
   @Override
@@ -487,5 +498,27 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   @Override
   public void invalidate(KeysRequest request, StreamObserver<DoneResponse> observer) {
     memberCalls.invalidate(request, observer);
+  }
+
+  // ---- what operators ask (issue 14): see AdminCalls
+
+  @Override
+  public void members(CacheRequest request, StreamObserver<MembersResponse> observer) {
+    admin.members(request, observer);
+  }
+
+  @Override
+  public void caches(CacheRequest request, StreamObserver<CachesResponse> observer) {
+    admin.caches(request, observer);
+  }
+
+  @Override
+  public void stats(CacheRequest request, StreamObserver<StatsResponse> observer) {
+    admin.stats(request, observer);
+  }
+
+  @Override
+  public void drain(CacheRequest request, StreamObserver<DrainResponse> observer) {
+    admin.drain(request, observer);
   }
 }

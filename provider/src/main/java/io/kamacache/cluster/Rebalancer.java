@@ -389,13 +389,14 @@ final class Rebalancer implements AutoCloseable {
    * it on that ring's backups too, so that the entry is on as many members as its writes were
    * acknowledged on before the new owner's first sweep. Asks again, following the members' views,
    * while anyone refuses (a member still joining), until the request timeout; returns whether
-   * everything arrived.
+   * everything arrived. With {@code release}, what arrived is dropped here: a drained member keeps
+   * running, and holds only what could not be handed over.
    */
-  boolean handOffEverything() {
+  boolean handOffEverything(boolean release) {
     long deadline = System.nanoTime() + peers.config().timeout.toNanos();
     long pause = 20;
     while (true) {
-      int missing = handOffEverythingOnce();
+      int missing = handOffEverythingOnce(release);
       if (missing == 0) {
         return true;
       }
@@ -416,7 +417,7 @@ final class Rebalancer implements AutoCloseable {
   }
 
   /** One round of {@link #handOffEverything}; returns how many copies were not taken and may be on a retry. */
-  private synchronized int handOffEverythingOnce() {
+  private synchronized int handOffEverythingOnce(boolean release) {
     HashRing without = without(peers.ring(), peers.memberId());
     if (without.isEmpty()) {
       return 0;
@@ -444,9 +445,15 @@ final class Rebalancer implements AutoCloseable {
       }
       List<Copies.Copy<Object>> hopeless = new ArrayList<>();
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byOwner.entrySet()) {
-        int taken = send(cache, target.getKey(), target.getValue(), true, true, without, hopeless).size();
+        List<Copies.Copy<Object>> arrived = send(cache, target.getKey(), target.getValue(), true, true, without, hopeless);
+        int taken = arrived.size();
         metrics.moved(taken);
         missing += target.getValue().size() - taken;
+        for (Copies.Copy<Object> copy : release ? arrived : List.<Copies.Copy<Object>>of()) {
+          if (copy.value != null) {
+            group.copies().release(copy.key, false);
+          }
+        }
       }
       missing -= hopeless.size(); // no retry changes an answer such as "no cache of that name"
       // The backups are a head start on the new owner's first sweep, not a condition for leaving:

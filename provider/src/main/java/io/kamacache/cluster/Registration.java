@@ -371,6 +371,9 @@ final class Registration implements AutoCloseable {
    * everything over), and revokes the lease, which removes us from every ring at once.
    */
   void leave() {
+    if (leaving) {
+      return; // a drained member leaves again when it closes: once is enough
+    }
     leaving = true;
     if (keepAlive != null) {
       keepAlive.cancel(false);

@@ -1,14 +1,18 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.Message;
+import io.kamacache.proto.v1.CachesResponse;
 import io.kamacache.proto.v1.DoneResponse;
+import io.kamacache.proto.v1.DrainResponse;
 import io.kamacache.proto.v1.EntriesResponse;
 import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.FlagResponse;
 import io.kamacache.proto.v1.InvokeAllResponse;
 import io.kamacache.proto.v1.KeysResponse;
+import io.kamacache.proto.v1.MembersResponse;
 import io.kamacache.proto.v1.SizeResponse;
 import io.kamacache.proto.v1.Stats;
+import io.kamacache.proto.v1.StatsResponse;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.ValueResponse;
 import io.kamacache.proto.v1.ValuesResponse;
@@ -41,6 +45,13 @@ final class ResponseFields {
       SizeResponse.Builder.class, new Setters<SizeResponse.Builder>(null, SizeResponse.Builder::setError),
       SyncResponse.Builder.class, new Setters<SyncResponse.Builder>(null, SyncResponse.Builder::setError));
 
+  // ---- admin responses (issue 14): they count nothing, and carry only an error.
+  private static final Map<Class<?>, Setters<?>> ADMIN = Map.of(
+      MembersResponse.Builder.class, new Setters<MembersResponse.Builder>(null, MembersResponse.Builder::setError),
+      CachesResponse.Builder.class, new Setters<CachesResponse.Builder>(null, CachesResponse.Builder::setError),
+      StatsResponse.Builder.class, new Setters<StatsResponse.Builder>(null, StatsResponse.Builder::setError),
+      DrainResponse.Builder.class, new Setters<DrainResponse.Builder>(null, DrainResponse.Builder::setError));
+
   private ResponseFields() {}
 
   /** Sets the statistics of {@code response}, if its kind carries any. */
@@ -58,6 +69,9 @@ final class ResponseFields {
   @SuppressWarnings("unchecked")
   private static Setters<Message.Builder> setters(Message.Builder response) {
     Setters<?> setters = BY_TYPE.get(response.getClass());
+    if (setters == null) {
+      setters = ADMIN.get(response.getClass());
+    }
     if (setters == null) {
       throw new IllegalStateException("no response fields known for " + response.getClass().getName());
     }

@@ -1,13 +1,10 @@
 package io.kamacache.cluster;
 
+import io.kamacache.configuration.ConfigurationFile;
+import io.kamacache.configuration.ConfigurationSources;
+import io.kamacache.configuration.NearMiss;
 import io.kamacache.store.TtlWalker;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,11 +15,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Where a member's settings come from, merged: the properties file a CacheManager URI names
- * ({@code file:}, {@code classpath:} or a path ending in {@code .properties}) or, for the
- * provider's default URI, {@code kamacache.properties} on the class path; environment variables
- * over the file, and system properties over both. An unknown {@code kamacache.} name is refused,
- * with the known name it most likely meant.
+ * The one place that decides where a member's settings come from, lowest first: the
+ * {@code kamacache:} section of the YAML configuration file, the properties file, environment
+ * variables ({@code KAMACACHE_ETCD_ENDPOINTS}), and system properties over all. The files are
+ * those {@link ConfigurationSources} finds for the manager. An unknown {@code kamacache.} name is
+ * refused, with the known name it most likely meant.
  */
 final class SettingsSources {
 
@@ -37,7 +34,8 @@ final class SettingsSources {
       ClusterConfig.TLS_KEY, ClusterConfig.TLS_TRUST, ClusterConfig.TLS_CLIENT_AUTH,
       ClusterConfig.SERIALIZATION_ALLOW, ClusterConfig.INSECURE_PLAINTEXT, ClusterConfig.SERVER_THREADS,
       ClusterConfig.SERVER_QUEUE, ClusterConfig.CALLS_PER_CONNECTION, ClusterConfig.MAX_KEY,
-      ClusterConfig.SERIALIZATION_MAX_DEPTH, ClusterConfig.SERIALIZATION_MAX_HASH_WORK);
+      ClusterConfig.SERIALIZATION_MAX_DEPTH, ClusterConfig.SERIALIZATION_MAX_HASH_WORK, ClusterConfig.HTTP_HOST,
+      ClusterConfig.HTTP_PORT);
 
   /**
    * The second part of every known name ({@code etcd}, {@code tls}, ...). A system property or
@@ -47,25 +45,46 @@ final class SettingsSources {
    */
   private static final Set<String> SECTIONS = sections();
 
-  /** Edits that still make an unknown name a likely misspelling of a known one. */
-  private static final int NEAR_MISS = 3;
+  /** Short names the YAML file may use for a setting: {@code cluster: orders} under {@code kamacache:}. */
+  private static final Map<String, String> YAML_ALIASES = Map.of("kamacache.cluster", ClusterConfig.CLUSTER);
 
   /** A KamaCache setting that is not a cluster setting: the provider reads it as a system property. */
   private static final String WALKER = TtlWalker.INTERVAL_PROPERTY;
 
   private SettingsSources() {}
 
-  static boolean namesSettings(URI uri) {
-    String text = uri.toString();
-    return "file".equals(uri.getScheme()) || text.startsWith("classpath:") || text.endsWith(".properties");
+  /** The settings of the manager with {@code uri}, for tests: the URI counts as the default one. */
+  static Properties merge(URI uri, ClassLoader classLoader, Map<String, String> env, Properties system) {
+    return merge(ConfigurationSources.forManager(uri, classLoader, uri), env, system);
   }
 
-  static Properties merge(URI uri, ClassLoader classLoader, Map<String, String> env, Properties system) {
+  static Properties merge(ConfigurationSources sources, Map<String, String> env, Properties system) {
     Properties merged = new Properties();
-    Properties fromFile = file(uri, classLoader);
-    rejectUnknown(fromFile, uri);
+    ConfigurationFile yaml = sources.yaml();
+    Properties fromYaml = yaml.clusterSettings();
+    for (Map.Entry<String, String> alias : YAML_ALIASES.entrySet()) {
+      String value = fromYaml.getProperty(alias.getKey());
+      if (value != null) {
+        if (fromYaml.getProperty(alias.getValue()) != null) {
+          throw new IllegalArgumentException(yaml.whereIs(alias.getKey()) + ": " + alias.getKey() + " and "
+              + alias.getValue() + " are the same setting; give it once");
+        }
+        fromYaml.remove(alias.getKey());
+        fromYaml.setProperty(alias.getValue(), value);
+      }
+    }
+    for (String key : new TreeSet<>(fromYaml.stringPropertyNames())) {
+      rejectUnknownInFile(key, yaml.whereIs(key));
+    }
+    Properties fromFile = sources.properties();
+    for (String key : new TreeSet<>(fromFile.stringPropertyNames())) {
+      if (key.startsWith("kamacache.")) {
+        rejectUnknownInFile(key, sources.propertiesSource());
+      }
+    }
     rejectUnknown(env);
     rejectUnknown(system);
+    merged.putAll(fromYaml);
     merged.putAll(fromFile);
     for (String key : KNOWN) {
       String fromEnv = env.get(envName(key));
@@ -93,24 +112,22 @@ final class SettingsSources {
   }
 
   /** A settings file holds only our settings, so every unknown {@code kamacache.} name in it is a mistake. */
-  private static void rejectUnknown(Properties file, URI uri) {
-    for (String key : new TreeSet<>(file.stringPropertyNames())) {
-      if (!key.startsWith("kamacache.") || KNOWN.contains(key)) {
-        continue;
-      }
-      if (key.equals(WALKER)) {
-        throw new IllegalArgumentException(key + " in " + uri + ": this setting is read only as a system property"
-            + " (-D" + key + "=...), not from a settings file");
-      }
-      throw new IllegalArgumentException(unknown(key + " in " + uri, closest(key, KNOWN)));
+  private static void rejectUnknownInFile(String key, String where) {
+    if (KNOWN.contains(key)) {
+      return;
     }
+    if (key.equals(WALKER)) {
+      throw new IllegalArgumentException(key + " in " + where + ": this setting is read only as a system property"
+          + " (-D" + key + "=...), not from a settings file");
+    }
+    throw new IllegalArgumentException(unknown(key + " in " + where, NearMiss.closest(key, KNOWN)));
   }
 
   private static void rejectUnknown(Properties system) {
     for (String key : new TreeSet<>(system.stringPropertyNames())) {
       if (key.startsWith("kamacache.") && !KNOWN.contains(key) && !key.equals(WALKER)
           && meantForUs(key, key.split("\\.", 3), KNOWN)) {
-        throw new IllegalArgumentException(unknown("system property " + key, closest(key, KNOWN)));
+        throw new IllegalArgumentException(unknown("system property " + key, NearMiss.closest(key, KNOWN)));
       }
     }
   }
@@ -127,7 +144,7 @@ final class SettingsSources {
       }
       String[] parts = name.toLowerCase(Locale.ROOT).split("_", 3);
       if (meantForUs(name, parts, known)) {
-        String closest = closest(name, known);
+        String closest = NearMiss.closest(name, known);
         throw new IllegalArgumentException(unknown("environment variable " + name,
             closest == null ? null : closest + " (" + KNOWN.get(known.indexOf(closest)) + ")"));
       }
@@ -138,88 +155,12 @@ final class SettingsSources {
     if (parts.length > 1 && SECTIONS.contains(parts[1])) {
       return true;
     }
-    String closest = closest(name, known);
-    return closest != null && distance(name, closest) <= NEAR_MISS;
+    String closest = NearMiss.closest(name, known);
+    return closest != null && NearMiss.distance(name, closest) <= NearMiss.EDITS;
   }
 
   private static String unknown(String what, String suggestion) {
     return what + " is not a KamaCache setting; "
         + (suggestion == null ? "the known ones are " + KNOWN : "did you mean " + suggestion + "?");
-  }
-
-  /** The known name fewest edits away, if it is close enough to be worth suggesting. */
-  private static String closest(String name, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int d = distance(name, candidate);
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return bestDistance <= Math.max(NEAR_MISS, name.length() / 3) ? best : null;
-  }
-
-  /** Levenshtein distance. */
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
-  }
-
-  private static Properties file(URI uri, ClassLoader classLoader) {
-    Properties properties = new Properties();
-    String text = uri == null ? "" : uri.toString();
-    try {
-      if ("file".equals(uri == null ? null : uri.getScheme())) {
-        load(properties, Paths.get(uri), text);
-      } else if (text.startsWith("classpath:")) {
-        String resource = text.substring("classpath:".length()).replaceFirst("^/", "");
-        if (!loadResource(properties, classLoader, resource)) {
-          throw new IllegalArgumentException("cache manager URI " + uri + ": no such resource on the class path");
-        }
-      } else if (text.endsWith(".properties")) {
-        load(properties, Paths.get(text), text);
-      } else {
-        loadResource(properties, classLoader, "kamacache.properties");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the cluster settings named by " + uri, e);
-    }
-    return properties;
-  }
-
-  private static void load(Properties properties, Path path, String uri) throws IOException {
-    if (!Files.isReadable(path)) {
-      throw new IllegalArgumentException("cache manager URI " + uri + ": cannot read " + path);
-    }
-    try (InputStream in = Files.newInputStream(path)) {
-      properties.load(in);
-    }
-  }
-
-  private static boolean loadResource(Properties properties, ClassLoader classLoader, String resource) throws IOException {
-    ClassLoader loader = classLoader == null ? SettingsSources.class.getClassLoader() : classLoader;
-    try (InputStream in = loader.getResourceAsStream(resource)) {
-      if (in == null) {
-        return false;
-      }
-      properties.load(in);
-      return true;
-    }
   }
 }

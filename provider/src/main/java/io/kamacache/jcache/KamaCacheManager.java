@@ -4,6 +4,9 @@ import io.kamacache.cluster.CacheHost;
 import io.kamacache.cluster.ClusterConfig;
 import io.kamacache.cluster.ClusterNode;
 import io.kamacache.codec.CodecException;
+import io.kamacache.configuration.CacheSettings;
+import io.kamacache.configuration.ConfigurationFile;
+import io.kamacache.configuration.ConfigurationSources;
 import io.kamacache.group.Group;
 import io.kamacache.store.SystemTicker;
 import io.kamacache.management.MBeans;
@@ -12,11 +15,13 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import javax.cache.Cache;
@@ -51,6 +56,8 @@ public final class KamaCacheManager implements CacheManager {
   private final Set<String> creating = ConcurrentHashMap.newKeySet();
   /** Null in embedded mode, the default. */
   private final ClusterNode node;
+  /** The configuration file's caches and templates; {@link ConfigurationFile#EMPTY} without one. */
+  private final ConfigurationFile file;
   private volatile boolean closed;
   private final KamaCache.Home home = new Home();
 
@@ -70,11 +77,45 @@ public final class KamaCacheManager implements CacheManager {
     this.uri = uri;
     this.classLoader = classLoader;
     this.properties = properties;
-    ClusterConfig cluster = ClusterConfig.forManager(uri, classLoader, provider.getDefaultURI());
+    // Every file is read and checked, and every declared cache's configuration built, before
+    // anything starts: a bad file fails here with nothing joined or created.
+    ConfigurationSources sources = ConfigurationSources.forManager(uri, classLoader, provider.getDefaultURI());
+    this.file = sources.yaml();
+    Map<String, KamaConfiguration<Object, Object>> declared = new LinkedHashMap<>();
+    for (Map.Entry<String, CacheSettings> cache : file.caches().entrySet()) {
+      declared.put(cache.getKey(), FileSettings.declared(cache.getValue()));
+    }
+    ClusterConfig cluster = ClusterConfig.forManager(sources);
     this.node = cluster == null ? null : join.apply(cluster, new Host());
     if (node != null) {
       node.open();
       MBeans.register(node.mxbean(), MBeans.clusterName(uri));
+    }
+    try {
+      createDeclared(declared);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Creates the caches the file declares. In a cluster, every definition is checked first, so a
+   * cache the members could not act on stores none of them; a definition another member already
+   * stored is adopted if it is equal and refused if it is not.
+   */
+  private void createDeclared(Map<String, KamaConfiguration<Object, Object>> declared) {
+    if (node != null) {
+      for (Map.Entry<String, KamaConfiguration<Object, Object>> cache : declared.entrySet()) {
+        encodeDefinition(cache.getKey(), withoutListeners(cache.getValue()));
+      }
+    }
+    for (Map.Entry<String, KamaConfiguration<Object, Object>> cache : declared.entrySet()) {
+      try {
+        createCache(cache.getKey(), cache.getValue(), SystemTicker.instance(), false);
+      } catch (CacheException e) {
+        throw new CacheException("cache '" + cache.getKey() + "' declared in " + file.source() + ": " + e.getMessage(), e);
+      }
     }
   }
 
@@ -155,6 +196,21 @@ public final class KamaCacheManager implements CacheManager {
     @Override public ClassLoader classLoader() {
       return classLoader;
     }
+
+    // ---- for operators (issue 14)
+
+    @Override public Map<String, CacheHost.Description> describeCaches() {
+      Map<String, CacheHost.Description> described = new TreeMap<>();
+      caches.forEach((name, cache) -> {
+        @SuppressWarnings("unchecked")
+        KamaConfiguration<?, ?> configuration = cache.getConfiguration(KamaConfiguration.class);
+        long capacity = configuration.getCapacity() == KamaConfiguration.UNBOUNDED ? 0 : configuration.getCapacity();
+        int backups = configuration.getBackups() == KamaConfiguration.DEFAULT_BACKUPS ? 1 : configuration.getBackups();
+        described.put(name, new CacheHost.Description(configuration, capacity, backups,
+            configuration.getNearCacheCapacity()));
+      });
+      return described;
+    }
   }
 
   @Override public CachingProvider getCachingProvider() {
@@ -184,10 +240,22 @@ public final class KamaCacheManager implements CacheManager {
 
   /** Creates a cache whose expiry reads {@code ticker}; tests use it to move time by hand. */
   <K, V> KamaCache<K, V> createCache(String cacheName, Configuration<K, V> configuration, Ticker ticker) {
+    return createCache(cacheName, configuration, ticker, true);
+  }
+
+  /**
+   * Creates a cache; with {@code templated}, the settings {@code configuration} leaves at their
+   * defaults come from the file's template for the name, if there is one.
+   */
+  private <K, V> KamaCache<K, V> createCache(String cacheName, Configuration<K, V> configuration, Ticker ticker,
+      boolean templated) {
     requireOpen();
     Objects.requireNonNull(cacheName, "cacheName");
     Objects.requireNonNull(configuration, "configuration");
     KamaConfiguration<K, V> copy = copyOf(configuration);
+    if (templated) {
+      file.templateFor(cacheName).ifPresent(template -> FileSettings.under(template, copy));
+    }
     if (caches.containsKey(cacheName) && (node == null || created.contains(cacheName))) {
       throw new CacheException("a cache named '" + cacheName + "' already exists");
     }
@@ -237,18 +305,22 @@ public final class KamaCacheManager implements CacheManager {
   private void defineInCluster(String cacheName, KamaConfiguration<?, ?> local) {
     // Listeners stay where they were registered; owners forward events to them.
     KamaConfiguration<?, ?> configuration = withoutListeners(local);
-    // Every member would refuse a definition naming a class it may not instantiate: say so here.
-    node.checkDefinition(cacheName, configuration);
-    byte[] ours;
-    try {
-      ours = node.codec().encode(configuration);
-    } catch (CodecException e) {
-      throw new CacheException("cache '" + cacheName + "' is clustered, so its configuration is stored in etcd"
-          + " and every factory in it must be Serializable: " + e.getMessage(), e);
-    }
+    byte[] ours = encodeDefinition(cacheName, configuration);
     byte[] stored = node.define(cacheName, ours);
     if (!Arrays.equals(ours, stored) && !configuration.equals(node.decodeDefinition(stored))) {
       throw new CacheException("a cache named '" + cacheName + "' already exists in the cluster with another configuration");
+    }
+  }
+
+  /** The definition as etcd stores it, refused here if every member would refuse it. */
+  private byte[] encodeDefinition(String cacheName, KamaConfiguration<?, ?> configuration) {
+    // Every member would refuse a definition naming a class it may not instantiate: say so here.
+    node.checkDefinition(cacheName, configuration);
+    try {
+      return node.codec().encode(configuration);
+    } catch (CodecException e) {
+      throw new CacheException("cache '" + cacheName + "' is clustered, so its configuration is stored in etcd"
+          + " and every factory in it must be Serializable: " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.kamacache.jcache;
 
 import io.kamacache.cluster.ClusterConfig;
+import io.kamacache.configuration.ConfigurationSources;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,7 +110,8 @@ public final class KamaCachingProvider implements CachingProvider {
 
   private boolean defaultManagerIsClustered() {
     try {
-      return ClusterConfig.forManager(DEFAULT_URI, getDefaultClassLoader(), DEFAULT_URI) != null;
+      return ClusterConfig.forManager(
+          ConfigurationSources.forManager(DEFAULT_URI, getDefaultClassLoader(), DEFAULT_URI)) != null;
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -52,6 +52,8 @@ public final class PeerAuthentication {
   private final byte[] secret;
   private final boolean certificates;
   private final Set<String> memberOnly;
+  /** Methods for members and admins only (issue 14: Drain). */
+  private final Set<String> adminOnly;
   /** The proof of each id that has proven itself: checking against it saves an HMAC per call. */
   private final Map<String, byte[]> proven = new ConcurrentHashMap<>();
 
@@ -62,10 +64,17 @@ public final class PeerAuthentication {
    * @param memberOnly bare names of the methods only members may call
    */
   public PeerAuthentication(String cluster, byte[] secret, boolean certificates, Set<String> memberOnly) {
+    this(cluster, secret, certificates, memberOnly, Set.of());
+  }
+
+  /** As above; {@code adminOnly} are the bare names of the methods only members and admins may call. */
+  public PeerAuthentication(String cluster, byte[] secret, boolean certificates, Set<String> memberOnly,
+      Set<String> adminOnly) {
     this.cluster = cluster;
     this.secret = secret.clone();
     this.certificates = certificates;
     this.memberOnly = Set.copyOf(memberOnly);
+    this.adminOnly = Set.copyOf(adminOnly);
   }
 
   /** The proof a caller named {@code id} sends: an HMAC of its id under the cluster's secret. */
@@ -114,6 +123,11 @@ public final class PeerAuthentication {
           return refuse(call, Status.PERMISSION_DENIED.withDescription(identity + " may not call " + method
               + ": only members of cluster '" + cluster + "' may (a member's certificate has OU="
               + PeerIdentity.MEMBER_UNIT + ")"));
+        }
+        if (identity.role() == PeerIdentity.Role.CLIENT && adminOnly.contains(method)) {
+          return refuse(call, Status.PERMISSION_DENIED.withDescription(identity + " may not call " + method
+              + ": only members and admins of cluster '" + cluster + "' may (a certificate with OU="
+              + PeerIdentity.ADMIN_UNIT + " or OU=" + PeerIdentity.MEMBER_UNIT + "; see docs/security.md)"));
         }
         return Contexts.interceptCall(Context.current().withValue(PeerIdentity.CURRENT, identity), call, headers, next);
       }

@@ -3,6 +3,10 @@ package io.kamacache.transport;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.MethodDescriptor;
 import io.kamacache.proto.v1.CacheRequest;
+import io.kamacache.proto.v1.CachesResponse;
+import io.kamacache.proto.v1.DrainResponse;
+import io.kamacache.proto.v1.MembersResponse;
+import io.kamacache.proto.v1.StatsResponse;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.EntriesResponse;
@@ -73,6 +77,11 @@ public final class PeerCalls {
   private static final int SYNC = kind(PeerGrpc.getSyncMethod());
   private static final int EVENTS = kind(PeerGrpc.getEventsMethod());
   private static final int REFRESH = kind(PeerGrpc.getRefreshMethod());
+  // ---- admin (issue 14)
+  private static final int MEMBERS = kind(PeerGrpc.getMembersMethod());
+  private static final int CACHES = kind(PeerGrpc.getCachesMethod());
+  private static final int STATS = kind(PeerGrpc.getStatsMethod());
+  private static final int DRAIN = kind(PeerGrpc.getDrainMethod());
 
   private final PeerGrpc.PeerFutureStub stub;
   private final Awaiting awaiting;
@@ -175,5 +184,23 @@ public final class PeerCalls {
 
   public DoneResponse refresh(CacheRequest request) {
     return awaiting.await(stub.refresh(request), REFRESH);
+  }
+
+  // ---- admin (issue 14)
+
+  public MembersResponse members(CacheRequest request) {
+    return awaiting.await(stub.members(request), MEMBERS);
+  }
+
+  public CachesResponse caches(CacheRequest request) {
+    return awaiting.await(stub.caches(request), CACHES);
+  }
+
+  public StatsResponse stats(CacheRequest request) {
+    return awaiting.await(stub.stats(request), STATS);
+  }
+
+  public DrainResponse drain(CacheRequest request) {
+    return awaiting.await(stub.drain(request), DRAIN);
   }
 }

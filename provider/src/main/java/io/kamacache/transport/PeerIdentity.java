@@ -17,6 +17,8 @@ public final class PeerIdentity {
   public static final String MEMBER_UNIT = "kamacache-member";
   /** The organizational unit of a client's certificate: it may only call what a javax.cache caller needs. */
   public static final String CLIENT_UNIT = "kamacache-client";
+  /** The organizational unit of an operator's certificate: a client's rights, and the admin methods (Drain). */
+  public static final String ADMIN_UNIT = "kamacache-admin";
 
   /** The identity of the call being served; null outside a call. */
   public static final Context.Key<PeerIdentity> CURRENT = Context.key("kamacache-peer-identity");
@@ -26,7 +28,9 @@ public final class PeerIdentity {
     /** May call every method, if it is in the current ring under its id. */
     MEMBER,
     /** May call only the operations a javax.cache caller needs. */
-    CLIENT
+    CLIENT,
+    /** An operator: may call what a client may, and the admin methods that change a member (Drain). */
+    ADMIN
   }
 
   private final String id;
@@ -50,13 +54,15 @@ public final class PeerIdentity {
 
   /**
    * The identity a certificate proves: its CN is the id; its OU {@value #MEMBER_UNIT} makes it a
-   * member, and anything else a client, the least a certificate from the trusted CA may do.
+   * member, its OU {@value #ADMIN_UNIT} an operator, and anything else a client, the least a
+   * certificate from the trusted CA may do.
    *
    * @throws IllegalArgumentException if the certificate has no CN
    */
   public static PeerIdentity of(X509Certificate certificate) {
     String commonName = null;
     boolean member = false;
+    boolean admin = false;
     try {
       for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
         String type = rdn.getType().toUpperCase(Locale.ROOT);
@@ -64,6 +70,8 @@ public final class PeerIdentity {
           commonName = rdn.getValue().toString();
         } else if (type.equals("OU") && MEMBER_UNIT.equals(rdn.getValue().toString())) {
           member = true;
+        } else if (type.equals("OU") && ADMIN_UNIT.equals(rdn.getValue().toString())) {
+          admin = true;
         }
       }
     } catch (InvalidNameException e) {
@@ -73,7 +81,8 @@ public final class PeerIdentity {
       throw new IllegalArgumentException("the certificate's subject " + certificate.getSubjectX500Principal()
           + " has no common name (CN), which KamaCache takes as the member or client id");
     }
-    return new PeerIdentity(commonName, member ? Role.MEMBER : Role.CLIENT, true);
+    // A certificate with both units is a member: the member's rights include the admin's.
+    return new PeerIdentity(commonName, member ? Role.MEMBER : admin ? Role.ADMIN : Role.CLIENT, true);
   }
 
   @Override

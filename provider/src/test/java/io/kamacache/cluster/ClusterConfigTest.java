@@ -233,4 +233,25 @@ class ClusterConfigTest {
         + "kamacache.member.role=client\n");
     assertThat(ClusterConfig.from(SettingsSources.merge(client, null, Map.of(), new Properties()))).isNotNull();
   }
+
+  @Test
+  void theMembersHttpSideIsOffUnlessAPortIsSetAndListensOnTheBindHostByDefault() {
+    Properties settings = new Properties();
+    settings.setProperty(ClusterConfig.ENDPOINTS, "http://127.0.0.1:1");
+    settings.setProperty(ClusterConfig.BIND_HOST, "127.0.0.2");
+    assertThat(ClusterConfig.from(settings).probeAddress()).isEmpty();
+    settings.setProperty(ClusterConfig.HTTP_PORT, "0");
+    assertThat(ClusterConfig.from(settings).probeAddress()).hasValueSatisfying(address -> {
+      assertThat(address.getHostString()).isEqualTo("127.0.0.2");
+      assertThat(address.getPort()).isZero();
+    });
+    settings.setProperty(ClusterConfig.HTTP_HOST, "127.0.0.3");
+    settings.setProperty(ClusterConfig.HTTP_PORT, "9464");
+    assertThat(ClusterConfig.from(settings).probeAddress()).hasValueSatisfying(address -> {
+      assertThat(address.getHostString()).isEqualTo("127.0.0.3");
+      assertThat(address.getPort()).isEqualTo(9464);
+    });
+    settings.setProperty(ClusterConfig.HTTP_PORT, "-1");
+    assertThatThrownBy(() -> ClusterConfig.from(settings)).hasMessageContaining(ClusterConfig.HTTP_PORT);
+  }
 }

@@ -27,6 +27,7 @@ import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.testsupport.Certificates;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.transport.PeerAuthentication;
+import io.kamacache.transport.PeerIdentity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,6 +130,15 @@ class PeerAuthorizationTest {
     refusedWith(code, () -> peer.invalidate(KeysRequest.newBuilder().setHeader(header).build()));
   }
 
+  /** Every admin method (issue 14), called with {@code header}; each must be refused with {@code code}. */
+  private static void adminMethodsRefused(PeerGrpc.PeerBlockingStub peer, Header header, Status.Code code) {
+    CacheRequest request = CacheRequest.newBuilder().setHeader(header).build();
+    refusedWith(code, () -> peer.members(request));
+    refusedWith(code, () -> peer.caches(request));
+    refusedWith(code, () -> peer.stats(request));
+    refusedWith(code, () -> peer.drain(request));
+  }
+
   private static void serving(ManagedChannel channel) {
     assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
         .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
@@ -155,9 +165,11 @@ class PeerAuthorizationTest {
       refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.refresh(CacheRequest.newBuilder().setHeader(header).build()));
       refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.size(CacheRequest.newBuilder().setHeader(header).build()));
       memberOnlyMethodsRefused(peer, header, Status.Code.UNAUTHENTICATED);
+      adminMethodsRefused(peer, header, Status.Code.UNAUTHENTICATED);
       serving(channel);
     }
     assertThat(contents(cache)).isEqualTo(before);
+    assertThat(Members.node(a).state()).isEqualTo(MemberState.SERVING);
   }
 
   @Test
@@ -265,6 +277,37 @@ class PeerAuthorizationTest {
           .setHeader(header(a, "data", "a")).setKey(bytes("k1")).build()));
 
       assertThat(contents(cache)).isEqualTo(before);
+      assertThat(contents(b.<String, String>getCache("data"))).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void withMutualTlsClientsMayReadTheAdminMethodsButOnlyMembersAndAdminsMayDrain() throws Exception {
+    try (Certificates certificates = Certificates.create()) {
+      CacheManager a = members.open("a", tls(certificates, certificates.signed("a")));
+      CacheManager b = members.open("b", tls(certificates, certificates.signed("b")));
+      Members.awaitRingSize(List.of(a, b), 2);
+      Cache<String, String> cache = filled(a, "data");
+      Map<String, String> before = contents(cache);
+      String address = Members.node(a).address();
+      CacheRequest request = CacheRequest.newBuilder().setHeader(header(a, "data", "")).build();
+
+      PeerGrpc.PeerBlockingStub client = stub(track(io.grpc.Grpc.newChannelBuilder(address,
+          credentials(certificates, certificates.client("ops-reader"))).build()));
+      assertThat(client.members(request).getSelf().getState()).isEqualTo("SERVING");
+      assertThat(client.caches(request).getCachesList()).extracting(c -> c.getName()).containsExactly("data");
+      assertThat(client.stats(request).hasError()).isFalse();
+      refusedWith(Status.Code.PERMISSION_DENIED, () -> client.drain(request));
+      assertThat(Members.node(a).state()).isEqualTo(MemberState.SERVING);
+      assertThat(contents(cache)).isEqualTo(before);
+
+      // An operator's certificate may read and drain, and nothing a member alone may do.
+      PeerGrpc.PeerBlockingStub admin = stub(track(io.grpc.Grpc.newChannelBuilder(address,
+          credentials(certificates, certificates.signed("ops", "/OU=" + PeerIdentity.ADMIN_UNIT))).build()));
+      memberOnlyMethodsRefused(admin, header(a, "data", ""), Status.Code.PERMISSION_DENIED);
+      assertThat(admin.drain(request).getState()).isEqualTo("DRAINING");
+      assertThat(Members.node(a).state()).isEqualTo(MemberState.DRAINING);
+      Members.awaitRingSize(List.of(b), 1);
       assertThat(contents(b.<String, String>getCache("data"))).isEqualTo(before);
     }
   }

@@ -1,0 +1,131 @@
+package io.kamacache.cli;
+
+import io.kamacache.cluster.ClusterConfig;
+import io.kamacache.configuration.ConfigurationSources;
+import io.kamacache.cluster.ClusterNode;
+import io.kamacache.cluster.CacheHost;
+import io.kamacache.group.Group;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.cache.CacheException;
+import picocli.CommandLine.Option;
+
+/**
+ * How every command reaches the cluster: the settings a client uses (a settings file, environment
+ * variables and system properties, with the same precedence as for an application), with a few
+ * shortcuts on top, and always as a client, so the same TLS and authorization apply.
+ */
+final class ConnectionOptions {
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The settings file an application or member uses (kamacache.properties, or a YAML file where"
+          + " the provider reads one). Default: only environment variables, system properties and the options here.")
+  Path config;
+
+  @Option(names = "--etcd", paramLabel = "URL[,URL...]",
+      description = "etcd endpoints, e.g. https://etcd1:2379; overrides " + ClusterConfig.ENDPOINTS + ".")
+  String etcd;
+
+  @Option(names = "--cluster", paramLabel = "NAME", description = "The cluster name; overrides " + ClusterConfig.CLUSTER
+      + " (default: default).")
+  String cluster;
+
+  @Option(names = "--timeout", paramLabel = "MS", description = "Request timeout in milliseconds; overrides "
+      + ClusterConfig.TIMEOUT + ".")
+  Long timeoutMillis;
+
+  @Option(names = "--json", description = "Machine-readable output (stable field names) instead of a table.")
+  boolean json;
+
+  /**
+   * Opens a client node from these settings and returns it joined (its view of the members read).
+   *
+   * @throws CacheException naming etcd's endpoints if it cannot be reached
+   * @throws IllegalArgumentException if the settings are wrong or name no etcd endpoints
+   */
+  ClusterNode open() {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    // A client: it registers nothing and owns no keys, whatever role the file gives a member.
+    overrides.put(ClusterConfig.ROLE, "client");
+    if (etcd != null) {
+      overrides.put(ClusterConfig.ENDPOINTS, etcd);
+    }
+    if (cluster != null) {
+      overrides.put(ClusterConfig.CLUSTER, cluster);
+    }
+    if (timeoutMillis != null) {
+      overrides.put(ClusterConfig.TIMEOUT, String.valueOf(timeoutMillis));
+    }
+    ClusterConfig settings = settings(overrides);
+    if (settings == null) {
+      throw new IllegalArgumentException("no etcd endpoints: give --etcd, or --config with "
+          + ClusterConfig.ENDPOINTS);
+    }
+    return ClusterNode.start(settings, new NoCaches());
+  }
+
+  /**
+   * The settings through the provider's own precedence (file, then environment, then system
+   * properties), with {@code overrides} as system properties for the moment it reads them.
+   */
+  private ClusterConfig settings(Map<String, String> overrides) {
+    Path empty = null;
+    Map<String, String> previous = new LinkedHashMap<>();
+    try {
+      Path file = config;
+      if (file == null) {
+        empty = Files.createTempFile("kamacache-cli", ".properties");
+        file = empty;
+      } else if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("--config " + file + ": no such readable file");
+      }
+      for (Map.Entry<String, String> override : overrides.entrySet()) {
+        previous.put(override.getKey(), System.getProperty(override.getKey()));
+        System.setProperty(override.getKey(), override.getValue());
+      }
+      URI uri = file.toAbsolutePath().toUri();
+      return ClusterConfig.forManager(ConfigurationSources.forManager(uri, ConnectionOptions.class.getClassLoader(), uri));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      previous.forEach((key, value) -> {
+        if (value == null) {
+          System.clearProperty(key);
+        } else {
+          System.setProperty(key, value);
+        }
+      });
+      if (empty != null) {
+        try {
+          Files.deleteIfExists(empty);
+        } catch (IOException ignored) {
+          // a temporary file of no content
+        }
+      }
+    }
+  }
+
+  /** The CLI's node keeps no caches: it only asks the members about theirs. */
+  private static final class NoCaches implements CacheHost {
+    @Override public Group<Object, Object> group(String name) {
+      return null;
+    }
+
+    @Override public void defined(String name, byte[] configuration) {
+      // not a member: nothing to create
+    }
+
+    @Override public void undefined(String name) {
+      // nothing was created
+    }
+
+    @Override public ClassLoader classLoader() {
+      return NoCaches.class.getClassLoader();
+    }
+  }
+}
