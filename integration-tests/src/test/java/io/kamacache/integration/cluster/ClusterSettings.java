@@ -45,6 +45,23 @@ final class ClusterSettings {
     return file.toUri();
   }
 
+  /**
+   * The configuration file of member {@code memberId}: the same cluster settings in its
+   * {@code kamacache:} section, and {@code templates} (YAML, indented by two) below them.
+   */
+  URI writeYaml(String memberId, String templates) throws IOException {
+    String yaml = "kamacache:\n"
+        + "  etcd.endpoints: " + endpoint + "\n"
+        + "  cluster: " + cluster + "\n"
+        + "  member.id: " + memberId + "\n"
+        + "  bind.host: 127.0.0.1\n"
+        + "  lease.ttl-seconds: 2\n"
+        + "templates:\n" + templates;
+    Path file = dir.resolve(memberId + ".yaml");
+    Files.writeString(file, yaml);
+    return file.toUri();
+  }
+
   /** Returns once every manager's ring has {@code size} members. */
   static void awaitRingSize(Collection<CacheManager> managers, int size) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

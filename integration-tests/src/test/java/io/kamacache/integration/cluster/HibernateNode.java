@@ -2,6 +2,7 @@ package io.kamacache.integration.cluster;
 
 import com.acme.shop.Status;
 import io.kamacache.jcache.KamaCachingProvider;
+import io.kamacache.jcache.KamaConfiguration;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -13,6 +14,8 @@ import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.cache.jcache.internal.JCacheRegionFactory;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.stat.Statistics;
 
 /**
@@ -21,7 +24,8 @@ import org.hibernate.stat.Statistics;
  * one line on stdout starting with {@value #ANSWER} (logs go to stderr); a failed command answers
  * {@code "ERR "} and its exception, and the node keeps serving.
  *
- * <p>Arguments: the JDBC URL, the KamaCache settings URI, and {@code create} to create the schema.
+ * <p>Arguments: the JDBC URL, the URI of the KamaCache configuration file (passed to Hibernate as
+ * {@code hibernate.javax.cache.uri}), and {@code create} to create the schema.
  */
 public final class HibernateNode {
 
@@ -142,6 +146,10 @@ public final class HibernateNode {
             + " natural-id-hits=" + statistics.getNaturalIdCacheHitCount()
             + " query-hits=" + statistics.getQueryCacheHitCount()
             + " query-misses=" + statistics.getQueryCacheMissCount();
+      case "capacity": // capacity REGION: the capacity of the region's cache, from the file's template
+        return String.valueOf(((JCacheRegionFactory) sessions.unwrap(SessionFactoryImplementor.class).getCache()
+            .getRegionFactory()).getCacheManager().getCache(words[1])
+            .getConfiguration(KamaConfiguration.class).getCapacity());
       default:
         throw new IllegalArgumentException("unknown command " + words[0]);
     }

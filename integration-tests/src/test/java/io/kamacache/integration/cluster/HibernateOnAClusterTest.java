@@ -2,6 +2,7 @@ package io.kamacache.integration.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kamacache.jcache.KamaConfiguration;
 import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.testsupport.Ports;
 import io.kamacache.testsupport.TempDirs;
@@ -28,13 +29,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * cluster, over one H2 database in server mode: an update through one JVM is never read stale
  * through the other, for read-write and nonstrict-read-write entities, a collection, a natural id
  * and a cached query, and Hibernate's statistics show that the other JVM's reads were cache hits,
- * so the cache is shared rather than bypassed. Each test uses its own rows.
+ * so the cache is shared rather than bypassed. Each JVM names a configuration file
+ * ({@code hibernate.javax.cache.uri}) with the cluster settings and templates that bound the regions.
+ * Each test uses its own rows.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HibernateOnAClusterTest {
 
   @RegisterExtension
   static final EtcdExtension etcd = new EtcdExtension();
+
+  /** Region capacities from the file, so that Hibernate's regions are bounded with no Java code. */
+  private static final long ENTITY_CAPACITY = 1000;
+  private static final long QUERY_CAPACITY = 200;
+
+  private static final String TEMPLATES = ""
+      + "  \"io.kamacache.integration.*\": { capacity: " + ENTITY_CAPACITY + " }\n"
+      + "  default-query-results-region: { capacity: " + QUERY_CAPACITY + " }\n";
 
   private Server database;
   private Path dir;
@@ -50,8 +61,8 @@ class HibernateOnAClusterTest {
     ClusterSettings settings = new ClusterSettings(etcd.endpoint(), dir);
     // One after the other: the first creates the schema, and its caches' definitions reach the
     // cluster before the second looks for them.
-    a = new Node("a", jdbcUrl, settings.write("hibernate-a").toString(), "create");
-    b = new Node("b", jdbcUrl, settings.write("hibernate-b").toString(), "none");
+    a = new Node("a", jdbcUrl, settings.writeYaml("hibernate-a", TEMPLATES).toString(), "create");
+    b = new Node("b", jdbcUrl, settings.writeYaml("hibernate-b", TEMPLATES).toString(), "none");
   }
 
   @AfterAll
@@ -140,6 +151,19 @@ class HibernateOnAClusterTest {
     assertThat(a.call("query Q")).isEqualTo("Qa");
     assertThat(a.stats()).as("the update's timestamp made the cached result stale")
         .containsEntry("query-hits", 0L).containsEntry("query-misses", 1L);
+  }
+
+  @Test
+  void theRegionsHaveTheCapacityOfTheirTemplateInTheFileOnBothJvms() {
+    for (Node node : new Node[] {a, b}) {
+      for (String region : new String[] {Volume.class.getName(), Shelf.class.getName() + ".volumes",
+          Volume.class.getName() + "##NaturalId", Leaflet.class.getName()}) {
+        assertThat(node.call("capacity " + region)).as(region).isEqualTo(String.valueOf(ENTITY_CAPACITY));
+      }
+      assertThat(node.call("capacity default-query-results-region")).isEqualTo(String.valueOf(QUERY_CAPACITY));
+      assertThat(node.call("capacity default-update-timestamps-region"))
+          .as("no template matches it: unbounded").isEqualTo(String.valueOf(KamaConfiguration.UNBOUNDED));
+    }
   }
 
   @Test
