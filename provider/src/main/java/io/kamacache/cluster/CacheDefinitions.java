@@ -221,7 +221,11 @@ final class CacheDefinitions implements AutoCloseable {
       }
     }
     for (String name : Set.copyOf(known.keySet())) {
-      if (!current.containsKey(name)) {
+      PrefixView.Entry mine = known.get(name);
+      // A definition this member stored after the view's revision is missing from the view
+      // because the view is older, not because it was deleted: several caches created in a row
+      // (Hibernate's regions at start-up) each outrun the watch's news of the one before.
+      if (!current.containsKey(name) && mine != null && mine.createRevision() <= revision) {
         known.remove(name);
         destroyed(name, revision, "was deleted");
       }

@@ -150,6 +150,7 @@ final class Replicator<K> implements Replication<K> {
   private void replicate(Ownership.Claim claim, byte[] keyBytes, Copy copy, long deadline) {
     HashRing ring = claim == null ? peers.ring() : claim.ring;
     Set<String> done = new HashSet<>();
+    String lastRefusal = null;
     long pause = FIRST_PAUSE_MILLIS;
     while (true) {
       HashRing.Member failed = null;
@@ -158,18 +159,26 @@ final class Replicator<K> implements Replication<K> {
         if (target.id().equals(peers.memberId()) || done.contains(target.id() + "@" + target.incarnation())) {
           continue;
         }
-        if (send(target, ring, copy, deadline)) {
+        String refusal = sendOrRefusal(target, ring, copy, deadline);
+        if (refusal == null) {
           done.add(target.id() + "@" + target.incarnation());
-        } else if (failed == null) {
+          continue;
+        }
+        if (failed == null) {
           failed = target;
+        }
+        if (refusal != NO_TIME_LEFT) {
+          lastRefusal = refusal;
         }
       }
       if (failed == null) {
         return;
       }
       if (System.nanoTime() - deadline >= 0) {
+        // The backup's own reason, such as a class its allow-list refuses, is what the caller can act on.
         throw new Replication.Failed("cache '" + cache + "': the change could not be put on backup member "
-            + failed + " within the request deadline, so it is not acknowledged (it may still take effect)", null);
+            + failed + " within the request deadline, so it is not acknowledged (it may still take effect)"
+            + (lastRefusal == null ? "" : "; the backup answered: " + lastRefusal), null);
       }
       sleep(pause);
       pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
@@ -185,29 +194,41 @@ final class Replicator<K> implements Replication<K> {
   }
 
   private boolean send(HashRing.Member target, HashRing ring, Copy copy, long deadline) {
+    return sendOrRefusal(target, ring, copy, deadline) == null;
+  }
+
+  /** The refusal of a copy the deadline left no time to send: it says nothing about the backup. */
+  private static final String NO_TIME_LEFT = "no time left";
+
+  /** Puts {@code copy} on {@code target}: null once it is there, else why not. */
+  private String sendOrRefusal(HashRing.Member target, HashRing ring, Copy copy, long deadline) {
     CopyRequest request = CopyRequest.newBuilder()
         .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()))
         .addCopies(copy).build();
     try {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
-        return false;
+        return NO_TIME_LEFT;
       }
       // Bounded by the caller's deadline, not inherited from its call: a backup must not be
       // cancelled half-way because the caller gave up.
       DoneResponse response = Context.current().fork().call(() -> peers.stub(target, remaining).backup(request));
-      if (response.hasError() || response.getRefusedKeysCount() > 0) {
+      if (response.hasError()) {
         LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: {1}", target, response.getError().getMessage());
-        return false;
+        return response.getError().getMessage();
+      }
+      if (response.getRefusedKeysCount() > 0) {
+        LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: it owns the key", target);
+        return "it owns the key in its view of the ring";
       }
       metrics.backupWritten();
-      return true;
+      return null;
     } catch (StatusRuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "backup on {0} failed: {1}", target, e.getStatus());
-      return false;
+      return e.getStatus().toString();
     } catch (Exception e) {
       LOG.log(System.Logger.Level.DEBUG, "backup on {0} failed: {1}", target, e.toString());
-      return false;
+      return e.toString();
     }
   }
 

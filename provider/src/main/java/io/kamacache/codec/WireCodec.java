@@ -4,6 +4,7 @@ import java.io.ObjectInputFilter;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -25,12 +26,30 @@ public final class WireCodec implements Codec {
   private static final byte UUID_TAG = 7;
   private static final byte SERIALIZED = 9;
 
-  /** Classes every cluster may exchange, whatever the application allows besides. */
-  public static final List<String> DEFAULT_ALLOWED = List.of(
-      "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.time.*", "java.math.*", "java.net.URI",
-      // An interface, so only ever an array's element type: Hibernate caches entities as Serializable[].
-      "java.io.Serializable",
-      "javax.cache.**", "io.kamacache.**");
+  /**
+   * Classes every cluster may exchange, whatever the application allows besides: common JDK
+   * types, JCache's and KamaCache's own, serializable lambdas, and the exact classes that
+   * Hibernate's second-level cache and Bucket4j's JCache proxy send. An array is allowed when its
+   * element type is, so {@code Object[]} and {@code Serializable[]} are, and {@code Foo[]} is not
+   * unless {@code Foo} is.
+   */
+  public static final List<String> DEFAULT_ALLOWED = defaultAllowed();
+
+  private static List<String> defaultAllowed() {
+    List<String> allowed = new ArrayList<>(List.of(
+        "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.time.*", "java.math.*", "java.net.URI",
+        // An interface, so only ever an array's element type: Hibernate caches entities as Serializable[].
+        "java.io.Serializable",
+        // A serializable lambda's serial form, and nothing else from java.lang.invoke. It holds its
+        // capturing class, which the filter checks like any other (so a lambda of a class outside
+        // the list is refused), and its captured arguments, each checked too; reading it back
+        // calls only that class's own $deserializeLambda$.
+        "java.lang.invoke.SerializedLambda",
+        "javax.cache.**", "io.kamacache.**"));
+    allowed.addAll(LibraryClasses.HIBERNATE);
+    allowed.addAll(LibraryClasses.BUCKET4J);
+    return List.copyOf(allowed);
+  }
 
   /** The cluster setting that extends {@link #DEFAULT_ALLOWED}. */
   public static final String ALLOW_SETTING = "kamacache.serialization.allow";
@@ -101,7 +120,8 @@ public final class WireCodec implements Codec {
       throw new IllegalArgumentException("the byte limit of serialized values must be positive, not " + maxBytes);
     }
     this.serialization = new JavaSerializationCodec(
-        ObjectInputFilter.Config.createFilter(filterPattern(allowed, maxDepth, maxBytes)), ALLOW_SETTING,
+        new LambdaCapturerFilter(ObjectInputFilter.Config.createFilter(filterPattern(allowed, maxDepth, maxBytes))),
+        ALLOW_SETTING,
         new DecodeLimits(maxDepth, MAX_REFERENCES, maxBytes, MAX_DEPTH_SETTING, maxHashWork, MAX_HASH_WORK_SETTING));
   }
 

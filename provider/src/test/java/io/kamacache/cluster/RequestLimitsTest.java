@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What a caller sees when its own limits stop a call to a remote owner: the setting to change,
- * not a bare gRPC status. "near" calls, "far" owns the keys used.
+ * What a caller sees when its own limits stop a call to a remote owner, or the backup's limits
+ * stop its copy: the setting to change, not a bare gRPC status or time-out. "near" calls, "far"
+ * owns the keys used, or keeps the backup of those near owns.
  */
 class RequestLimitsTest {
 
@@ -59,8 +60,9 @@ class RequestLimitsTest {
   @BeforeAll
   static void join() {
     members = new Members(etcd.endpoint());
+    // near allows Order, far does not: near's writes of an Order then fail at far as their backup.
     near = members.open("near", Map.of(ClusterConfig.MAX_MESSAGE, String.valueOf(MAX_MESSAGE),
-        ClusterConfig.TIMEOUT, String.valueOf(NEAR_TIMEOUT_MS)));
+        ClusterConfig.TIMEOUT, String.valueOf(NEAR_TIMEOUT_MS), ClusterConfig.SERIALIZATION_ALLOW, "com.acme.orders.**"));
     far = members.open("far", Map.of(ClusterConfig.MAX_MESSAGE, String.valueOf(MAX_MESSAGE)));
     Members.awaitRingSize(List.of(near, far), 2);
   }
@@ -72,10 +74,14 @@ class RequestLimitsTest {
   }
 
   private static String keyOwnedByFar() {
+    return keyOwnedBy("far");
+  }
+
+  private static String keyOwnedBy(String memberId) {
     ClusterNode node = Members.node(near);
     for (int i = 0; ; i++) {
       String key = "k" + i;
-      if (node.ring().owner(node.codec().encode(key)).id().equals("far")) {
+      if (node.ring().owner(node.codec().encode(key)).id().equals(memberId)) {
         return key;
       }
     }
@@ -133,5 +139,18 @@ class RequestLimitsTest {
         .hasMessageContaining("com.acme.orders.Order")
         .hasMessageContaining(ClusterConfig.SERIALIZATION_ALLOW);
     assertThat(cache.containsKey(key)).isFalse();
+  }
+
+  @Test
+  void aValueTheBackupDoesNotAllowNamesTheAllowSetting() {
+    Cache<String, Order> cache = near.createCache("backed-up-orders", new MutableConfiguration<String, Order>());
+    Members.awaitCache(far, "backed-up-orders");
+    String key = keyOwnedBy("near");
+
+    assertThatThrownBy(() -> cache.put(key, new Order("o-2", 2999)))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining("backup member far")
+        .hasMessageContaining("class com.acme.orders.Order is not allowed")
+        .hasMessageContaining(ClusterConfig.SERIALIZATION_ALLOW);
   }
 }
