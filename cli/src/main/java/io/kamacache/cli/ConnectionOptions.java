@@ -1,12 +1,10 @@
 package io.kamacache.cli;
 
-import io.kamacache.cluster.ClusterConfig;
-import io.kamacache.configuration.ConfigurationSources;
-import io.kamacache.cluster.ClusterNode;
 import io.kamacache.cluster.CacheHost;
+import io.kamacache.cluster.ClusterConfig;
+import io.kamacache.cluster.ClusterNode;
+import io.kamacache.configuration.ConfigurationSources;
 import io.kamacache.group.Group;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,43 +69,19 @@ final class ConnectionOptions {
 
   /**
    * The settings through the provider's own precedence (file, then environment, then system
-   * properties), with {@code overrides} as system properties for the moment it reads them.
+   * properties), with {@code overrides} above them all.
    */
   private ClusterConfig settings(Map<String, String> overrides) {
-    Path empty = null;
-    Map<String, String> previous = new LinkedHashMap<>();
-    try {
-      Path file = config;
-      if (file == null) {
-        empty = Files.createTempFile("kamacache-cli", ".properties");
-        file = empty;
-      } else if (!Files.isReadable(file)) {
-        throw new IllegalArgumentException("--config " + file + ": no such readable file");
-      }
-      for (Map.Entry<String, String> override : overrides.entrySet()) {
-        previous.put(override.getKey(), System.getProperty(override.getKey()));
-        System.setProperty(override.getKey(), override.getValue());
-      }
-      URI uri = file.toAbsolutePath().toUri();
-      return ClusterConfig.forManager(ConfigurationSources.forManager(uri, ConnectionOptions.class.getClassLoader(), uri));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      previous.forEach((key, value) -> {
-        if (value == null) {
-          System.clearProperty(key);
-        } else {
-          System.setProperty(key, value);
-        }
-      });
-      if (empty != null) {
-        try {
-          Files.deleteIfExists(empty);
-        } catch (IOException ignored) {
-          // a temporary file of no content
-        }
-      }
+    ConfigurationSources sources;
+    if (config == null) {
+      sources = ConfigurationSources.withoutFiles();
+    } else if (!Files.isReadable(config)) {
+      throw new IllegalArgumentException("--config " + config + ": no such readable file");
+    } else {
+      URI uri = config.toAbsolutePath().toUri();
+      sources = ConfigurationSources.forManager(uri, ConnectionOptions.class.getClassLoader(), uri);
     }
+    return ClusterConfig.forManager(sources, overrides);
   }
 
   /** The CLI's node keeps no caches: it only asks the members about theirs. */

@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -286,10 +287,21 @@ public final class ClusterConfig {
    * @throws IllegalArgumentException naming the setting that is wrong
    */
   public static ClusterConfig forManager(ConfigurationSources sources) {
+    return forManager(sources, Map.of());
+  }
+
+  /**
+   * As {@link #forManager(ConfigurationSources)}, with {@code overrides} above every source: a
+   * tool's command-line options.
+   */
+  public static ClusterConfig forManager(ConfigurationSources sources, Map<String, String> overrides) {
     if (!sources.appliesSettings()) {
       return null;
     }
-    return from(SettingsSources.merge(sources, System.getenv(), System.getProperties()));
+    Properties system = new Properties();
+    system.putAll(System.getProperties());
+    overrides.forEach(system::setProperty);
+    return from(SettingsSources.merge(sources, System.getenv(), system));
   }
 
   /** The settings in {@code properties} alone, or null when they name no etcd endpoints. */

@@ -80,6 +80,14 @@ public final class ConfigurationSources {
         propertiesUrl == null ? DEFAULT_PROPERTIES + " (absent)" : propertiesUrl.toString());
   }
 
+  /**
+   * No file at all, but cluster settings still apply: for tools (the CLI) whose settings come from
+   * the environment, system properties and their own options.
+   */
+  public static ConfigurationSources withoutFiles() {
+    return new ConfigurationSources(true, ConfigurationFile.EMPTY, new Properties(), "(no settings file)");
+  }
+
   /** Whether {@code uri} names a configuration or settings file rather than a namespace. */
   public static boolean namesFile(URI uri) {
     String text = uri.toString();

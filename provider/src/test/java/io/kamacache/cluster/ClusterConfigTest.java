@@ -3,6 +3,7 @@ package io.kamacache.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kamacache.configuration.ConfigurationSources;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -253,5 +254,21 @@ class ClusterConfigTest {
     });
     settings.setProperty(ClusterConfig.HTTP_PORT, "-1");
     assertThatThrownBy(() -> ClusterConfig.from(settings)).hasMessageContaining(ClusterConfig.HTTP_PORT);
+  }
+
+  @Test
+  void aToolsOverridesBeatTheFileAndWithoutAFileOnlyTheyAndTheEnvironmentCount() throws IOException {
+    URI uri = file("kamacache.etcd.endpoints=http://127.0.0.1:1\nkamacache.cluster.name=from-file\n");
+    ClusterConfig fromFile = ClusterConfig.forManager(ConfigurationSources.forManager(uri, null, uri),
+        Map.of(ClusterConfig.CLUSTER, "from-options"));
+    assertThat(fromFile.cluster).isEqualTo("from-options");
+    assertThat(fromFile.endpoints).hasToString("[http://127.0.0.1:1]");
+
+    assertThat(ClusterConfig.forManager(ConfigurationSources.withoutFiles(), Map.of()))
+        .as("no endpoints anywhere: embedded").isNull();
+    ClusterConfig noFile = ClusterConfig.forManager(ConfigurationSources.withoutFiles(),
+        Map.of(ClusterConfig.ENDPOINTS, "http://127.0.0.1:2"));
+    assertThat(noFile.cluster).isEqualTo("default");
+    assertThat(System.getProperty(ClusterConfig.ENDPOINTS)).as("overrides stay out of the JVM's properties").isNull();
   }
 }
