@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,14 @@ final class Rebalancer implements AutoCloseable {
       if (scheduled != null) {
         scheduled.cancel(false);
       }
-      scheduled = sweeper.schedule((Runnable) this::sweep, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+      if (sweeper.isShutdown()) {
+        return; // closed: a view arriving while the node shuts down has nothing left to move
+      }
+      try {
+        scheduled = sweeper.schedule((Runnable) this::sweep, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closedMeanwhile) {
+        // shut down between the check and the schedule: as above
+      }
     }
   }
 
