@@ -119,9 +119,11 @@ public final class Lru2Store<K, V> {
    */
   public <R> R change(K key, KeyFunction<K, V, R> function) {
     KeyGuard<? super K> guarding = guard;
-    if (guarding == null) {
-      return compute(key, function);
-    }
+    // Kept this small so that it inlines into every write, with compute behind it, as before guards.
+    return guarding == null ? compute(key, function) : guardedChange(key, function, guarding);
+  }
+
+  private <R> R guardedChange(K key, KeyFunction<K, V, R> function, KeyGuard<? super K> guarding) {
     Bucket<K, V> bucket = bucketOf(key);
     while (true) {
       Object holder;
@@ -137,6 +139,7 @@ public final class Lru2Store<K, V> {
       guarding.await(holder);
     }
   }
+
 
   /** From now on, changes wait for the keys {@code guard} says are held elsewhere. */
   public void guardWith(KeyGuard<? super K> guard) {
