@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of docs/performance.md in one go and redraws its tables and charts:
-# the embedded JMH scenarios (KamaCache, Caffeine, Ehcache 3, Hazelcast, ConcurrentHashMap),
+# the embedded JMH scenarios (KamaCache, Caffeine, Ehcache 3, Hazelcast, cache2k, ConcurrentHashMap),
 # the distributed ones (three member JVMs plus this one, for KamaCache and Hazelcast, and a raw
 # gRPC echo), and the hit-ratio simulator. Results go to benchmarks/results, charts to docs/images.
 #

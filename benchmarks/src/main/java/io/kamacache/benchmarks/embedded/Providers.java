@@ -27,6 +27,8 @@ import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.spi.CachingProvider;
+import org.cache2k.Cache2kBuilder;
+import org.cache2k.jcache.ExtendedMutableConfiguration;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
 import org.ehcache.config.builders.ExpiryPolicyBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
@@ -43,6 +45,7 @@ final class Providers {
   static final String CAFFEINE = "caffeine";
   static final String EHCACHE = "ehcache";
   static final String HAZELCAST = "hazelcast";
+  static final String CACHE2K = "cache2k";
   static final String CHM = "chm";
 
   private static final Duration TEN_MINUTES = new Duration(TimeUnit.MINUTES, 10);
@@ -80,9 +83,12 @@ final class Providers {
             ? plain(valueType) : ehcache(spec, valueType));
       case HAZELCAST:
         return hazelcast(spec, valueType);
+      case CACHE2K:
+        return jcache("org.cache2k.jcache.provider.JCacheProvider", null, spec.plain()
+            ? plain(valueType) : cache2k(spec, valueType));
       default:
         throw new IllegalArgumentException("unknown provider '" + provider + "'; known: "
-            + String.join(", ", KAMACACHE, CAFFEINE, EHCACHE, HAZELCAST, CHM));
+            + String.join(", ", KAMACACHE, CAFFEINE, EHCACHE, HAZELCAST, CACHE2K, CHM));
     }
   }
 
@@ -122,6 +128,18 @@ final class Providers {
       builder = builder.withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(java.time.Duration.ofMinutes(10)));
     }
     return Eh107Configuration.fromEhcacheCacheConfiguration(builder.build());
+  }
+
+  private static <V> Configuration<Integer, V> cache2k(Spec spec, Class<V> valueType) {
+    // Bounded and expiring through cache2k's own builder, as its users configure it.
+    Cache2kBuilder<Integer, V> builder = Cache2kBuilder.of(Integer.class, valueType).entryCapacity(spec.capacity());
+    if (spec.expiry()) {
+      builder = builder.expireAfterWrite(10, TimeUnit.MINUTES);
+    }
+    ExtendedMutableConfiguration<Integer, V> configuration = ExtendedMutableConfiguration.of(builder);
+    configuration.setTypes(Integer.class, valueType);
+    configuration.setStoreByValue(!spec.byReference());
+    return configuration;
   }
 
   private static <V> CacheUnderTest<V> jcache(String providerClass, Properties properties,

@@ -18,8 +18,8 @@ import java.util.Map;
  */
 public final class Report {
 
-  private static final List<String> PROVIDERS = List.of("kamacache", "caffeine", "ehcache", "hazelcast", "chm");
-  private static final List<String> PEERS = List.of("caffeine", "ehcache", "hazelcast");
+  private static final List<String> PROVIDERS = List.of("kamacache", "caffeine", "ehcache", "hazelcast", "cache2k", "chm");
+  private static final List<String> PEERS = List.of("caffeine", "ehcache", "hazelcast", "cache2k");
   private static final List<String> SCENARIOS = List.of("getHit", "getHitTwoThreads", "getPut75to25",
       "putAtCapacity", "getHitWithExpiry", "defaultProfileGet", "defaultProfilePut");
   private static final List<String> SYSTEMS = List.of("kamacache", "hazelcast", "grpc-echo");
