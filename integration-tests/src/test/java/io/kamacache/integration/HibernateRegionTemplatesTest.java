@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kamacache.jcache.KamaCache;
-import io.kamacache.jcache.KamaCachingProvider;
 import io.kamacache.jcache.KamaConfiguration;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -14,7 +13,6 @@ import javax.cache.expiry.Duration;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cache.jcache.internal.JCacheRegionFactory;
 import org.hibernate.cache.spi.RegionFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -33,16 +31,9 @@ class HibernateRegionTemplatesTest {
   private SessionFactory sessionFactory;
 
   private static SessionFactory build(String database, String uri) {
-    StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
-        .applySetting("hibernate.connection.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
-        .applySetting("hibernate.connection.username", "sa")
+    StandardServiceRegistry registry = HibernateSettings.onKamaCache("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
         .applySetting("hibernate.hbm2ddl.auto", "create-drop")
-        .applySetting("hibernate.cache.use_second_level_cache", "true")
-        .applySetting("hibernate.cache.use_query_cache", "true")
-        .applySetting("hibernate.cache.region.factory_class", "jcache")
-        .applySetting("hibernate.javax.cache.provider", KamaCachingProvider.class.getName())
         .applySetting("hibernate.javax.cache.uri", uri)
-        .applySetting("hibernate.javax.cache.missing_cache_strategy", "create")
         .build();
     return new MetadataSources(registry).addAnnotatedClass(Author.class).addAnnotatedClass(Book.class)
         .buildMetadata().buildSessionFactory();

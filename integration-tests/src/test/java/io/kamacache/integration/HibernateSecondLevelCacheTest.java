@@ -10,7 +10,6 @@ import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.stat.CacheRegionStatistics;
 import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.AfterEach;
@@ -28,16 +27,8 @@ class HibernateSecondLevelCacheTest {
   private Statistics statistics;
 
   private static SessionFactory build(String database) {
-    StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
-        .applySetting("hibernate.connection.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
-        .applySetting("hibernate.connection.username", "sa")
+    StandardServiceRegistry registry = HibernateSettings.onKamaCache("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
         .applySetting("hibernate.hbm2ddl.auto", "create-drop")
-        .applySetting("hibernate.cache.use_second_level_cache", "true")
-        .applySetting("hibernate.cache.use_query_cache", "true")
-        .applySetting("hibernate.cache.region.factory_class", "jcache")
-        .applySetting("hibernate.javax.cache.provider", KamaCachingProvider.class.getName())
-        .applySetting("hibernate.javax.cache.missing_cache_strategy", "create")
-        .applySetting("hibernate.generate_statistics", "true")
         .build();
     return new MetadataSources(registry).addAnnotatedClass(Author.class).addAnnotatedClass(Book.class)
         .buildMetadata().buildSessionFactory();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.kamacache.codec.WireCodec;
 import io.kamacache.processor.EntryLockLostException;
 import io.kamacache.proto.v1.Error;
@@ -49,7 +48,6 @@ class KeyLocksTest {
   private static final WireCodec CODEC = new WireCodec(List.of());
 
   private Members members;
-  private final List<ManagedChannel> channels = new ArrayList<>();
 
   @BeforeEach
   void newCluster() {
@@ -57,10 +55,7 @@ class KeyLocksTest {
   }
 
   @AfterEach
-  void close() throws InterruptedException {
-    for (ManagedChannel channel : channels) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+  void close() {
     members.close();
   }
 
@@ -90,9 +85,8 @@ class KeyLocksTest {
     RawLocks(CacheManager owner, String cache) {
       this.owner = owner;
       this.cache = cache;
-      ManagedChannel channel = RawPeer.withSecret(etcd.endpoint(), members.cluster(), Members.node(owner).address(), "raw");
-      channels.add(channel);
-      this.stub = PeerGrpc.newBlockingStub(channel);
+      this.stub = PeerGrpc.newBlockingStub(members.track(
+          RawPeer.withSecret(etcd.endpoint(), members.cluster(), Members.node(owner).address(), "raw")));
     }
 
     Header header() {

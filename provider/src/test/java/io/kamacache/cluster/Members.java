@@ -2,6 +2,7 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.ManagedChannel;
 import io.kamacache.jcache.KamaCacheManager;
 import io.kamacache.testsupport.TempDirs;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -28,6 +30,7 @@ public final class Members implements AutoCloseable {
   private final String cluster = "test-" + UUID.randomUUID().toString().substring(0, 8);
   private final Path dir;
   private final List<CacheManager> managers = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
 
   Members(String endpoint) {
     this.endpoint = endpoint;
@@ -42,8 +45,8 @@ public final class Members implements AutoCloseable {
     return cluster;
   }
 
-  /** The settings file of a member, with {@code extra} settings on top of the defaults. */
-  URI settings(String memberId, Map<String, String> extra) {
+  /** A member's settings, with {@code extra} settings on top of the defaults. */
+  private Properties properties(String memberId, Map<String, String> extra) {
     Properties properties = new Properties();
     properties.setProperty(ClusterConfig.ENDPOINTS, endpoint);
     properties.setProperty(ClusterConfig.CLUSTER, cluster);
@@ -52,6 +55,17 @@ public final class Members implements AutoCloseable {
     properties.setProperty(ClusterConfig.LEASE_TTL, "2");
     properties.setProperty(ClusterConfig.TIMEOUT, "10000");
     properties.putAll(extra);
+    return properties;
+  }
+
+  /** A member's settings, for a node started without a cache manager. */
+  ClusterConfig config(String memberId) {
+    return ClusterConfig.from(properties(memberId, Map.of()));
+  }
+
+  /** The settings file of a member, with {@code extra} settings on top of the defaults. */
+  URI settings(String memberId, Map<String, String> extra) {
+    Properties properties = properties(memberId, extra);
     Path file = dir.resolve(memberId + ".properties");
     try (Writer writer = Files.newBufferedWriter(file)) {
       properties.store(writer, "member " + memberId);
@@ -101,30 +115,39 @@ public final class Members implements AutoCloseable {
     }
   }
 
-  static void awaitRingSize(List<CacheManager> managers, int size) {
+  /** Waits until {@code condition} holds: members change state on their own threads and etcd's. */
+  static void await(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!managers.stream().allMatch(m -> m.isClosed() || node(m).ring().members().size() == size)) {
+    while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the rings did not reach " + size + " members in 30 s");
+        throw new AssertionError("not within 30 s: " + what);
       }
       Thread.onSpinWait();
     }
+  }
+
+  static void awaitRingSize(List<CacheManager> managers, int size) {
+    await("the rings reach " + size + " members",
+        () -> managers.stream().allMatch(m -> m.isClosed() || node(m).ring().members().size() == size));
   }
 
   /** The named cache on {@code manager}, once the cluster's definition has reached it. */
   static <K, V> Cache<K, V> awaitCache(CacheManager manager, String name) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (manager.getCache(name) == null) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("cache '" + name + "' did not reach " + node(manager).memberId());
-      }
-      Thread.onSpinWait();
-    }
+    await("cache '" + name + "' reaches " + node(manager).memberId(), () -> manager.getCache(name) != null);
     return manager.getCache(name);
+  }
+
+  /** A raw channel a test opened, shut down with the members. */
+  ManagedChannel track(ManagedChannel channel) {
+    channels.add(channel);
+    return channel;
   }
 
   @Override
   public void close() {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
     for (CacheManager manager : managers) {
       manager.close();
     }

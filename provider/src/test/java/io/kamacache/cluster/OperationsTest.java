@@ -11,17 +11,12 @@ import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.MembersResponse;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.testsupport.EtcdExtension;
-import io.grpc.ManagedChannel;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.FactoryBuilder;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +34,6 @@ class OperationsTest {
   static final EtcdExtension etcd = new EtcdExtension();
 
   private Members members;
-  private final List<ManagedChannel> channels = new ArrayList<>();
 
   @BeforeEach
   void newCluster() {
@@ -47,10 +41,7 @@ class OperationsTest {
   }
 
   @AfterEach
-  void close() throws InterruptedException {
-    for (ManagedChannel channel : channels) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+  void close() {
     members.close();
   }
 
@@ -71,31 +62,12 @@ class OperationsTest {
     }
   };
 
-  private ClusterConfig config(String id) {
-    Properties properties = new Properties();
-    properties.setProperty(ClusterConfig.ENDPOINTS, etcd.endpoint());
-    properties.setProperty(ClusterConfig.CLUSTER, members.cluster());
-    properties.setProperty(ClusterConfig.MEMBER_ID, id);
-    properties.setProperty(ClusterConfig.BIND_HOST, "127.0.0.1");
-    properties.setProperty(ClusterConfig.LEASE_TTL, "2");
-    properties.setProperty(ClusterConfig.TIMEOUT, "10000");
-    return ClusterConfig.from(properties);
-  }
 
-  private static void await(String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s: " + what);
-      }
-      Thread.onSpinWait();
-    }
-  }
 
   private PeerGrpc.PeerBlockingStub raw(CacheManager target, String id) {
-    ManagedChannel channel = RawPeer.withSecret(etcd.endpoint(), members.cluster(), Members.node(target).address(), id);
-    channels.add(channel);
-    return PeerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return PeerGrpc.newBlockingStub(members.track(
+        RawPeer.withSecret(etcd.endpoint(), members.cluster(), Members.node(target).address(), id)))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   private static CacheRequest request(String cache) {
@@ -119,12 +91,12 @@ class OperationsTest {
 
   @Test
   void aNodeIsJoiningUntilItOpensThenServingAndClosedOnceClosed() {
-    ClusterNode node = ClusterNode.start(config("solo"), NO_CACHES);
+    ClusterNode node = ClusterNode.start(members.config("solo"), NO_CACHES);
     try {
       assertThat(node.state()).isEqualTo(MemberState.JOINING);
       assertThat(node.mxbean().getState()).isEqualTo("JOINING");
       node.open();
-      await("serving", () -> node.state() == MemberState.SERVING);
+      Members.await("serving", () -> node.state() == MemberState.SERVING);
       assertThat(node.mxbean().getState()).isEqualTo("SERVING");
     } finally {
       node.close();
@@ -138,16 +110,16 @@ class OperationsTest {
   void aMemberThatCannotProveItsLeaseIsFencedUntilItProvesItAgain() throws Exception {
     CacheManager a = members.open("a");
     ClusterNode node = Members.node(a);
-    await("serving", () -> node.state() == MemberState.SERVING);
+    Members.await("serving", () -> node.state() == MemberState.SERVING);
     etcd.process().stopProcess();
     try {
-      await("fenced", () -> node.state() == MemberState.FENCED);
+      Members.await("fenced", () -> node.state() == MemberState.FENCED);
       assertThat(node.mxbean().getState()).isEqualTo("FENCED");
     } finally {
       etcd.process().startProcess();
     }
     // etcd restored the lease, or the member registered again: either way it proves a lease again.
-    await("serving again", () -> node.state() == MemberState.SERVING);
+    Members.await("serving again", () -> node.state() == MemberState.SERVING);
   }
 
   @Test

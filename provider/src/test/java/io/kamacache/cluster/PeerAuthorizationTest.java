@@ -32,7 +32,6 @@ import io.kamacache.testsupport.EtcdExtension;
 import io.kamacache.transport.PeerAuthentication;
 import io.kamacache.transport.PeerIdentity;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,6 @@ class PeerAuthorizationTest {
   private static final WireCodec CODEC = new WireCodec(List.of());
 
   private Members members;
-  private final List<ManagedChannel> channels = new ArrayList<>();
 
   @BeforeEach
   void newCluster() {
@@ -67,16 +65,8 @@ class PeerAuthorizationTest {
   }
 
   @AfterEach
-  void close() throws InterruptedException {
-    for (ManagedChannel channel : channels) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+  void close() {
     members.close();
-  }
-
-  private ManagedChannel track(ManagedChannel channel) {
-    channels.add(channel);
-    return channel;
   }
 
   private static PeerGrpc.PeerBlockingStub stub(ManagedChannel channel) {
@@ -155,9 +145,9 @@ class PeerAuthorizationTest {
     String address = Members.node(a).address();
     Header header = header(a, "data", "a");
 
-    for (ManagedChannel channel : List.of(track(RawPeer.unauthenticated(address)),
+    for (ManagedChannel channel : List.of(members.track(RawPeer.unauthenticated(address)),
         // Knows the protocol and names a member, but not the cluster's secret.
-        track(io.grpc.Grpc.newChannelBuilder(address, io.grpc.InsecureChannelCredentials.create())
+        members.track(io.grpc.Grpc.newChannelBuilder(address, io.grpc.InsecureChannelCredentials.create())
             .intercept(new PeerAuthentication(members.cluster(), new byte[32], false, Set.of()).client("a")).build()))) {
       PeerGrpc.PeerBlockingStub peer = stub(channel);
       refusedWith(Status.Code.UNAUTHENTICATED, () -> peer.put(PutRequest.newBuilder().setHeader(header)
@@ -188,7 +178,7 @@ class PeerAuthorizationTest {
     for (CacheManager target : ab) {
       String address = Members.node(target).address();
       // Read etcd, so it has the secret, but it is in nobody's ring.
-      PeerGrpc.PeerBlockingStub stranger = stub(track(RawPeer.withSecret(etcd.endpoint(), members.cluster(), address,
+      PeerGrpc.PeerBlockingStub stranger = stub(members.track(RawPeer.withSecret(etcd.endpoint(), members.cluster(), address,
           "stranger")));
       memberOnlyMethodsRefused(stranger, header(target, "data", "stranger"), Status.Code.PERMISSION_DENIED);
       // Claims in the request to be a member it did not prove to be.
@@ -206,7 +196,7 @@ class PeerAuthorizationTest {
     CacheManager a = members.open("a", Map.of(ClusterConfig.MAX_KEY, "1024"));
     Cache<String, String> cache = filled(a, "data");
     Map<String, String> before = contents(cache);
-    PeerGrpc.PeerBlockingStub peer = stub(track(RawPeer.withSecret(etcd.endpoint(), members.cluster(),
+    PeerGrpc.PeerBlockingStub peer = stub(members.track(RawPeer.withSecret(etcd.endpoint(), members.cluster(),
         Members.node(a).address(), "a")));
     Header header = header(a, "data", "a");
 
@@ -274,7 +264,7 @@ class PeerAuthorizationTest {
       String address = Members.node(a).address();
 
       Consumer<Path[]> asClient = files -> {
-        PeerGrpc.PeerBlockingStub peer = stub(track(io.grpc.Grpc.newChannelBuilder(address, credentials(certificates,
+        PeerGrpc.PeerBlockingStub peer = stub(members.track(io.grpc.Grpc.newChannelBuilder(address, credentials(certificates,
             files)).build()));
         assertThat(peer.get(KeyRequest.newBuilder().setHeader(header(a, "data", "")).setKey(bytes("k1")).build())
             .hasError()).isFalse();
@@ -291,17 +281,17 @@ class PeerAuthorizationTest {
       asClient.accept(certificates.signed("no-role", ""));
 
       // A member's certificate, but not a member in the ring.
-      PeerGrpc.PeerBlockingStub stranger = stub(track(io.grpc.Grpc.newChannelBuilder(address,
+      PeerGrpc.PeerBlockingStub stranger = stub(members.track(io.grpc.Grpc.newChannelBuilder(address,
           credentials(certificates, certificates.signed("stranger"))).build()));
       memberOnlyMethodsRefused(stranger, header(a, "data", "stranger"), Status.Code.PERMISSION_DENIED);
 
       // A certificate of b, a member in the ring, sending as if it were a.
-      PeerGrpc.PeerBlockingStub asB = stub(track(io.grpc.Grpc.newChannelBuilder(address,
+      PeerGrpc.PeerBlockingStub asB = stub(members.track(io.grpc.Grpc.newChannelBuilder(address,
           credentials(certificates, certificates.signed("b"))).build()));
       memberOnlyMethodsRefused(asB, header(a, "data", "a"), Status.Code.PERMISSION_DENIED);
 
       // The secret alone is not enough where certificates are asked for.
-      PeerGrpc.PeerBlockingStub secretOnly = stub(track(RawPeer.withSecret(etcd.endpoint(), members.cluster(), address,
+      PeerGrpc.PeerBlockingStub secretOnly = stub(members.track(RawPeer.withSecret(etcd.endpoint(), members.cluster(), address,
           "a", TlsChannelCredentials.newBuilder().trustManager(certificates.caCert().toFile()).build())));
       refusedWith(Status.Code.UNAVAILABLE, () -> secretOnly.get(KeyRequest.newBuilder()
           .setHeader(header(a, "data", "a")).setKey(bytes("k1")).build()));
@@ -322,7 +312,7 @@ class PeerAuthorizationTest {
       String address = Members.node(a).address();
       CacheRequest request = CacheRequest.newBuilder().setHeader(header(a, "data", "")).build();
 
-      PeerGrpc.PeerBlockingStub client = stub(track(io.grpc.Grpc.newChannelBuilder(address,
+      PeerGrpc.PeerBlockingStub client = stub(members.track(io.grpc.Grpc.newChannelBuilder(address,
           credentials(certificates, certificates.client("ops-reader"))).build()));
       assertThat(client.members(request).getSelf().getState()).isEqualTo("SERVING");
       assertThat(client.caches(request).getCachesList()).extracting(c -> c.getName()).containsExactly("data");
@@ -332,7 +322,7 @@ class PeerAuthorizationTest {
       assertThat(contents(cache)).isEqualTo(before);
 
       // An operator's certificate may read and drain, and nothing a member alone may do.
-      PeerGrpc.PeerBlockingStub admin = stub(track(io.grpc.Grpc.newChannelBuilder(address,
+      PeerGrpc.PeerBlockingStub admin = stub(members.track(io.grpc.Grpc.newChannelBuilder(address,
           credentials(certificates, certificates.signed("ops", "/OU=" + PeerIdentity.ADMIN_UNIT))).build()));
       memberOnlyMethodsRefused(admin, header(a, "data", ""), Status.Code.PERMISSION_DENIED);
       assertThat(admin.drain(request).getState()).isEqualTo("DRAINING");
@@ -355,7 +345,7 @@ class PeerAuthorizationTest {
       CacheManager wide = members.open("wide", settings);
       assertThat(contents(filled(wide, "everywhere"))).hasSize(20);
       // The port takes nobody without a certificate.
-      refusedWith(Status.Code.UNAVAILABLE, () -> stub(track(RawPeer.unauthenticated(Members.node(wide).address())))
+      refusedWith(Status.Code.UNAVAILABLE, () -> stub(members.track(RawPeer.unauthenticated(Members.node(wide).address())))
           .get(KeyRequest.newBuilder().setHeader(header(wide, "everywhere", "x")).setKey(bytes("k1")).build()));
     }
   }

@@ -1,7 +1,7 @@
 package io.kamacache.integration.cluster;
 
 import com.acme.shop.Status;
-import io.kamacache.jcache.KamaCachingProvider;
+import io.kamacache.integration.HibernateSettings;
 import io.kamacache.jcache.KamaConfiguration;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -13,7 +13,6 @@ import java.util.stream.Collectors;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cache.jcache.internal.JCacheRegionFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.stat.Statistics;
@@ -56,17 +55,9 @@ public final class HibernateNode {
   }
 
   private static SessionFactory build(String jdbcUrl, String settings, boolean createSchema) {
-    StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
-        .applySetting("hibernate.connection.url", jdbcUrl)
-        .applySetting("hibernate.connection.username", "sa")
+    StandardServiceRegistry registry = HibernateSettings.onKamaCache(jdbcUrl)
         .applySetting("hibernate.hbm2ddl.auto", createSchema ? "create" : "none")
-        .applySetting("hibernate.cache.use_second_level_cache", "true")
-        .applySetting("hibernate.cache.use_query_cache", "true")
-        .applySetting("hibernate.cache.region.factory_class", "jcache")
-        .applySetting("hibernate.javax.cache.provider", KamaCachingProvider.class.getName())
         .applySetting("hibernate.javax.cache.uri", settings)
-        .applySetting("hibernate.javax.cache.missing_cache_strategy", "create")
-        .applySetting("hibernate.generate_statistics", "true")
         .build();
     return new MetadataSources(registry)
         .addAnnotatedClass(Shelf.class).addAnnotatedClass(Volume.class).addAnnotatedClass(Leaflet.class)
