@@ -4,7 +4,6 @@ import io.kamacache.cluster.CacheHost;
 import io.kamacache.cluster.ClusterConfig;
 import io.kamacache.cluster.ClusterNode;
 import io.kamacache.configuration.ConfigurationSources;
-import io.kamacache.group.Group;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ final class ConnectionOptions {
       throw new IllegalArgumentException("no etcd endpoints: give --etcd, or --config with "
           + ClusterConfig.ENDPOINTS);
     }
-    return ClusterNode.start(settings, new NoCaches());
+    return ClusterNode.start(settings, CacheHost.withoutCaches(ConnectionOptions.class.getClassLoader()));
   }
 
   /**
@@ -82,24 +81,5 @@ final class ConnectionOptions {
       sources = ConfigurationSources.forManager(uri, ConnectionOptions.class.getClassLoader(), uri);
     }
     return ClusterConfig.forManager(sources, overrides);
-  }
-
-  /** The CLI's node keeps no caches: it only asks the members about theirs. */
-  private static final class NoCaches implements CacheHost {
-    @Override public Group<Object, Object> group(String name) {
-      return null;
-    }
-
-    @Override public void defined(String name, byte[] configuration) {
-      // not a member: nothing to create
-    }
-
-    @Override public void undefined(String name) {
-      // nothing was created
-    }
-
-    @Override public ClassLoader classLoader() {
-      return NoCaches.class.getClassLoader();
-    }
   }
 }

@@ -33,4 +33,28 @@ public interface CacheHost {
   default Map<String, Description> describeCaches() {
     return Map.of();
   }
+
+  /**
+   * A host with no caches of its own, for a node that only asks the members (a tool, such as the
+   * CLI): definitions it learns are not created, and classes resolve through {@code classLoader}.
+   */
+  static CacheHost withoutCaches(ClassLoader classLoader) {
+    return new CacheHost() {
+      @Override public Group<Object, Object> group(String name) {
+        return null;
+      }
+
+      @Override public void defined(String name, byte[] configuration) {
+        // nothing to create
+      }
+
+      @Override public void undefined(String name) {
+        // nothing was created
+      }
+
+      @Override public ClassLoader classLoader() {
+        return classLoader;
+      }
+    };
+  }
 }

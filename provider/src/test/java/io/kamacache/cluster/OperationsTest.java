@@ -3,7 +3,6 @@ package io.kamacache.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kamacache.group.Group;
 import io.kamacache.jcache.KamaConfiguration;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.CachesResponse;
@@ -46,21 +45,7 @@ class OperationsTest {
   }
 
   /** A host with no caches of its own, as a tool's node has. */
-  private static final CacheHost NO_CACHES = new CacheHost() {
-    @Override public Group<Object, Object> group(String name) {
-      return null;
-    }
-
-    @Override public void defined(String name, byte[] configuration) {
-    }
-
-    @Override public void undefined(String name) {
-    }
-
-    @Override public ClassLoader classLoader() {
-      return OperationsTest.class.getClassLoader();
-    }
-  };
+  private static final CacheHost NO_CACHES = CacheHost.withoutCaches(OperationsTest.class.getClassLoader());
 
 
 
