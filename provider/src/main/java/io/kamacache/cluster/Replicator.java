@@ -11,9 +11,13 @@ import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Header;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +61,11 @@ final class Replicator<K> implements Replication<K> {
   private final AtomicBoolean touching = new AtomicBoolean();
   /** How often moved expiry times go to the backups: reads of a hot key cost one copy per period. */
   static final long TOUCH_MILLIS = 100;
+  /**
+   * Copies per backup request of a batch: a few hundred already make the round trip a small share
+   * of the cost, and a refused request is retried key by key, so it should not be huge.
+   */
+  static final int COPIES_PER_REQUEST = 512;
 
   Replicator(Peers peers, Ownership ownership, ScheduledExecutorService background, String cache, Copies<K> copies,
       int backups, NearInvalidations invalidations, ClusterMetrics metrics) {
@@ -146,6 +155,101 @@ final class Replicator<K> implements Replication<K> {
     }
   }
 
+  @Override
+  public Batch<K> batch() {
+    return backups == 0 && invalidations == null ? null : new CopyBatch();
+  }
+
+  /**
+   * A bulk write's copies, sent as one request per backup member (in slices of
+   * {@link #COPIES_PER_REQUEST}). A slice that fails, and each key a backup refuses, goes again
+   * key by key through {@link #replicate}, with its retries on newer rings.
+   */
+  private final class CopyBatch implements Batch<K> {
+    private final List<byte[]> keys = new ArrayList<>();
+    private final List<Copy> messages = new ArrayList<>();
+    /** The bulk operation's claim: the same for every key, as one request carries them all. */
+    private Ownership.Claim claim;
+
+    @Override
+    public long prepare(K key, Object stored, long expiresAt, long now, long previous) {
+      claim = ownership.checkChange();
+      HashRing ring = claim == null ? peers.ring() : claim.ring;
+      long version = Math.max(previous + 1, ring.epoch() << EPOCH_SHIFT);
+      byte[] keyBytes = peers.codec().encode(key);
+      if (invalidations != null) {
+        invalidations.changed(cache, keyBytes);
+      }
+      if (backups > 0) {
+        keys.add(keyBytes);
+        messages.add(message(peers.codec(), keyBytes, copies.view(stored), Copies.ttl(expiresAt, now), version));
+      }
+      return version;
+    }
+
+    @Override
+    public void send() {
+      if (messages.isEmpty()) {
+        return;
+      }
+      long deadline = claim != null ? claim.deadline : System.nanoTime() + peers.config().timeout.toNanos();
+      HashRing ring = claim == null ? peers.ring() : claim.ring;
+      Map<HashRing.Member, List<Integer>> byTarget = new LinkedHashMap<>();
+      for (int i = 0; i < keys.size(); i++) {
+        for (HashRing.Member target : ring.backups(keys.get(i), backups)) {
+          if (!target.id().equals(peers.memberId())) {
+            byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(i);
+          }
+        }
+      }
+      // Half the message limit leaves room for the request's framing.
+      long budget = peers.config().maxMessageBytes / 2;
+      Set<Integer> again = new TreeSet<>();
+      for (Map.Entry<HashRing.Member, List<Integer>> target : byTarget.entrySet()) {
+        List<Integer> slice = new ArrayList<>();
+        long bytes = 0;
+        for (int index : target.getValue()) {
+          int size = messages.get(index).getSerializedSize();
+          if (!slice.isEmpty() && (slice.size() == COPIES_PER_REQUEST || bytes + size > budget)) {
+            sendSlice(target.getKey(), slice, deadline, again);
+            slice = new ArrayList<>();
+            bytes = 0;
+          }
+          slice.add(index);
+          bytes += size;
+        }
+        sendSlice(target.getKey(), slice, deadline, again);
+      }
+      for (int index : again) {
+        replicate(claim, keys.get(index), messages.get(index), deadline);
+      }
+      ownership.checkLease();
+    }
+
+    /** Sends one request; what it could not put on the target is added to {@code again}. */
+    private void sendSlice(HashRing.Member target, List<Integer> slice, long deadline, Set<Integer> again) {
+      List<Copy> sent = new ArrayList<>(slice.size());
+      for (int index : slice) {
+        sent.add(messages.get(index));
+      }
+      Set<ByteString> refused = new HashSet<>();
+      if (sendOrRefusal(target, sent, deadline, refused) != null) {
+        again.addAll(slice);
+        return;
+      }
+      for (int index : slice) {
+        if (refused.contains(messages.get(index).getKey())) {
+          again.add(index);
+        }
+      }
+    }
+
+    @Override
+    public void committing() {
+      ownership.changed(ownership.checkChange());
+    }
+  }
+
   /** Puts {@code copy} on every backup of the key, replacing backups that fail by a newer ring's. */
   private void replicate(Ownership.Claim claim, byte[] keyBytes, Copy copy, long deadline) {
     HashRing ring = claim == null ? peers.ring() : claim.ring;
@@ -202,9 +306,23 @@ final class Replicator<K> implements Replication<K> {
 
   /** Puts {@code copy} on {@code target}: null once it is there, else why not. */
   private String sendOrRefusal(HashRing.Member target, HashRing ring, Copy copy, long deadline) {
+    Set<ByteString> refused = new HashSet<>();
+    String refusal = sendOrRefusal(target, List.of(copy), deadline, refused);
+    if (refusal == null && !refused.isEmpty()) {
+      LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: it owns the key", target);
+      return "it owns the key in its view of the ring";
+    }
+    return refusal;
+  }
+
+  /**
+   * Puts {@code copies} on {@code target} in one request: null once it answered, with the keys it
+   * refused (it owns them in its view) added to {@code refused}; else why the request failed.
+   */
+  private String sendOrRefusal(HashRing.Member target, List<Copy> copies, long deadline, Set<ByteString> refused) {
     CopyRequest request = CopyRequest.newBuilder()
         .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()))
-        .addCopies(copy).build();
+        .addAllCopies(copies).build();
     try {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
@@ -217,11 +335,10 @@ final class Replicator<K> implements Replication<K> {
         LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: {1}", target, response.getError().getMessage());
         return response.getError().getMessage();
       }
-      if (response.getRefusedKeysCount() > 0) {
-        LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: it owns the key", target);
-        return "it owns the key in its view of the ring";
+      refused.addAll(response.getRefusedKeysList());
+      for (int i = response.getRefusedKeysCount(); i < copies.size(); i++) {
+        metrics.backupWritten();
       }
-      metrics.backupWritten();
       return null;
     } catch (StatusRuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "backup on {0} failed: {1}", target, e.getStatus());

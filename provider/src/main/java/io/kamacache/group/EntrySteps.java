@@ -4,6 +4,7 @@ import io.kamacache.codec.Copier;
 import io.kamacache.event.EventDispatcher;
 import io.kamacache.expiry.ExpiryRules;
 import io.kamacache.replication.Copies;
+import io.kamacache.replication.Replication;
 import io.kamacache.store.Expiry;
 import io.kamacache.store.Slot;
 import javax.cache.event.EventType;
@@ -53,6 +54,61 @@ final class EntrySteps<K, V> {
     slot.set(stored, expiresAt);
     slot.setVersion(version);
     events.publish(EventType.CREATED, key, stored, null);
+    return true;
+  }
+
+  /** A put whose copies go to the backups with others' before it becomes visible. */
+  static final class PreparedPut<K> {
+    final K key;
+    final Object stored;
+    final long expiresAt;
+    /** The version of the state it replaces: if the key has another by commit time, it changed meanwhile. */
+    final long previous;
+    final long version;
+
+    PreparedPut(K key, Object stored, long expiresAt, long previous, long version) {
+      this.key = key;
+      this.stored = stored;
+      this.expiresAt = expiresAt;
+      this.previous = previous;
+      this.version = version;
+    }
+  }
+
+  /**
+   * Under the key's lock: works out a put's expiry time and version in {@code batch}, and changes
+   * nothing. Null when a new entry would expire at once, and so is not stored.
+   */
+  PreparedPut<K> prepare(K key, Slot<Object> slot, Object stored, Replication.Batch<K> batch) {
+    long now = slot.now();
+    long expiresAt;
+    if (slot.isPresent()) {
+      expiresAt = expiry.onUpdate(slot.expiresAt(), now);
+    } else {
+      expiresAt = expiry.onCreation(now);
+      if (Expiry.isExpired(expiresAt, now)) {
+        return null;
+      }
+    }
+    long previous = copies.currentVersion(key, slot);
+    return new PreparedPut<>(key, stored, expiresAt, previous, batch.prepare(key, stored, expiresAt, now, previous));
+  }
+
+  /**
+   * Under the key's lock, once the batch is on the backups: makes the put visible. A key that
+   * changed since it was prepared (a write, a removal, an eviction) is put the usual way instead,
+   * with a newer version, so its backups end with the state visible here.
+   */
+  boolean commit(PreparedPut<K> put, Slot<Object> slot, Replication.Batch<K> batch) {
+    if (copies.currentVersion(put.key, slot) != put.previous) {
+      return put(put.key, slot, put.stored);
+    }
+    batch.committing();
+    boolean present = slot.isPresent();
+    Object old = present ? slot.value() : null;
+    slot.set(put.stored, put.expiresAt);
+    slot.setVersion(put.version);
+    events.publish(present ? EventType.UPDATED : EventType.CREATED, put.key, put.stored, old);
     return true;
   }
 

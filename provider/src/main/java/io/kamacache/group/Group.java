@@ -259,11 +259,32 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         stored.put(steps.copyKey(entry.getKey()), steps.toStored(entry.getValue()));
       }
       Integration.Partial<K> written = integration.writeAll(entries);
+      Replication.Batch<K> batch = copies.batch();
       long puts = 0;
-      for (Map.Entry<K, Object> entry : stored.entrySet()) {
-        Object value = entry.getValue();
-        if (!written.failed(entry.getKey()) && store.change(entry.getKey(), (k, slot) -> steps.put(k, slot, value))) {
-          puts++;
+      if (batch == null) {
+        for (Map.Entry<K, Object> entry : stored.entrySet()) {
+          Object value = entry.getValue();
+          if (!written.failed(entry.getKey()) && store.change(entry.getKey(), (k, slot) -> steps.put(k, slot, value))) {
+            puts++;
+          }
+        }
+      } else {
+        // One round trip per backup member for the whole batch, rather than one per key.
+        List<EntrySteps.PreparedPut<K>> prepared = new ArrayList<>(stored.size());
+        for (Map.Entry<K, Object> entry : stored.entrySet()) {
+          Object value = entry.getValue();
+          if (!written.failed(entry.getKey())) {
+            EntrySteps.PreparedPut<K> put = store.change(entry.getKey(), (k, slot) -> steps.prepare(k, slot, value, batch));
+            if (put != null) {
+              prepared.add(put);
+            }
+          }
+        }
+        batch.send();
+        for (EntrySteps.PreparedPut<K> put : prepared) {
+          if (store.change(put.key, (k, slot) -> steps.commit(put, slot, batch))) {
+            puts++;
+          }
         }
       }
       statistics.recordPuts(puts);

@@ -92,6 +92,17 @@ public final class Copies<K> {
     }
   }
 
+  /** A batch for a bulk write of owned entries, or null when changes are not worth batching (embedded mode). */
+  public Replication.Batch<K> batch() {
+    Replication<K> replicating = replication;
+    return replicating == null ? null : replicating.batch();
+  }
+
+  /** The version of the owned key's current state, which its next change replaces; under the key's lock. */
+  public long currentVersion(K key, Slot<Object> slot) {
+    return ownedVersion(slot, key);
+  }
+
   /** Tells the backups that a read may have moved the entry's expiry time. */
   public void accessed(K key) {
     Replication<K> replicating = replication;

@@ -52,4 +52,34 @@ public interface Replication<K> {
    * should learn the new time. Called after the read, without the key's lock; may be batched.
    */
   void accessed(K key);
+
+  /**
+   * A batch for a bulk write, or null when a change costs no round trip (no backups, no near
+   * caches elsewhere), so there is nothing to save by batching.
+   */
+  Batch<K> batch();
+
+  /**
+   * Changes of many keys put on the backups together: one request per backup member instead of a
+   * round trip per key. Each change is {@linkplain #prepare prepared} under its key's lock, all
+   * are {@linkplain #send sent}, and then each becomes visible under its key's lock again, if its
+   * key did not change in between ({@link #committing}); a key that did is changed the usual way.
+   */
+  interface Batch<K> {
+
+    /**
+     * As {@link Replication#changing}, but nothing is sent yet: checks the change may be made and
+     * returns its version. Called under the key's lock; the change must not become visible yet.
+     */
+    long prepare(K key, Object stored, long expiresAt, long now, long previous);
+
+    /** Puts every prepared change on its backups and waits; throws as {@link Replication#changing} does. */
+    void send();
+
+    /**
+     * Called under the key's lock just before a prepared, sent change becomes visible; throws
+     * {@link Failed} if this member may no longer make it.
+     */
+    void committing();
+  }
 }

@@ -90,6 +90,26 @@ class BulkCallsTest {
   }
 
   @Test
+  void putAllPutsEachOwnersShareOnEachBackupMemberInOneRequest() {
+    Map<String, String> entries = new LinkedHashMap<>();
+    keys.forEach(k -> entries.put(k, "v-" + k));
+    long written = 0;
+    for (CacheManager manager : managers) {
+      written -= Members.node(manager).mxbean().getBackupsWritten();
+    }
+
+    // Each of the three owners sends its share's copies to at most the two other members.
+    long[] calls = callsDuring("Backup", () -> cache.putAll(entries));
+
+    assertThat(calls[0]).isBetween(1L, 2L);
+    assertThat(calls[1]).isBetween(1L, 2L);
+    for (CacheManager manager : managers) {
+      written += Members.node(manager).mxbean().getBackupsWritten();
+    }
+    assertThat(written).as("one backup copy of every key, accepted").isEqualTo(300);
+  }
+
+  @Test
   void sizeAsksEachRemoteMemberOnceAndCountsEveryEntryOnceDespiteBackups() {
     Map<String, String> entries = new LinkedHashMap<>();
     keys.forEach(k -> entries.put(k, "v-" + k));

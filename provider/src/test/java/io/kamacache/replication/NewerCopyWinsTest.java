@@ -42,6 +42,10 @@ class NewerCopyWinsTest {
     @Override public void accessed(String key) {
       accessed.add(key);
     }
+
+    @Override public Batch<String> batch() {
+      return null;
+    }
   }
 
   private Object ownedValue(String key) {

@@ -1,0 +1,141 @@
+package io.kamacache.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kamacache.replication.Replication;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A putAll on a member with backups prepares every key, sends the batch once, and only then makes
+ * each put visible; a key that another write changed in between is put again the usual way, so the
+ * backups end with what the owner shows.
+ */
+class BatchedPutAllTest {
+
+  private final GroupFixture fixture = new GroupFixture();
+  private final Group<String, String> group = fixture.group;
+  private final LoggingReplication replication = new LoggingReplication();
+
+  /** Versions 1, 2, 3, ... for single changes and prepared ones alike; logs what it was told. */
+  private static final class LoggingReplication implements Replication<String> {
+    final List<String> log = new ArrayList<>();
+    long version;
+    /** Runs inside send(), while no key is locked and no prepared put is visible yet. */
+    Consumer<LoggingReplication> duringSend = r -> { };
+    RuntimeException sendFails;
+
+    @Override public synchronized long changing(String key, Object stored, long expiresAt, long now, long previous) {
+      log.add("change " + key + "=" + stored + " after v" + previous);
+      return ++version;
+    }
+
+    @Override public void copied(String key, Object stored, long expiresAt, long now, long version) {
+    }
+
+    @Override public void accessed(String key) {
+    }
+
+    @Override public Batch<String> batch() {
+      return new Batch<>() {
+        @Override public long prepare(String key, Object stored, long expiresAt, long now, long previous) {
+          synchronized (LoggingReplication.this) {
+            log.add("prepare " + key + "=" + stored + " after v" + previous);
+            return ++version;
+          }
+        }
+
+        @Override public void send() {
+          log.add("send");
+          duringSend.accept(LoggingReplication.this);
+          if (sendFails != null) {
+            throw sendFails;
+          }
+        }
+
+        @Override public void committing() {
+          log.add("commit");
+        }
+      };
+    }
+  }
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  private static Map<String, String> entries(String... keysAndValues) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      entries.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return entries;
+  }
+
+  @Test
+  void everyKeyIsPreparedThenTheBatchIsSentOnceThenEachPutBecomesVisible() {
+    group.replicateTo(replication);
+    group.put("a", "old");
+    replication.log.clear();
+    List<String> seenDuringSend = new ArrayList<>();
+    replication.duringSend = r -> {
+      seenDuringSend.add(group.get("a"));
+      seenDuringSend.add(group.get("b"));
+    };
+
+    group.putAll(entries("a", "A", "b", "B"));
+
+    assertThat(seenDuringSend).as("nothing visible before the backups have it").containsExactly("old", null);
+    assertThat(replication.log).containsExactlyInAnyOrder(
+        "prepare a=A after v1", "prepare b=B after v0", "send", "commit", "commit");
+    assertThat(replication.log.indexOf("send")).isEqualTo(2);
+    assertThat(group.get("a")).isEqualTo("A");
+    assertThat(group.get("b")).isEqualTo("B");
+    assertThat(group.copies().readOwned("a").version).isEqualTo(2);
+    assertThat(fixture.statistics.getCachePuts()).isEqualTo(3);
+    assertThat(fixture.events).contains("UPDATED a A old", "CREATED b B null");
+  }
+
+  @Test
+  void aKeyWrittenWhileTheBatchWasSentIsPutAgainWithANewerVersion() throws Exception {
+    group.replicateTo(replication);
+    replication.duringSend = r -> CompletableFuture.runAsync(() -> group.put("a", "other")).join();
+
+    group.putAll(entries("a", "A", "b", "B"));
+
+    assertThat(group.get("a")).as("the batch's put comes after the other write").isEqualTo("A");
+    assertThat(replication.log).containsSubsequence("prepare a=A after v0", "send", "change a=other after v0",
+        "change a=A after v3");
+    assertThat(replication.log.stream().filter("commit"::equals)).as("only b commits as prepared").hasSize(1);
+    assertThat(group.copies().readOwned("a").version).isEqualTo(4);
+    assertThat(fixture.events).containsSubsequence("CREATED a other null", "UPDATED a A other");
+  }
+
+  @Test
+  void aBatchTheBackupsDidNotTakeLeavesEveryKeyAsItWas() {
+    group.replicateTo(replication);
+    group.put("a", "old");
+    replication.sendFails = new Replication.Failed("no backup answered", null);
+
+    assertThatThrownBy(() -> group.putAll(entries("a", "A", "b", "B"))).hasMessageContaining("no backup answered");
+
+    assertThat(group.get("a")).isEqualTo("old");
+    assertThat(group.get("b")).isNull();
+    assertThat(replication.log).doesNotContain("commit");
+  }
+
+  @Test
+  void withoutReplicationPutAllChangesKeyByKeyAsBefore() {
+    group.putAll(entries("a", "A", "b", "B"));
+    assertThat(group.get("a")).isEqualTo("A");
+    assertThat(replication.log).isEmpty();
+  }
+}
