@@ -57,16 +57,17 @@ final class EntrySteps<K, V> {
     return true;
   }
 
-  /** A put whose copies go to the backups with others' before it becomes visible. */
-  static final class PreparedPut<K> {
+  /** A put or removal whose copy goes to the backups with others' before it becomes visible. */
+  static final class Prepared<K> {
     final K key;
+    /** Null for a removal. */
     final Object stored;
     final long expiresAt;
     /** The version of the state it replaces: if the key has another by commit time, it changed meanwhile. */
     final long previous;
     final long version;
 
-    PreparedPut(K key, Object stored, long expiresAt, long previous, long version) {
+    Prepared(K key, Object stored, long expiresAt, long previous, long version) {
       this.key = key;
       this.stored = stored;
       this.expiresAt = expiresAt;
@@ -79,7 +80,7 @@ final class EntrySteps<K, V> {
    * Under the key's lock: works out a put's expiry time and version in {@code batch}, and changes
    * nothing. Null when a new entry would expire at once, and so is not stored.
    */
-  PreparedPut<K> prepare(K key, Slot<Object> slot, Object stored, Replication.Batch<K> batch) {
+  Prepared<K> prepare(K key, Slot<Object> slot, Object stored, Replication.Batch<K> batch) {
     long now = slot.now();
     long expiresAt;
     if (slot.isPresent()) {
@@ -91,7 +92,7 @@ final class EntrySteps<K, V> {
       }
     }
     long previous = copies.currentVersion(key, slot);
-    return new PreparedPut<>(key, stored, expiresAt, previous, batch.prepare(key, stored, expiresAt, now, previous));
+    return new Prepared<>(key, stored, expiresAt, previous, batch.prepare(key, stored, expiresAt, now, previous));
   }
 
   /**
@@ -99,7 +100,7 @@ final class EntrySteps<K, V> {
    * changed since it was prepared (a write, a removal, an eviction) is put the usual way instead,
    * with a newer version, so its backups end with the state visible here.
    */
-  boolean commit(PreparedPut<K> put, Slot<Object> slot, Replication.Batch<K> batch) {
+  boolean commit(Prepared<K> put, Slot<Object> slot, Replication.Batch<K> batch) {
     if (copies.currentVersion(put.key, slot) != put.previous) {
       return put(put.key, slot, put.stored);
     }
@@ -109,6 +110,28 @@ final class EntrySteps<K, V> {
     slot.set(put.stored, put.expiresAt);
     slot.setVersion(put.version);
     events.publish(present ? EventType.UPDATED : EventType.CREATED, put.key, put.stored, old);
+    return true;
+  }
+
+  /** As {@link #prepare} for a removal; null when there is nothing to remove. */
+  Prepared<K> prepareRemoval(K key, Slot<Object> slot, Replication.Batch<K> batch) {
+    if (!slot.isPresent()) {
+      return null;
+    }
+    long previous = slot.version();
+    return new Prepared<>(key, null, Expiry.NEVER, previous, batch.prepare(key, null, Expiry.NEVER, slot.now(), previous));
+  }
+
+  /** As {@link #commit} for a removal: returns whether an entry was removed. */
+  boolean commitRemoval(Prepared<K> removal, Slot<Object> slot, Replication.Batch<K> batch) {
+    if (copies.currentVersion(removal.key, slot) != removal.previous) {
+      return remove(removal.key, slot) != null;
+    }
+    batch.committing();
+    Object old = slot.value();
+    copies.removedAt(removal.key, removal.version);
+    slot.remove();
+    events.publish(EventType.REMOVED, removal.key, null, old);
     return true;
   }
 

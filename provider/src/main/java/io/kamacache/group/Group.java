@@ -55,6 +55,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   private final EntrySteps<K, V> steps;
   private final Loading<K, V> loading;
   private final Processing<K, V> processing;
+  private final BulkWrites<K> bulk;
 
   public Group(String name, GroupSettings<K, V> settings) {
     this.name = name;
@@ -69,6 +70,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     this.steps = new EntrySteps<>(expiry, copies, events, settings.copier);
     this.loading = new Loading<>(store, integration, steps);
     this.processing = new Processing<>(store, integration, steps, statistics);
+    this.bulk = new BulkWrites<>(store, copies, steps);
   }
 
   /** This group's entries as copies that move between members. */
@@ -259,35 +261,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         stored.put(steps.copyKey(entry.getKey()), steps.toStored(entry.getValue()));
       }
       Integration.Partial<K> written = integration.writeAll(entries);
-      Replication.Batch<K> batch = copies.batch();
-      long puts = 0;
-      if (batch == null) {
-        for (Map.Entry<K, Object> entry : stored.entrySet()) {
-          Object value = entry.getValue();
-          if (!written.failed(entry.getKey()) && store.change(entry.getKey(), (k, slot) -> steps.put(k, slot, value))) {
-            puts++;
-          }
-        }
-      } else {
-        // One round trip per backup member for the whole batch, rather than one per key.
-        List<EntrySteps.PreparedPut<K>> prepared = new ArrayList<>(stored.size());
-        for (Map.Entry<K, Object> entry : stored.entrySet()) {
-          Object value = entry.getValue();
-          if (!written.failed(entry.getKey())) {
-            EntrySteps.PreparedPut<K> put = store.change(entry.getKey(), (k, slot) -> steps.prepare(k, slot, value, batch));
-            if (put != null) {
-              prepared.add(put);
-            }
-          }
-        }
-        batch.send();
-        for (EntrySteps.PreparedPut<K> put : prepared) {
-          if (store.change(put.key, (k, slot) -> steps.commit(put, slot, batch))) {
-            puts++;
-          }
-        }
-      }
-      statistics.recordPuts(puts);
+      statistics.recordPuts(bulk.putAll(stored, written));
       written.rethrow();
     });
   }
@@ -386,13 +360,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   public void removeAll(Set<? extends K> keys) {
     Timing.REMOVE.run(statistics, () -> {
       Integration.Partial<K> deleted = integration.deleteAll(keys);
-      long removals = 0;
-      for (K key : keys) {
-        if (!deleted.failed(key) && store.change(key, (k, slot) -> steps.remove(k, slot)) != null) {
-          removals++;
-        }
-      }
-      statistics.recordRemovals(removals);
+      statistics.recordRemovals(bulk.removeAll(keys, deleted));
       deleted.rethrow();
     });
   }

@@ -103,6 +103,11 @@ public final class Copies<K> {
     return ownedVersion(slot, key);
   }
 
+  /** Remembers a removal of an owned key made in a batch, whose copy went to the backups at {@code version}. */
+  public void removedAt(K key, long version) {
+    removed(key, version);
+  }
+
   /** Tells the backups that a read may have moved the entry's expiry time. */
   public void accessed(K key) {
     Replication<K> replicating = replication;

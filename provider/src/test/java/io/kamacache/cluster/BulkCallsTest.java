@@ -90,7 +90,7 @@ class BulkCallsTest {
   }
 
   @Test
-  void putAllPutsEachOwnersShareOnEachBackupMemberInOneRequest() {
+  void putAllAndRemoveAllPutEachOwnersShareOnEachBackupMemberInOneRequest() {
     Map<String, String> entries = new LinkedHashMap<>();
     keys.forEach(k -> entries.put(k, "v-" + k));
     long written = 0;
@@ -107,6 +107,11 @@ class BulkCallsTest {
       written += Members.node(manager).mxbean().getBackupsWritten();
     }
     assertThat(written).as("one backup copy of every key, accepted").isEqualTo(300);
+
+    long[] removalCalls = callsDuring("Backup", () -> cache.removeAll(keys));
+    assertThat(removalCalls[0]).isBetween(1L, 2L);
+    assertThat(removalCalls[1]).isBetween(1L, 2L);
+    assertThat(cache.getAll(keys)).isEmpty();
   }
 
   @Test

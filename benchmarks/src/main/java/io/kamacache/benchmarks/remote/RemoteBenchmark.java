@@ -1,5 +1,8 @@
 package io.kamacache.benchmarks.remote;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,8 +52,8 @@ public class RemoteBenchmark {
   public static class Cursor {
     int index = ThreadLocalRandom.current().nextInt(1 << 20);
 
-    Integer next(Topology topology) {
-      Integer[] keys = topology.remoteKeys;
+    String next(Topology topology) {
+      String[] keys = topology.remoteKeys;
       return keys[(index++ & Integer.MAX_VALUE) % keys.length];
     }
   }
@@ -71,19 +74,53 @@ public class RemoteBenchmark {
     cluster.topology.put(cursor.next(cluster.topology), Topology.VALUE);
   }
 
+  /** 8 application threads, each making one synchronous get after another. */
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(8)
-  public String remoteGetThroughput8InFlight(Cluster cluster, Cursor cursor) {
+  public String remoteGetThroughput8Threads(Cluster cluster, Cursor cursor) {
     return cluster.topology.get(cursor.next(cluster.topology));
   }
 
+  /** 32 application threads, each making one synchronous get after another. */
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(32)
-  public String remoteGetThroughput32InFlight(Cluster cluster, Cursor cursor) {
+  public String remoteGetThroughput32Threads(Cluster cluster, Cursor cursor) {
     return cluster.topology.get(cursor.next(cluster.topology));
+  }
+
+  /** Keys loaded afresh in each iteration of {@link #loadWithPutAll}, removed after it. */
+  @State(Scope.Benchmark)
+  public static class Load {
+    final List<String> keys = new ArrayList<>();
+    int round;
+
+    @Setup(Level.Iteration)
+    public void newKeys() {
+      keys.clear();
+      round++;
+      for (int i = 0; i < Topology.KEYS; i++) {
+        keys.add("load-" + round + "-" + i);
+      }
+    }
+
+    @TearDown(Level.Iteration)
+    public void removeThem(Cluster cluster) {
+      for (int from = 0; from < keys.size(); from += Topology.BATCH) {
+        cluster.topology.removeAll(new HashSet<>(keys.subList(from, Math.min(keys.size(), from + Topology.BATCH))));
+      }
+    }
+  }
+
+  /** Loads 100,000 new entries from one thread with putAll in batches of 500: the time of the whole load. */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Threads(1)
+  public void loadWithPutAll(Cluster cluster, Load load) {
+    cluster.topology.load(load.keys);
   }
 }

@@ -23,11 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -43,26 +46,54 @@ public abstract class Topology implements AutoCloseable {
   static final String KAMACACHE = "kamacache";
   static final String HAZELCAST = "hazelcast";
   static final String GRPC_ECHO = "grpc-echo";
-  static final int KEYS = 10_000;
+  /** The data set: 100,000 String keys to 100-character values, one synchronous backup each. */
+  static final int KEYS = 100_000;
   static final String VALUE = "v".repeat(100);
+  /** Entries per putAll when loading, as an application loading from a database page by page would send. */
+  static final int BATCH = 500;
 
-  /** The keys this JVM does not own, boxed once. */
-  Integer[] remoteKeys;
+  /** The keys this JVM does not own. */
+  String[] remoteKeys;
 
-  abstract String get(Integer key);
+  abstract String get(String key);
 
-  abstract void put(Integer key, String value);
+  abstract void put(String key, String value);
 
-  /** Puts every key and keeps, as the keys to measure, those another member owns. */
-  void fill(Cache<Integer, String> cache, IntPredicate ownedElsewhere) {
-    List<Integer> remote = new ArrayList<>();
-    for (int key = 0; key < KEYS; key++) {
-      cache.put(key, VALUE);
-      if (ownedElsewhere.test(key)) {
-        remote.add(key);
+  abstract void putAll(Map<String, String> entries);
+
+  abstract void removeAll(Set<String> keys);
+
+  static String key(int i) {
+    return "key-" + i;
+  }
+
+  /** Loads {@code keys} with putAll in batches of {@link #BATCH}. */
+  void load(List<String> keys) {
+    Map<String, String> batch = new HashMap<>();
+    for (String key : keys) {
+      batch.put(key, VALUE);
+      if (batch.size() == BATCH) {
+        putAll(batch);
+        batch = new HashMap<>();
       }
     }
-    remoteKeys = remote.toArray(new Integer[0]);
+    if (!batch.isEmpty()) {
+      putAll(batch);
+    }
+  }
+
+  /** Puts every key and keeps, as the keys to measure, those another member owns. */
+  void fill(Predicate<String> ownedElsewhere) {
+    List<String> all = new ArrayList<>();
+    List<String> remote = new ArrayList<>();
+    for (int i = 0; i < KEYS; i++) {
+      all.add(key(i));
+      if (ownedElsewhere.test(key(i))) {
+        remote.add(key(i));
+      }
+    }
+    load(all);
+    remoteKeys = remote.toArray(new String[0]);
   }
 
   static Topology start(String system) throws Exception {
@@ -133,7 +164,7 @@ public abstract class Topology implements AutoCloseable {
     private final List<MemberProcess> members = new ArrayList<>();
     private final Path dir = Files.createTempDirectory("kamacache-bench");
     private final CacheManager manager;
-    private final Cache<Integer, String> cache;
+    private final Cache<String, String> cache;
 
     KamaTopology() throws Exception {
       String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -146,10 +177,10 @@ public abstract class Topology implements AutoCloseable {
       do {
         ring = manager.unwrap(KamaCacheManager.class).node().ring();
       } while (ring.members().size() < 4);
-      cache = manager.createCache("remote", new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class));
+      cache = manager.createCache("remote", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
       WireCodec codec = new WireCodec(List.of());
       HashRing settled = ring;
-      fill(cache, key -> !settled.owner(codec.encode(key)).id().equals("bench"));
+      fill(key -> !settled.owner(codec.encode(key)).id().equals("bench"));
     }
 
     private Path settings(String cluster, String id) throws IOException {
@@ -165,12 +196,20 @@ public abstract class Topology implements AutoCloseable {
       return file;
     }
 
-    @Override String get(Integer key) {
+    @Override String get(String key) {
       return cache.get(key);
     }
 
-    @Override void put(Integer key, String value) {
+    @Override void put(String key, String value) {
       cache.put(key, value);
+    }
+
+    @Override void putAll(Map<String, String> entries) {
+      cache.putAll(entries);
+    }
+
+    @Override void removeAll(Set<String> keys) {
+      cache.removeAll(keys);
     }
 
     @Override public void close() throws Exception {
@@ -192,7 +231,7 @@ public abstract class Topology implements AutoCloseable {
     private final List<Process> members = new ArrayList<>();
     private final HazelcastInstance instance;
     private final CacheManager manager;
-    private final Cache<Integer, String> cache;
+    private final Cache<String, String> cache;
 
     HazelcastTopology() throws Exception {
       String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -209,16 +248,24 @@ public abstract class Topology implements AutoCloseable {
       }
       manager = Caching.getCachingProvider(HazelcastServerCachingProvider.class.getName())
           .getCacheManager(null, null, HazelcastCachingProvider.propertiesByInstanceItself(instance));
-      cache = manager.createCache("remote", new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class));
-      fill(cache, key -> !instance.getPartitionService().getPartition(key).getOwner().localMember());
+      cache = manager.createCache("remote", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+      fill(key -> !instance.getPartitionService().getPartition(key).getOwner().localMember());
     }
 
-    @Override String get(Integer key) {
+    @Override String get(String key) {
       return cache.get(key);
     }
 
-    @Override void put(Integer key, String value) {
+    @Override void put(String key, String value) {
       cache.put(key, value);
+    }
+
+    @Override void putAll(Map<String, String> entries) {
+      cache.putAll(entries);
+    }
+
+    @Override void removeAll(Set<String> keys) {
+      cache.removeAll(keys);
     }
 
     @Override public void close() throws Exception {
@@ -239,19 +286,28 @@ public abstract class Topology implements AutoCloseable {
       String line = awaitLine(server, "serving at");
       int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
       channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-      remoteKeys = new Integer[KEYS];
-      for (int key = 0; key < KEYS; key++) {
-        remoteKeys[key] = key;
+      remoteKeys = new String[KEYS];
+      for (int i = 0; i < KEYS; i++) {
+        remoteKeys[i] = key(i);
       }
     }
 
-    @Override String get(Integer key) {
+    @Override String get(String key) {
       return ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, CallOptions.DEFAULT, payload).length
           == payload.length ? VALUE : null;
     }
 
-    @Override void put(Integer key, String value) {
+    @Override void put(String key, String value) {
       ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, CallOptions.DEFAULT, payload);
+    }
+
+    /** One call of the batch's size: the floor of what loading a batch could cost. */
+    @Override void putAll(Map<String, String> entries) {
+      byte[] batch = new byte[payload.length * entries.size()];
+      ClientCalls.blockingUnaryCall(channel, EchoServerMain.ECHO, CallOptions.DEFAULT, batch);
+    }
+
+    @Override void removeAll(Set<String> keys) {
     }
 
     @Override public void close() throws Exception {

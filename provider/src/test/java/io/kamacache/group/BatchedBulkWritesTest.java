@@ -8,17 +8,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A putAll on a member with backups prepares every key, sends the batch once, and only then makes
- * each put visible; a key that another write changed in between is put again the usual way, so the
- * backups end with what the owner shows.
+ * A putAll or removeAll on a member with backups prepares every key, sends the batch once, and only
+ * then makes each change visible; a key that another write changed in between is changed again the
+ * usual way, so the backups end with what the owner shows.
  */
-class BatchedPutAllTest {
+class BatchedBulkWritesTest {
 
   private final GroupFixture fixture = new GroupFixture();
   private final Group<String, String> group = fixture.group;
@@ -130,6 +131,40 @@ class BatchedPutAllTest {
     assertThat(group.get("a")).isEqualTo("old");
     assertThat(group.get("b")).isNull();
     assertThat(replication.log).doesNotContain("commit");
+  }
+
+  @Test
+  void removeAllPreparesOnlyPresentKeysAndRemovesThemOnceTheBatchIsSent() {
+    group.replicateTo(replication);
+    group.putAll(entries("a", "A", "b", "B"));
+    replication.log.clear();
+    List<String> seenDuringSend = new ArrayList<>();
+    replication.duringSend = r -> seenDuringSend.add(group.get("a"));
+
+    group.removeAll(Set.of("a", "b", "absent"));
+
+    assertThat(seenDuringSend).containsExactly("A");
+    assertThat(replication.log).containsExactlyInAnyOrder(
+        "prepare a=null after v1", "prepare b=null after v2", "send", "commit", "commit");
+    assertThat(group.get("a")).isNull();
+    assertThat(group.get("b")).isNull();
+    assertThat(fixture.statistics.getCacheRemovals()).isEqualTo(2);
+    assertThat(fixture.events).contains("REMOVED a A A", "REMOVED b B B");
+    // The removal's version is remembered, so a late copy of an older state cannot bring it back.
+    assertThat(group.copies().applyHandoff("a", "stale", -1, 2)).isFalse();
+  }
+
+  @Test
+  void aKeyWrittenWhileARemovalBatchWasSentIsRemovedAgain() {
+    group.replicateTo(replication);
+    group.put("a", "A");
+    replication.duringSend = r -> CompletableFuture.runAsync(() -> group.put("a", "other")).join();
+
+    group.removeAll(Set.of("a"));
+
+    assertThat(group.get("a")).isNull();
+    assertThat(replication.log).containsSubsequence("prepare a=null after v1", "send", "change a=other after v1",
+        "change a=null after v3");
   }
 
   @Test
