@@ -43,6 +43,13 @@ final class Index<K, V> {
   private int size;
   /** Odd while a resize runs; each resize adds two. */
   private volatile int resizes;
+  /**
+   * Whether every key ever added was an Integer. Two Integers are equal exactly when their hashes
+   * are (see {@link Node#hash}), so a lookup by an Integer need not load the node's key to compare
+   * it: that load is a cache miss of its own on a large store. Cleared, for good, before the first
+   * node of another class is linked, so a reader that finds that node sees it cleared.
+   */
+  private volatile boolean onlyIntegers = true;
 
   Index() {
     allocate(INITIAL_SLOTS);
@@ -69,7 +76,8 @@ final class Index<K, V> {
     @SuppressWarnings("unchecked")
     Node<K, V> node = (Node<K, V>) SLOTS.getAcquire(slots, slot(hash, slots));
     while (node != null) {
-      if (node.hash == hash && (node.key == key || node.key.equals(key))) {
+      if (node.hash == hash && (node.key == key || (key.getClass() == Integer.class && onlyIntegers)
+          || node.key.equals(key))) {
         return node;
       }
       node = next(node);
@@ -79,6 +87,9 @@ final class Index<K, V> {
 
   /** Adds a node whose key is not indexed yet. The caller holds the lock. */
   void add(Node<K, V> node) {
+    if (onlyIntegers && node.key.getClass() != Integer.class) {
+      onlyIntegers = false;
+    }
     if (size + 1 > table.length * LOAD && table.length < MAX_SLOTS) {
       resize(table.length << 1);
     }

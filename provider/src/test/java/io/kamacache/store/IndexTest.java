@@ -42,6 +42,33 @@ class IndexTest {
   }
 
   @Test
+  void anIntegerIsFoundByAnEqualIntegerThatIsAnotherObject() {
+    Index<Object, String> index = new Index<>();
+    Node<Object, String> n = node(Integer.valueOf(100_000));
+    index.add(n);
+    assertThat(index.get(Integer.valueOf(100_000))).isSameAs(n);
+    assertThat(index.get(Integer.valueOf(100_001))).isNull();
+  }
+
+  @Test
+  void anIntegerIsNotTakenForAnotherKeyWithTheSameHashOnceOtherKeysAreIn() {
+    Index<Object, String> index = new Index<>();
+    index.add(node(1));
+    // Long.hashCode(5L) == Integer.hashCode(5): the same node hash, another key.
+    Node<Object, String> five = node(5L);
+    index.add(five);
+    assertThat(index.get(5)).isNull();
+    assertThat(index.get(5L)).isSameAs(five);
+    Node<Object, String> fiveKey = node(new Key(9, 5));
+    index.add(fiveKey);
+    assertThat(index.get(5)).isNull();
+    Node<Object, String> integerFive = node(5);
+    index.add(integerFive);
+    assertThat(index.get(5)).isSameAs(integerFive);
+    assertThat(index.get(5L)).isSameAs(five);
+  }
+
+  @Test
   void keysWithTheSameHashShareAChainAndStayApart() {
     Index<Object, String> index = new Index<>();
     Node<Object, String> a = node(new Key(1, 7));

@@ -65,6 +65,14 @@ public class EmbeddedBenchmark {
     }
   }
 
+  /** The same keys without a bound: the default of a plain configuration. */
+  @State(Scope.Benchmark)
+  public static class Unbounded extends Bounded {
+    @Override Providers.Spec spec() {
+      return Providers.Spec.unbounded();
+    }
+  }
+
   @State(Scope.Benchmark)
   public static class Expiring extends Bounded {
     @Override Providers.Spec spec() {
@@ -91,6 +99,18 @@ public class EmbeddedBenchmark {
   @Benchmark
   @Threads(2)
   public Integer getHitTwoThreads(Bounded state, Cursor cursor) {
+    return state.cache.get(state.keys.at(cursor.next()));
+  }
+
+  @Benchmark
+  @Threads(1)
+  public Integer getHitUnbounded(Unbounded state, Cursor cursor) {
+    return state.cache.get(state.keys.at(cursor.next()));
+  }
+
+  @Benchmark
+  @Threads(2)
+  public Integer getHitUnboundedTwoThreads(Unbounded state, Cursor cursor) {
     return state.cache.get(state.keys.at(cursor.next()));
   }
 

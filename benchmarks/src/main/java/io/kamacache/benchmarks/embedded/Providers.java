@@ -53,9 +53,21 @@ final class Providers {
   private Providers() {}
 
   /** What a scenario needs of its cache. */
+  /** The capacity of an unbounded spec. */
+  static final long UNBOUNDED = Long.MAX_VALUE;
+
   record Spec(long capacity, boolean byReference, boolean expiry, boolean plain) {
     static Spec bounded(long capacity) {
       return new Spec(capacity, true, false, false);
+    }
+
+    /** No bound: what a MutableConfiguration gives where a provider has no default bound. */
+    static Spec unbounded() {
+      return new Spec(UNBOUNDED, true, false, false);
+    }
+
+    boolean isBounded() {
+      return capacity != UNBOUNDED;
     }
 
     static Spec expiring(long capacity) {
@@ -101,7 +113,10 @@ final class Providers {
   }
 
   private static <V> Configuration<Integer, V> kama(Spec spec, Class<V> valueType) {
-    KamaConfiguration<Integer, V> configuration = new KamaConfiguration<Integer, V>().setCapacity(spec.capacity());
+    KamaConfiguration<Integer, V> configuration = new KamaConfiguration<>();
+    if (spec.isBounded()) {
+      configuration.setCapacity(spec.capacity());
+    }
     configuration.setTypes(Integer.class, valueType).setStoreByValue(!spec.byReference());
     if (spec.expiry()) {
       configuration.setExpiryPolicyFactory(tenMinutes());
@@ -113,7 +128,9 @@ final class Providers {
     CaffeineConfiguration<Integer, V> configuration = new CaffeineConfiguration<>();
     configuration.setTypes(Integer.class, valueType);
     configuration.setStoreByValue(!spec.byReference());
-    configuration.setMaximumSize(OptionalLong.of(spec.capacity()));
+    if (spec.isBounded()) {
+      configuration.setMaximumSize(OptionalLong.of(spec.capacity()));
+    }
     if (spec.expiry()) {
       configuration.setExpiryPolicyFactory(tenMinutes());
     }
@@ -131,7 +148,8 @@ final class Providers {
   }
 
   private static <V> Configuration<Integer, V> cache2k(Spec spec, Class<V> valueType) {
-    // Bounded and expiring through cache2k's own builder, as its users configure it.
+    // Bounded and expiring through cache2k's own builder, as its users configure it; its unbounded
+    // capacity is Long.MAX_VALUE, as ours.
     Cache2kBuilder<Integer, V> builder = Cache2kBuilder.of(Integer.class, valueType).entryCapacity(spec.capacity());
     if (spec.expiry()) {
       builder = builder.expireAfterWrite(10, TimeUnit.MINUTES);

@@ -85,15 +85,12 @@ public abstract class Topology implements AutoCloseable {
   /** Puts every key and keeps, as the keys to measure, those another member owns. */
   void fill(Predicate<String> ownedElsewhere) {
     List<String> all = new ArrayList<>();
-    List<String> remote = new ArrayList<>();
     for (int i = 0; i < KEYS; i++) {
       all.add(key(i));
-      if (ownedElsewhere.test(key(i))) {
-        remote.add(key(i));
-      }
     }
+    // Loaded first: Hazelcast assigns its partitions' owners on first use.
     load(all);
-    remoteKeys = remote.toArray(new String[0]);
+    remoteKeys = all.stream().filter(ownedElsewhere).toArray(String[]::new);
   }
 
   static Topology start(String system) throws Exception {
