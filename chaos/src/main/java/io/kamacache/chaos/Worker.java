@@ -76,6 +76,12 @@ final class Worker implements Runnable {
   }
 
   void step() {
+    // One step in twenty is a putAll of a few keys: each key's write goes in the history as a put,
+    // so the per-key checker holds bulk writes to the same promises as single ones.
+    if (random.nextInt(20) == 0) {
+      putAll();
+      return;
+    }
     String key = "k" + random.nextInt(keys);
     Fn fn = choose(random.nextInt(100));
     Long expected = lastSeen.get(key);
@@ -99,6 +105,36 @@ final class Worker implements Runnable {
     history.complete(id, Status.OK, result);
     completed++;
     remember(key, fn, arg, result);
+  }
+
+  /** Keys a putAll writes: enough that they span owners, few enough to keep the keys contended. */
+  static final int PUT_ALL_KEYS = 4;
+
+  private void putAll() {
+    Map<String, Long> entries = new HashMap<>();
+    while (entries.size() < Math.min(PUT_ALL_KEYS, keys)) {
+      entries.putIfAbsent("k" + random.nextInt(keys), null);
+    }
+    Map<String, Long> ids = new HashMap<>();
+    for (Map.Entry<String, Long> entry : entries.entrySet()) {
+      entry.setValue(nextValue());
+      ids.put(entry.getKey(), history.invoke(entry.getKey(), Fn.PUT, entry.getValue(), null));
+    }
+    try {
+      cache.putAll(entries);
+    } catch (RuntimeException e) {
+      for (Map.Entry<String, Long> entry : ids.entrySet()) {
+        history.complete(entry.getValue(), Status.UNKNOWN, null);
+        lastSeen.remove(entry.getKey());
+      }
+      failures.record(e);
+      return;
+    }
+    for (Map.Entry<String, Long> entry : ids.entrySet()) {
+      history.complete(entry.getValue(), Status.OK, null);
+      lastSeen.put(entry.getKey(), entries.get(entry.getKey()));
+    }
+    completed++;
   }
 
   /** Runs one operation as the history contract defines it. */

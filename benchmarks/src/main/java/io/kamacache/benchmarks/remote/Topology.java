@@ -165,19 +165,33 @@ public abstract class Topology implements AutoCloseable {
 
     KamaTopology() throws Exception {
       String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-      for (int i = 1; i <= 3; i++) {
-        members.add(MemberProcess.start(settings(cluster, "member-" + i).toUri()));
+      CacheManager opened = null;
+      try {
+        for (int i = 1; i <= 3; i++) {
+          members.add(MemberProcess.start(settings(cluster, "member-" + i).toUri()));
+        }
+        opened = Caching.getCachingProvider(KamaCachingProvider.class.getName())
+            .getCacheManager(settings(cluster, "bench").toUri(), getClass().getClassLoader());
+        HashRing ring;
+        do {
+          ring = opened.unwrap(KamaCacheManager.class).node().ring();
+        } while (ring.members().size() < 4);
+        cache = opened.createCache("remote", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        manager = opened;
+        WireCodec codec = new WireCodec(List.of());
+        HashRing settled = ring;
+        fill(key -> !settled.owner(codec.encode(key)).id().equals("bench"));
+      } catch (Exception | Error e) {
+        // A set-up that fails must not leave member JVMs or etcd behind to load the rest of the run.
+        if (opened != null) {
+          opened.close();
+        }
+        for (MemberProcess member : members) {
+          member.stop();
+        }
+        etcd.close();
+        throw e;
       }
-      manager = Caching.getCachingProvider(KamaCachingProvider.class.getName())
-          .getCacheManager(settings(cluster, "bench").toUri(), getClass().getClassLoader());
-      HashRing ring;
-      do {
-        ring = manager.unwrap(KamaCacheManager.class).node().ring();
-      } while (ring.members().size() < 4);
-      cache = manager.createCache("remote", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-      WireCodec codec = new WireCodec(List.of());
-      HashRing settled = ring;
-      fill(key -> !settled.owner(codec.encode(key)).id().equals("bench"));
     }
 
     private Path settings(String cluster, String id) throws IOException {
@@ -234,19 +248,30 @@ public abstract class Topology implements AutoCloseable {
       String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
       List<Integer> ports = List.of(Ports.free(), Ports.free(), Ports.free(), Ports.free());
       String all = ports.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
-      for (int i = 0; i < 3; i++) {
-        Process member = java(HazelcastMemberMain.class.getName(), cluster, String.valueOf(ports.get(i)), all);
-        members.add(member);
-        awaitLine(member, "serving at");
+      HazelcastInstance started = null;
+      try {
+        for (int i = 0; i < 3; i++) {
+          Process member = java(HazelcastMemberMain.class.getName(), cluster, String.valueOf(ports.get(i)), all);
+          members.add(member);
+          awaitLine(member, "serving at");
+        }
+        started = HazelcastMemberMain.start(cluster, ports.get(3), ports);
+        while (started.getCluster().getMembers().size() < 4) {
+          Thread.sleep(50);
+        }
+        instance = started;
+        manager = Caching.getCachingProvider(HazelcastServerCachingProvider.class.getName())
+            .getCacheManager(null, null, HazelcastCachingProvider.propertiesByInstanceItself(instance));
+        cache = manager.createCache("remote", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        fill(key -> !instance.getPartitionService().getPartition(key).getOwner().localMember());
+      } catch (Exception | Error e) {
+        // A set-up that fails must not leave member JVMs behind to load the rest of the run.
+        if (started != null) {
+          started.shutdown();
+        }
+        stop(members);
+        throw e;
       }
-      instance = HazelcastMemberMain.start(cluster, ports.get(3), ports);
-      while (instance.getCluster().getMembers().size() < 4) {
-        Thread.sleep(50);
-      }
-      manager = Caching.getCachingProvider(HazelcastServerCachingProvider.class.getName())
-          .getCacheManager(null, null, HazelcastCachingProvider.propertiesByInstanceItself(instance));
-      cache = manager.createCache("remote", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-      fill(key -> !instance.getPartitionService().getPartition(key).getOwner().localMember());
     }
 
     @Override String get(String key) {
