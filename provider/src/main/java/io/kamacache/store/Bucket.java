@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * One lock's worth of the store: a single index over two LRU lists.
  *
  * <ul>
- *   <li>A new key enters level 1. Its second access promotes it to level 2.
+ *   <li>A new key enters level 1. Its second access promotes it to level 2: at once when the access
+ *       holds the lock, else when the key reaches level 1's tail (see {@link #touchIfFree}).
  *   <li>Level 2 may hold at most {@link #level2Max} entries; its overflow is demoted to the head
  *       of level 1 rather than dropped, so a once-hot key gets a second chance.
  *   <li>Level 1 may use whatever level 2 does not, so a cold start is an LRU of the full size.
@@ -224,31 +225,18 @@ final class Bucket<K, V> {
   }
 
   /**
-   * Records a hit without the lock where it can. Level 2 is kept in CLOCK order rather than exact
-   * LRU order: a hit there only marks the node as referenced (a write only when the mark is not
-   * already set), and {@link #demoteOne} gives a marked node another round at the head. So a hit on
-   * a hot key takes no lock and writes nothing shared, and readers on two cores do not pass cache
-   * lines back and forth. A level-1 hit is a promotion, which needs the lock; it is recorded only
-   * if nobody holds the lock at that moment, so readers never queue behind each other.
+   * Records a hit without the lock. Level 2 is kept in CLOCK order rather than exact LRU order: a
+   * hit there only marks the node as referenced (a write only when the mark is not already set),
+   * and {@link #demoteOne} gives a marked node another round at the head. A hit in level 1 marks
+   * the node too, and the mark promotes it to level 2 when it reaches level 1's tail
+   * ({@link #evict}), rather than at once under the lock. So no hit takes the lock or writes
+   * anything shared, and readers on two cores do not pass cache lines back and forth.
    */
   void touchIfFree(Node<K, V> node) {
-    if (node.level == 2) {
-      if (!node.referenced) {
-        node.referenced = true;
-      }
-      recordHit(); // without the lock: lossy under contention, which a sample's hit rate can bear
-      return;
+    if (!node.referenced) {
+      node.referenced = true;
     }
-    if (lock.tryLock()) {
-      try {
-        if (node.level != 0) { // still indexed: it may have gone between the lookup and the lock
-          touch(node);
-          recordHit();
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
+    recordHit(); // without the lock: lossy under contention, which a sample's hit rate can bear
   }
 
   void touch(Node<K, V> node) {
@@ -364,6 +352,11 @@ final class Bucket<K, V> {
   /** @param counted whether the victim leaves the store's count; not when it is swapped, see {@link #insert} */
   private void evict(boolean counted) {
     Node<K, V> victim = level1Size > 0 ? level1.prev : level2.prev;
+    // A level-1 node hit since it came in is promoted now instead of evicted (see touchIfFree).
+    for (int chances = 0; victim.level == 1 && victim.referenced && chances < MAX_SECOND_CHANCES; chances++) {
+      promote(victim);
+      victim = level1Size > 0 ? level1.prev : level2.prev;
+    }
     if (victim.level == 1) {
       if (ghosts == null) {
         ghosts = new GhostKeys((int) Math.min(Integer.MAX_VALUE, (long) capacity * GHOST_FACTOR));
@@ -377,6 +370,16 @@ final class Bucket<K, V> {
       detach(victim);
     }
     listener.onRemoval(victim.key, victim.value, RemovalCause.EVICTED);
+  }
+
+  /** Moves a level-1 node that was hit to level 2, as its hit would have done under the lock. */
+  private void promote(Node<K, V> node) {
+    if (sketch != null) {
+      sketch.increment(node.key.hashCode());
+    }
+    unlinkFromList(node);
+    level1Size--;
+    linkLevel2(node);
   }
 
   private static <K, V> void linkFirst(Node<K, V> head, Node<K, V> node, byte level) {
