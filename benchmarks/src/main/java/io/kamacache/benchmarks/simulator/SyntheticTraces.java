@@ -14,6 +14,9 @@ public final class SyntheticTraces {
   /** Relative sizes used for the synthetic traces whose distinct count is meaningful. */
   private static final double[] FRACTIONS = {0.01, 0.025, 0.05, 0.10, 0.20};
 
+  /** The patterns the store's adaptation is judged on apart from the rest (issue 15, item 3). */
+  public static final List<String> PATTERNS = List.of("zigzag", "loop-1011", "scan-interleaved", "two-pool");
+
   private SyntheticTraces() {}
 
   public static List<Trace> all(long seed) {
