@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * The store's one tuner, shared by its buckets: it picks the {@link Setting} they all run by.
  *
- * <p>It runs a miniature simulation. A few buckets of the store (the sampled buckets) hand it the
+ * <p>It runs a miniature simulation. {@link #SAMPLED_BUCKETS} of the store's buckets hand it the
  * keys they see, in order; a share of them, picked by hash, is replayed through one small model of
  * a bucket per candidate setting, so every candidate sees the very same accesses. Each round the
  * candidate whose models hit most, with earlier rounds counting less and less, becomes the store's
@@ -81,8 +81,11 @@ final class Tuner {
     boolean access(Integer hash);
   }
 
-  /** Buckets whose keys are replayed, each through models of its own: one bucket's keys are few to judge by. */
-  static final int SAMPLED_BUCKETS = 4;
+  /**
+   * Buckets whose keys are replayed, each through models of its own. More judged no better on the
+   * traces (docs/performance.md) and each costs its models' memory and replay.
+   */
+  static final int SAMPLED_BUCKETS = 1;
   /**
    * A candidate that beats the setting by more than this share of hits is taken at once; a closer
    * one only moves the setting a step towards it, since each move leaves the buckets holding what
