@@ -24,7 +24,10 @@ final class Tuner {
   static final class Setting {
     /** Level 2's largest share of the bucket; level 1 may use whatever level 2 does not. */
     final double level2Share;
-    /** Whether every key back from the ghosts enters level 2 (2Q) or only one used more than level 2's victim (TinyLFU's admission). */
+    /**
+     * Whether every key back from the ghosts enters level 2 (2Q), or only one used more than
+     * level 2's victim (TinyLFU's admission).
+     */
     final boolean gateOpen;
     /**
      * A key the ghosts forgot but the frequency sketch has seen this often lately also counts as
