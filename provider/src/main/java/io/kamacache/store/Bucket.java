@@ -10,8 +10,10 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>A new key enters level 1. Its second access promotes it to level 2: at once when the access
- *       holds the lock, else when the key reaches level 1's tail (see {@link #touchIfFree}).
- *   <li>Level 2 may hold at most {@link #level2Max} entries; its overflow is demoted to the head
+ *       holds the lock, else when the key reaches level 1's tail (see {@link #touchIfFree}). Its
+ *       return after eviction may promote it too, through the gate (see {@link #insert}).
+ *   <li>Level 2 may hold at most {@link #level2Max} entries, a share the store's {@link Tuner}
+ *       sets; its overflow is demoted to the head
  *       of level 1 rather than dropped, so a once-hot key gets a second chance.
  *   <li>Level 1 may use whatever level 2 does not, so a cold start is an LRU of the full size.
  *   <li>When the bucket is full, level 1's least recent entry is evicted (level 2's if level 1 is
@@ -23,24 +25,8 @@ import java.util.function.Consumer;
  */
 final class Bucket<K, V> {
 
-  /**
-   * Level 2's largest share of the bucket: a large protected level 2 is what holds a loop's keys
-   * (the measurements are in docs/performance.md, "Why the store is shaped as it is").
-   */
-  static final double LEVEL2_SHARE = 0.8;
   /** Ghosts remembered per entry: a key evicted twice a bucket ago can still come back to level 2. */
   static final int GHOST_FACTOR = 2;
-  /**
-   * The {@link Climber}'s positions: 0 to {@link #ADMIT_STEPS} is how many of every
-   * {@code ADMIT_STEPS} re-entries the gate refuses are let in anyway; past that, level 2 shrinks
-   * by {@link #SHRINK} of the bucket per step, for workloads where recency is nearly all that
-   * matters. Eight steps take the gate by eighths from shut (TinyLFU's admission) to open (2Q's).
-   */
-  static final int ADMIT_STEPS = 8;
-  /** Steps of shrinking: 12 of {@link #SHRINK} take level 2 from 0.8 of the bucket down to a fifth. */
-  static final int SHRINK_STEPS = 12;
-  /** Level 2's share lost per step past {@link #ADMIT_STEPS}: one step moves a twentieth of the bucket. */
-  static final double SHRINK = 0.05;
   /**
    * How many marked nodes one demotion may send round again before it takes the least recent
    * regardless: readers may mark nodes while it runs, and it must end.
@@ -62,22 +48,12 @@ final class Bucket<K, V> {
   private GhostKeys ghosts;
   /** Made with the ghosts: how often keys were used lately, including keys no longer held. */
   private FrequencySketch sketch;
-  /** Shared by the store's buckets; this bucket runs where it says, see {@link #climb}. */
-  private final Climber climber;
-  /** This bucket's index in the store, which tells the climber which half it is in. */
-  private final int index;
-  /**
-   * Where this bucket runs, see {@link #ADMIT_STEPS}. It starts with the gate shut, since a loop
-   * is over in a few samples and only a shut gate keeps any of it.
-   */
-  private double climbPosition;
-  /** The climber's sample that {@link #climbPosition} is for; -1 before the first. */
-  private int climbSample = -1;
-  /** Spreads the let-in re-entries evenly rather than in runs. */
-  private double admitCredit;
-  /** Accesses counted for the climber and not yet reported to it. */
-  private int sampleHits;
-  private int sampleMisses;
+  /** Shared by the store's buckets, which run by its setting; null in a model, whose setting is fixed. */
+  private final Tuner tuner;
+  /** The tuner's replay of this bucket's accesses, in the few buckets sampled; else null. */
+  private final Tuner.Sample sample;
+  /** The setting this bucket runs by, see {@link Tuner.Setting}. */
+  private Tuner.Setting setting;
   private final RemovalListener<K, V> listener;
   int level1Size;
   int level2Size;
@@ -106,14 +82,56 @@ final class Bucket<K, V> {
     }
   }
 
-  Bucket(int capacity, Population population, Climber climber, int index,
+  /**
+   * A bucket of a store that runs by the tuner's setting; the store's {@code index}-th bucket,
+   * which tells the tuner whether to replay its accesses.
+   */
+  Bucket(int capacity, Population population, Tuner tuner, int index,
       RemovalListener<K, V> listener) {
+    this(capacity, population, tuner, tuner.sampleFor(index), tuner.setting(), listener);
+  }
+
+  private Bucket(int capacity, Population population, Tuner tuner, Tuner.Sample sample,
+      Tuner.Setting setting, RemovalListener<K, V> listener) {
     this.capacity = capacity;
     this.population = population;
-    this.climber = climber;
-    this.index = index;
-    this.level2Max = (int) (capacity * LEVEL2_SHARE);
+    this.tuner = tuner;
+    this.sample = sample;
+    this.setting = setting;
+    this.level2Max = level2Max(capacity, setting);
     this.listener = listener;
+  }
+
+  /** A bucket of {@code capacity} entries at a fixed setting, as the tuner's model of one. */
+  static Tuner.Model model(int capacity, Tuner.Setting setting) {
+    Bucket<Integer, Boolean> model = new Bucket<>(capacity, new Population(capacity, full -> { }),
+        null, null, setting, (key, value, cause) -> { });
+    return key -> {
+      Node<Integer, Boolean> node = model.byKey.get(key);
+      if (node == null) {
+        model.insert(key, Boolean.TRUE, Expiry.NEVER);
+        return false;
+      }
+      if (node.level == 2) {
+        node.referenced = true; // as a lock-free hit does
+      } else {
+        model.touch(node);
+      }
+      return true;
+    };
+  }
+
+  /** Gives the tuner its models, once this bucket first evicts: a cache that never fills pays nothing for them. */
+  private void startSample() {
+    Tuner.Model[] models = new Tuner.Model[Tuner.CANDIDATES.length];
+    for (int i = 0; i < models.length; i++) {
+      models[i] = model(sample.modelCapacity(), Tuner.CANDIDATES[i]);
+    }
+    sample.start(models);
+  }
+
+  private static int level2Max(int capacity, Tuner.Setting setting) {
+    return (int) (capacity * setting.level2Share);
   }
 
   int size() {
@@ -147,10 +165,13 @@ final class Bucket<K, V> {
     }
     boolean reentry = false;
     if (sketch != null) {
-      reentry = ghosts.remove(key.hashCode());
-      sketch.increment(key.hashCode());
-      sampleMisses++;
-      climb();
+      follow();
+      int hash = key.hashCode();
+      reentry = ghosts.remove(hash) || sketch.frequency(hash) >= setting.recallFrequency;
+      sketch.increment(hash);
+    }
+    if (sample != null) {
+      sample.access(node.hash);
     }
     if (reentry && admitToLevel2(key)) {
       linkLevel2(node);
@@ -175,52 +196,31 @@ final class Bucket<K, V> {
    * Whether a key back from the ghosts may push level 2's least recent entry out. Letting every
    * one in, as plain 2Q does, cycles a loop longer than the cache through level 2 and hits
    * nothing; asking for a higher recent frequency than the victim's keeps part of the loop, as
-   * TinyLFU's admission does. Recency-driven traces (small orm-busy caches) prefer the former,
-   * so the climber decides how often a refused key comes in anyway.
+   * TinyLFU's admission does. Recency-driven traces (a zigzag, small orm-busy caches) prefer the
+   * former, so the setting says which.
    */
   private boolean admitToLevel2(K key) {
-    if (level2Size < level2Max || level2Size == 0) {
+    if (level2Size < level2Max || level2Size == 0 || setting.gateOpen) {
       return true;
     }
-    if (sketch.frequency(key.hashCode()) > sketch.frequency(level2.prev.key.hashCode())) {
-      return true;
-    }
-    admitCredit += Math.min(ADMIT_STEPS, climbPosition);
-    if (admitCredit >= ADMIT_STEPS) {
-      admitCredit -= ADMIT_STEPS;
-      return true;
-    }
-    return false;
-  }
-
-  /** Counts a read hit for the climber; misses are counted by {@link #insert}. */
-  void recordHit() {
-    if (sketch != null) {
-      sampleHits++;
-    }
+    return sketch.frequency(key.hashCode()) > sketch.frequency(level2.prev.key.hashCode());
   }
 
   /**
-   * Reports this bucket's accesses to the store's climber in batches, and follows the climber to
-   * a new sample's position at the first insert after it starts. Counts that straddle the change
-   * are dropped: they were made at the old position. Shrinking level 2 demotes at most the
-   * bucket once per sample, O(1) amortized over the sample's accesses.
+   * Takes the tuner's setting if it changed, at an insert (never on a hit). Shrinking level 2
+   * demotes at most the bucket once per change of setting.
    */
-  private void climb() {
-    int sample = climber.sample();
-    if (sample != climbSample) {
-      climbSample = sample;
-      sampleHits = 0;
-      sampleMisses = 0;
-      climbPosition = climber.positionFor(index, sample);
-      level2Max = (int) (capacity * (LEVEL2_SHARE - SHRINK * Math.max(0, climbPosition - ADMIT_STEPS)));
+  private void follow() {
+    if (tuner == null) {
+      return;
+    }
+    Tuner.Setting wanted = tuner.setting();
+    if (wanted != setting) {
+      setting = wanted;
+      level2Max = level2Max(capacity, wanted);
       while (level2Size > level2Max) {
         demoteOne();
       }
-    } else if (sampleHits + sampleMisses >= Climber.REPORT) {
-      climber.report(index, sample, sampleHits, sampleMisses);
-      sampleHits = 0;
-      sampleMisses = 0;
     }
   }
 
@@ -236,10 +236,15 @@ final class Bucket<K, V> {
     if (!node.referenced) {
       node.referenced = true;
     }
-    recordHit(); // without the lock: lossy under contention, which a sample's hit rate can bear
+    if (sample != null) {
+      sample.recordLockFree(node.hash); // a write only in a sampled bucket, and only for its sampled keys
+    }
   }
 
   void touch(Node<K, V> node) {
+    if (sample != null) {
+      sample.access(node.hash);
+    }
     if (sketch != null) {
       sketch.increment(node.key.hashCode());
     }
@@ -361,6 +366,9 @@ final class Bucket<K, V> {
       if (ghosts == null) {
         ghosts = new GhostKeys((int) Math.min(Integer.MAX_VALUE, (long) capacity * GHOST_FACTOR));
         sketch = new FrequencySketch(capacity);
+        if (sample != null) {
+          startSample();
+        }
       }
       ghosts.add(victim.key.hashCode());
     }

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  *   <li>a frequency gate: keys evicted from level 1 are remembered in {@link GhostKeys}, and one
  *       that comes back enters level 2 only if a {@link FrequencySketch} says it is used more
  *       than level 2's victim (see {@link Bucket#insert});
- *   <li>a {@link Climber}, one per store, that tunes how open the gate is and how large level 2
- *       may grow by making the buckets' two halves duel.
+ *   <li>a {@link Tuner}, one per store, that picks how open the gate is and how large level 2
+ *       may grow by replaying one bucket's keys through a small model of a bucket per candidate.
  * </ul>
  *
  * <p>Keys are spread over {@code 2^k} independently locked {@link Bucket buckets}, so readers of
@@ -64,12 +64,12 @@ public final class Lru2Store<K, V> {
     this.mask = bucketCount - 1;
     this.buckets = new Bucket[bucketCount];
     this.population = capacity == UNBOUNDED ? null : new Bucket.Population(capacity, this::evictElsewhere);
-    Climber climber = new Climber(capacity, Bucket.ADMIT_STEPS + Bucket.SHRINK_STEPS);
+    Tuner tuner = new Tuner((int) Math.min(Integer.MAX_VALUE, capacity / bucketCount), bucketCount);
     for (int i = 0; i < bucketCount; i++) {
       // A share beyond what an int counts is as good as unbounded for one bucket.
       int share = (int) Math.min(Integer.MAX_VALUE,
           capacity == UNBOUNDED ? Integer.MAX_VALUE : capacity / bucketCount + (i < capacity % bucketCount ? 1 : 0));
-      buckets[i] = new Bucket<>(share, population, climber, i, listener);
+      buckets[i] = new Bucket<>(share, population, tuner, i, listener);
     }
   }
 
@@ -273,7 +273,6 @@ public final class Lru2Store<K, V> {
       return null;
     }
     bucket.touch(node);
-    bucket.recordHit();
     long next = onAccess.expiresAt(node.value, node.expiresAt, now);
     if (next != node.expiresAt) {
       bucket.setExpiresAt(node, next);

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class BucketTest {
 
   private final List<String> evicted = new ArrayList<>();
-  private final Bucket<String, String> bucket = new Bucket<>(100, null, new Climber(100, Bucket.ADMIT_STEPS + Bucket.SHRINK_STEPS), 0, (key, value, cause) -> evicted.add(key));
+  /** Where level 2 is full in a bucket of 100 at the store's starting setting. */
+  private static final int LEVEL2_FULL = (int) (100 * Tuner.CANDIDATES[Tuner.FIRST].level2Share);
+  private final Bucket<String, String> bucket = new Bucket<>(100, null, new Tuner(100, 1), 0, (key, value, cause) -> evicted.add(key));
 
   /** Evicting everything gives the bucket's order from least to most valuable. */
   private List<String> order() {
@@ -33,7 +35,7 @@ class BucketTest {
 
   @Test
   void aLevelTwoHitGivesItsEntryASecondRoundBeforeDemotion() {
-    List<Node<String, String>> nodes = promoted(80); // level 2 is full at 80 of 100
+    List<Node<String, String>> nodes = promoted(LEVEL2_FULL);
     bucket.touchIfFree(nodes.get(0)); // marked, not moved: no lock needed
     Node<String, String> newcomer = bucket.insert("x", "v", Expiry.NEVER);
     bucket.touch(newcomer); // level 2 overflows: p0 is least recent but marked, so p1 goes
@@ -44,7 +46,7 @@ class BucketTest {
 
   @Test
   void aDemotionEndsEvenWhenEveryEntryIsMarked() {
-    List<Node<String, String>> nodes = promoted(80);
+    List<Node<String, String>> nodes = promoted(LEVEL2_FULL);
     nodes.forEach(bucket::touchIfFree);
     Node<String, String> newcomer = bucket.insert("x", "v", Expiry.NEVER);
     bucket.touch(newcomer);

@@ -1,0 +1,95 @@
+package io.kamacache.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TunerTest {
+
+  /** Small enough that every key is replayed: one model of {@value} entries, a bucket's whole share. */
+  private static final int BUCKET = 100;
+
+  private final Tuner tuner = new Tuner(BUCKET, 1);
+  private final Tuner.Sample sample = tuner.sampleFor(0);
+
+  /** Models that hit {@code hitsPerHundred[i]} of every hundred accesses, whatever the key. */
+  private void startWithHitRates(int... hitsPerHundred) {
+    Tuner.Model[] models = new Tuner.Model[Tuner.CANDIDATES.length];
+    for (int i = 0; i < models.length; i++) {
+      int rate = hitsPerHundred[i];
+      int[] seen = new int[1];
+      models[i] = key -> seen[0]++ % 100 < rate;
+    }
+    sample.start(models);
+  }
+
+  private void playRound() {
+    for (int i = 0; i < Tuner.PERIOD_FACTOR * BUCKET; i++) {
+      sample.access(i);
+    }
+  }
+
+  private int chosen() {
+    return List.of(Tuner.CANDIDATES).indexOf(tuner.setting());
+  }
+
+  @Test
+  void aCandidateFarAheadIsTakenAtOnce() {
+    startWithHitRates(10, 10, 10, 10, 10, 50);
+    playRound();
+    assertThat(chosen()).isEqualTo(Tuner.CANDIDATES.length - 1);
+  }
+
+  @Test
+  void aCandidateJustAheadMovesTheSettingOneStepTowardsIt() {
+    startWithHitRates(50, 50, 50, 51, 50, 50);
+    playRound();
+    assertThat(chosen()).isEqualTo(Tuner.FIRST + 1);
+    playRound();
+    playRound();
+    assertThat(chosen()).isEqualTo(3);
+  }
+
+  @Test
+  void aTieKeepsTheSetting() {
+    startWithHitRates(30, 30, 30, 30, 30, 30);
+    for (int round = 0; round < 5; round++) {
+      playRound();
+    }
+    assertThat(chosen()).isEqualTo(Tuner.FIRST);
+  }
+
+  @Test
+  void hitsTakenWithoutTheLockAreReplayedBeforeTheNextLockedAccess() {
+    List<Integer> replayed = new ArrayList<>();
+    Tuner.Model[] models = new Tuner.Model[Tuner.CANDIDATES.length];
+    models[0] = key -> replayed.add(key) && false;
+    for (int i = 1; i < models.length; i++) {
+      models[i] = key -> false;
+    }
+    sample.start(models);
+    sample.recordLockFree(7);
+    sample.recordLockFree(8);
+    assertThat(replayed).isEmpty();
+    sample.access(9);
+    assertThat(replayed).containsExactly(7, 8, 9);
+  }
+
+  @Test
+  void aModelIsABucketAtItsCandidateSetting() {
+    // The LRU candidate: a key used twice, then pushed out by as many new keys as the model holds.
+    Tuner.Model lru = Bucket.model(4, Tuner.CANDIDATES[Tuner.CANDIDATES.length - 1]);
+    Tuner.Model frequent = Bucket.model(4, Tuner.CANDIDATES[0]);
+    for (Tuner.Model model : List.of(lru, frequent)) {
+      model.access(1);
+      model.access(1);
+      for (int key = 2; key < 6; key++) {
+        model.access(key);
+      }
+    }
+    assertThat(lru.access(1)).isFalse();
+    assertThat(frequent.access(1)).isTrue();
+  }
+}
