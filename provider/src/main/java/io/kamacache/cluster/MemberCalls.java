@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import io.kamacache.event.EventDispatcher;
 import io.kamacache.group.Group;
+import io.kamacache.replication.Copies;
 import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
@@ -112,6 +113,8 @@ final class MemberCalls {
       } else {
         HashRing ring = peers.ring();
         HashRing afterLeaving = handoff && request.getLeaving() ? without(ring, request.getHeader().getSender()) : null;
+        // A handover's entries reach this member's own backups together, after they are all in.
+        List<Copies.Copy<Object>> handed = new ArrayList<>();
         for (Copy copy : request.getCopiesList()) {
           byte[] keyBytes = copy.getKey().toByteArray();
           boolean mine = isMine(ring, keyBytes);
@@ -123,10 +126,13 @@ final class MemberCalls {
           Object key = decode(copy.getKey());
           Object value = copy.hasValue() ? decode(copy.getValue()) : null;
           if (handoff) {
-            group.copies().applyHandoff(key, value, copy.getTtlNanos(), copy.getVersion());
+            handed.add(new Copies.Copy<>(key, value, copy.getTtlNanos(), copy.getVersion()));
           } else {
             group.copies().applyBackup(key, value, copy.getTtlNanos(), copy.getVersion());
           }
+        }
+        if (!handed.isEmpty()) {
+          group.copies().applyHandoffs(handed);
         }
       }
     } catch (Throwable t) {

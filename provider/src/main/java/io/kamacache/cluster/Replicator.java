@@ -156,6 +156,49 @@ final class Replicator<K> implements Replication<K> {
   }
 
   @Override
+  public void copiedAll(List<Copies.Copy<K>> handed) {
+    if (backups == 0) {
+      return;
+    }
+    HashRing ring = peers.ring();
+    long deadline = System.nanoTime() + peers.config().timeout.toNanos();
+    Map<HashRing.Member, List<Copy>> byTarget = new LinkedHashMap<>();
+    for (Copies.Copy<K> copy : handed) {
+      byte[] keyBytes = peers.codec().encode(copy.key);
+      Copy message = message(peers.codec(), keyBytes, copies.view(copy.value), copy.ttlNanos, copy.version);
+      for (HashRing.Member target : ring.backups(keyBytes, backups)) {
+        if (!target.id().equals(peers.memberId())) {
+          byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(message);
+        }
+      }
+    }
+    long budget = peers.config().maxMessageBytes / 2;
+    for (Map.Entry<HashRing.Member, List<Copy>> target : byTarget.entrySet()) {
+      List<Copy> slice = new ArrayList<>();
+      long bytes = 0;
+      for (Copy message : target.getValue()) {
+        if (!slice.isEmpty() && (slice.size() == COPIES_PER_REQUEST || bytes + message.getSerializedSize() > budget)) {
+          sendHandedOver(target.getKey(), slice, deadline);
+          slice = new ArrayList<>();
+          bytes = 0;
+        }
+        slice.add(message);
+        bytes += message.getSerializedSize();
+      }
+      sendHandedOver(target.getKey(), slice, deadline);
+    }
+  }
+
+  /** Best effort, as {@link #copied}: the next sweep copies every owned entry to its backups again. */
+  private void sendHandedOver(HashRing.Member target, List<Copy> slice, long deadline) {
+    String refusal = sendOrRefusal(target, slice, deadline, new HashSet<>());
+    if (refusal != null) {
+      LOG.log(System.Logger.Level.DEBUG, "copying {0} handed-over entries to backup {1} failed: {2}",
+          slice.size(), target, refusal);
+    }
+  }
+
+  @Override
   public Batch<K> batch() {
     return backups == 0 && invalidations == null ? null : new CopyBatch();
   }

@@ -198,10 +198,40 @@ public final class Copies<K> {
    */
   public boolean applyHandoff(K key, Object value, long ttlNanos, long version) {
     Object stored = value == null ? null : copier.toStored(value);
-    return owned.compute(key, (k, slot) -> install(k, slot, stored, ttlNanos, version));
+    return owned.compute(key, (k, slot) -> install(k, slot, stored, ttlNanos, version, true));
   }
 
-  private boolean install(K key, Slot<Object> slot, Object stored, long ttlNanos, long version) {
+  /**
+   * As {@link #applyHandoff} for each state of a handover, and then puts the ones taken on this
+   * member's backups together ({@link Replication#copiedAll}), not one round trip per entry.
+   * Returns how many were taken.
+   */
+  public int applyHandoffs(List<Copy<K>> handed) {
+    List<Copy<K>> toBackups = new ArrayList<>(handed.size());
+    int taken = 0;
+    for (Copy<K> copy : handed) {
+      Object stored = copy.value == null ? null : copier.toStored(copy.value);
+      boolean installed = owned.compute(copy.key, (k, slot) -> {
+        if (!install(k, slot, stored, copy.ttlNanos, copy.version, false)) {
+          return false;
+        }
+        if (stored != null) {
+          toBackups.add(new Copy<>(k, stored, ttl(slot.expiresAt(), slot.now()), copy.version));
+        }
+        return true;
+      });
+      if (installed) {
+        taken++;
+      }
+    }
+    Replication<K> replicating = replication;
+    if (replicating != null && !toBackups.isEmpty()) {
+      replicating.copiedAll(toBackups);
+    }
+    return taken;
+  }
+
+  private boolean install(K key, Slot<Object> slot, Object stored, long ttlNanos, long version, boolean copyNow) {
     if (version <= ownedVersion(slot, key)) {
       return false;
     }
@@ -214,7 +244,7 @@ public final class Copies<K> {
     slot.set(stored, expiresAt);
     slot.setVersion(version);
     Replication<K> replicating = replication;
-    if (replicating != null) {
+    if (replicating != null && copyNow) {
       replicating.copied(key, stored, expiresAt, slot.now(), version);
     }
     return true;
@@ -237,7 +267,7 @@ public final class Copies<K> {
         return false;
       }
       boolean taken = install(k, slot, copy.value == null ? null : copier.toStored(copy.value), copy.ttlNanos,
-          copy.version);
+          copy.version, true);
       take(held, k);
       return taken;
     });

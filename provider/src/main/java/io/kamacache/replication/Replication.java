@@ -48,6 +48,12 @@ public interface Replication<K> {
   void copied(K key, Object stored, long expiresAt, long now, long version);
 
   /**
+   * As {@link #copied} for many states taken in one handover, each in stored form with its time
+   * to live as of now: sent together, one request per backup member. Called holding no lock.
+   */
+  void copiedAll(java.util.List<Copies.Copy<K>> copies);
+
+  /**
    * A read may have moved the entry's expiry time (an access-based expiry policy): its backups
    * should learn the new time. Called after the read, without the key's lock; may be batched.
    */

@@ -115,6 +115,28 @@ class BulkCallsTest {
   }
 
   @Test
+  void aJoiningMemberPutsWhatIsHandedToItOnItsBackupsInAFewRequests() {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (int i = 0; i < 3000; i++) {
+      entries.put("j" + i, "v" + i);
+    }
+    cache.putAll(entries);
+
+    CacheManager fourth = members.open("d");
+    Cache<String, String> joined = Members.awaitCache(fourth, "bulk");
+    ClusterNode d = Members.node(fourth);
+    KamaCache<String, String> local = joined.unwrap(KamaCache.class);
+    Members.await("the newcomer to own its share and have it on its backups",
+        () -> local.localSize() > 300 && d.mxbean().getBackupsWritten() >= local.localSize());
+
+    // One request per backup member per handover request, not one per entry handed over.
+    long backupCalls = d.mxbean().getCallsMadeByMethod().getOrDefault("Backup", 0L);
+    assertThat(backupCalls).as("Backup calls for %s entries handed over", local.localSize())
+        .isLessThan(local.localSize() / 10);
+    assertThat(joined.getAll(entries.keySet())).isEqualTo(entries);
+  }
+
+  @Test
   void sizeAsksEachRemoteMemberOnceAndCountsEveryEntryOnceDespiteBackups() {
     Map<String, String> entries = new LinkedHashMap<>();
     keys.forEach(k -> entries.put(k, "v-" + k));

@@ -3,6 +3,7 @@ package io.kamacache.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kamacache.replication.Copies;
 import io.kamacache.replication.Replication;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,9 @@ class BatchedBulkWritesTest {
     }
 
     @Override public void accessed(String key) {
+    }
+
+    @Override public void copiedAll(List<Copies.Copy<String>> copies) {
     }
 
     @Override public Batch<String> batch() {

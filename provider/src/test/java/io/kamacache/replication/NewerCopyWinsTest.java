@@ -46,6 +46,12 @@ class NewerCopyWinsTest {
     @Override public Batch<String> batch() {
       return null;
     }
+
+    @Override public void copiedAll(List<Copies.Copy<String>> copies) {
+      for (Copies.Copy<String> copy : copies) {
+        changes.add("copied " + copy.key + " " + copy.value + " " + copy.version);
+      }
+    }
   }
 
   private Object ownedValue(String key) {
