@@ -89,8 +89,7 @@ public final class ClusterMemoryPerEntry {
   static Result run(int entries, boolean bytes, String memberHeap) throws Exception {
     String kind = bytes ? "String->byte[100]" : "Integer->Integer";
     try (LocalCluster cluster = new LocalCluster(List.of("-Xmx" + memberHeap))) {
-      cluster.startMember("member-1");
-      cluster.startMember("member-2");
+      cluster.startMembers("member-1", "member-2");
       cluster.awaitRing(2, Duration.ofSeconds(30));
       // The members' own start-up (sweeps, etcd watches, thread pools) is over before the first reading.
       Thread.sleep(2_000);

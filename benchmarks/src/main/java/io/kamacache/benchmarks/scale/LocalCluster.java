@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 
@@ -58,8 +59,27 @@ final class LocalCluster implements AutoCloseable {
     properties.setProperty(ClusterConfig.HTTP_PORT, String.valueOf(httpPort));
     properties.setProperty(ClusterConfig.HTTP_HOST, "127.0.0.1");
     MemberProcess process = MemberProcess.start(write(id, properties), memberOptions);
-    members.put(id, new Started(process, httpPort));
+    synchronized (members) {
+      members.put(id, new Started(process, httpPort));
+    }
     return process;
+  }
+
+  /** Starts member JVMs side by side, which saves a JVM's start-up per member, and returns once all serve. */
+  void startMembers(String... ids) throws Exception {
+    List<CompletableFuture<MemberProcess>> started = new ArrayList<>();
+    for (String id : ids) {
+      started.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return startMember(id);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }));
+    }
+    for (CompletableFuture<MemberProcess> member : started) {
+      member.get();
+    }
   }
 
   /** This JVM as a client of the cluster, opened once. */
@@ -90,11 +110,15 @@ final class LocalCluster implements AutoCloseable {
   }
 
   List<String> memberIds() {
-    return new ArrayList<>(members.keySet());
+    synchronized (members) {
+      return new ArrayList<>(members.keySet());
+    }
   }
 
   long pid(String member) {
-    return members.get(member).process().pid();
+    synchronized (members) {
+      return members.get(member).process().pid();
+    }
   }
 
   /**
@@ -102,7 +126,11 @@ final class LocalCluster implements AutoCloseable {
    * Prometheus writes them, to its value.
    */
   Metrics metrics(String member) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + members.get(member).httpPort()
+    int port;
+    synchronized (members) {
+      port = members.get(member).httpPort();
+    }
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
         + "/metrics")).timeout(Duration.ofSeconds(10)).build();
     return new Metrics(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
   }

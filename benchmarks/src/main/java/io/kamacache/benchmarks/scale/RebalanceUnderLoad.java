@@ -107,8 +107,7 @@ public final class RebalanceUnderLoad {
   public static Result run(int entries, int valueBytes, Duration phase, String memberHeap, PrintStream log)
       throws Exception {
     try (LocalCluster cluster = new LocalCluster(List.of("-Xmx" + memberHeap))) {
-      cluster.startMember("member-1");
-      cluster.startMember("member-2");
+      cluster.startMembers("member-1", "member-2");
       cluster.awaitRing(2, Duration.ofSeconds(30));
       Cache<String, byte[]> cache = cluster.client().createCache(CACHE,
           new KamaConfiguration<String, byte[]>().setBackups(1).setTypes(String.class, byte[].class));
