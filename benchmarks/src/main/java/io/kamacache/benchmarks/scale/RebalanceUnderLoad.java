@@ -35,7 +35,7 @@ import javax.cache.CacheException;
  * {@link #QUIET} (the sweep after a join copies every owned entry to its backups again, and nothing
  * else sends backups while only reads run).
  *
- * <pre>java -Xmx2g -cp benchmarks/target/benchmarks.jar io.kamacache.benchmarks.scale.RebalanceUnderLoad [entries] [value-bytes] [seconds-per-phase]</pre>
+ * <pre>java -Xmx3g -cp benchmarks/target/benchmarks.jar io.kamacache.benchmarks.scale.RebalanceUnderLoad [entries] [value-bytes] [seconds-per-phase]</pre>
  *
  * The member JVMs' heap is {@code -Dscale.member.heap} (default 2g).
  */
