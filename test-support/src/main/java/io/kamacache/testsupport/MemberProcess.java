@@ -53,8 +53,18 @@ public final class MemberProcess implements AutoCloseable {
 
   /** A member of the cluster the settings name, run from this JVM's class path (a test's, under Surefire). */
   public static MemberProcess start(URI settings) {
+    return start(settings, List.of());
+  }
+
+  /**
+   * As {@link #start(URI)}, with JVM options after the defaults, so that they win: {@code -Xmx2g}
+   * for a member that holds a million entries, say.
+   */
+  public static MemberProcess start(URI settings, List<String> jvmOptions) {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return start(List.of("-cp", classPath, MAIN_CLASS, settings.toString()));
+    List<String> arguments = new ArrayList<>(jvmOptions);
+    arguments.addAll(List.of("-cp", classPath, MAIN_CLASS, settings.toString()));
+    return start(arguments);
   }
 
   /** A member run the way operators run one: {@code java -jar kamacache-member.jar settings}. */
