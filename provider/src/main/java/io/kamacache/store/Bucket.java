@@ -233,6 +233,20 @@ final class Bucket<K, V> {
    * anything shared, and readers on two cores do not pass cache lines back and forth.
    */
   void touchIfFree(Node<K, V> node) {
+    if (node.level == 1 && level2Max == 0) {
+      // Tuned to plain LRU: a mark would give the node a second chance at the tail (CLOCK), which
+      // loses badly where only exact recency pays (a zigzag), so move it now if the lock is free.
+      if (lock.tryLock()) {
+        try {
+          if (node.level != 0) { // still indexed: it may have gone between the lookup and the lock
+            touch(node);
+          }
+        } finally {
+          lock.unlock();
+        }
+      }
+      return;
+    }
     if (!node.referenced) {
       node.referenced = true;
     }
