@@ -156,16 +156,16 @@ final class Replicator<K> implements Replication<K> {
   }
 
   @Override
-  public void copiedAll(List<Copies.Copy<K>> handed) {
+  public void copiedAll(List<Taken<K>> handed) {
     if (backups == 0) {
       return;
     }
     HashRing ring = peers.ring();
     long deadline = System.nanoTime() + peers.config().timeout.toNanos();
     Map<HashRing.Member, List<Copy>> byTarget = new LinkedHashMap<>();
-    for (Copies.Copy<K> copy : handed) {
-      byte[] keyBytes = peers.codec().encode(copy.key);
-      Copy message = message(peers.codec(), keyBytes, copies.view(copy.value), copy.ttlNanos, copy.version);
+    for (Taken<K> taken : handed) {
+      byte[] keyBytes = peers.codec().encode(taken.key());
+      Copy message = message(peers.codec(), keyBytes, copies.view(taken.stored()), taken.ttlNanos(), taken.version());
       for (HashRing.Member target : ring.backups(keyBytes, backups)) {
         if (!target.id().equals(peers.memberId())) {
           byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(message);

@@ -207,7 +207,7 @@ public final class Copies<K> {
    * Returns how many were taken.
    */
   public int applyHandoffs(List<Copy<K>> handed) {
-    List<Copy<K>> toBackups = new ArrayList<>(handed.size());
+    List<Replication.Taken<K>> toBackups = new ArrayList<>(handed.size());
     int taken = 0;
     for (Copy<K> copy : handed) {
       Object stored = copy.value == null ? null : copier.toStored(copy.value);
@@ -216,7 +216,7 @@ public final class Copies<K> {
           return false;
         }
         if (stored != null) {
-          toBackups.add(new Copy<>(k, stored, ttl(slot.expiresAt(), slot.now()), copy.version));
+          toBackups.add(new Replication.Taken<>(k, stored, ttl(slot.expiresAt(), slot.now()), copy.version));
         }
         return true;
       });

@@ -48,10 +48,13 @@ public interface Replication<K> {
   void copied(K key, Object stored, long expiresAt, long now, long version);
 
   /**
-   * As {@link #copied} for many states taken in one handover, each in stored form with its time
-   * to live as of now: sent together, one request per backup member. Called holding no lock.
+   * As {@link #copied} for many states taken in one handover: sent together, one request per
+   * backup member. Called holding no lock.
    */
-  void copiedAll(java.util.List<Copies.Copy<K>> copies);
+  void copiedAll(java.util.List<Taken<K>> taken);
+
+  /** A state taken in a handover: the key, its value in stored form, its time to live as of now, its version. */
+  record Taken<K>(K key, Object stored, long ttlNanos, long version) {}
 
   /**
    * A read may have moved the entry's expiry time (an access-based expiry policy): its backups

@@ -3,7 +3,6 @@ package io.kamacache.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kamacache.replication.Copies;
 import io.kamacache.replication.Replication;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +44,7 @@ class BatchedBulkWritesTest {
     @Override public void accessed(String key) {
     }
 
-    @Override public void copiedAll(List<Copies.Copy<String>> copies) {
+    @Override public void copiedAll(List<Taken<String>> taken) {
     }
 
     @Override public Batch<String> batch() {

@@ -47,9 +47,9 @@ class NewerCopyWinsTest {
       return null;
     }
 
-    @Override public void copiedAll(List<Copies.Copy<String>> copies) {
-      for (Copies.Copy<String> copy : copies) {
-        changes.add("copied " + copy.key + " " + copy.value + " " + copy.version);
+    @Override public void copiedAll(List<Taken<String>> taken) {
+      for (Taken<String> copy : taken) {
+        changes.add("copied " + copy.key() + " " + copy.stored() + " " + copy.version());
       }
     }
   }
