@@ -69,8 +69,8 @@ public final class ClusterMetrics {
   }
 
   /** A backup member accepted a copy of an entry this member owns. */
-  void backupWritten() {
-    backupsWritten.increment();
+  void backupsWritten(int count) {
+    backupsWritten.add(count);
   }
 
   public String getMemberId() {

@@ -160,41 +160,72 @@ final class Replicator<K> implements Replication<K> {
     if (backups == 0) {
       return;
     }
-    HashRing ring = peers.ring();
-    long deadline = System.nanoTime() + peers.config().timeout.toNanos();
-    Map<HashRing.Member, List<Copy>> byTarget = new LinkedHashMap<>();
+    List<byte[]> keys = new ArrayList<>(handed.size());
+    List<Copy> messages = new ArrayList<>(handed.size());
     for (Taken<K> taken : handed) {
       byte[] keyBytes = peers.codec().encode(taken.key());
-      Copy message = message(peers.codec(), keyBytes, copies.view(taken.stored()), taken.ttlNanos(), taken.version());
-      for (HashRing.Member target : ring.backups(keyBytes, backups)) {
+      keys.add(keyBytes);
+      messages.add(message(peers.codec(), keyBytes, copies.view(taken.stored()), taken.ttlNanos(), taken.version()));
+    }
+    Set<Integer> missed = sendToBackups(peers.ring(), keys, messages, System.nanoTime() + peers.config().timeout.toNanos());
+    if (!missed.isEmpty()) {
+      // Best effort, as copied(): the next sweep copies every owned entry to its backups again.
+      LOG.log(System.Logger.Level.DEBUG, "{0} of {1} handed-over entries did not reach a backup", missed.size(),
+          handed.size());
+    }
+  }
+
+  /**
+   * Puts each message on its key's backups in {@code ring}, one request per backup member (in
+   * slices of at most {@link #COPIES_PER_REQUEST} copies or half the message limit, which leaves
+   * room for the request's framing). Returns the indexes of the messages some backup did not take:
+   * its request failed, or it refused the key because it owns it in its own view.
+   */
+  private Set<Integer> sendToBackups(HashRing ring, List<byte[]> keys, List<Copy> messages, long deadline) {
+    Map<HashRing.Member, List<Integer>> byTarget = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      for (HashRing.Member target : ring.backups(keys.get(i), backups)) {
         if (!target.id().equals(peers.memberId())) {
-          byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(message);
+          byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(i);
         }
       }
     }
     long budget = peers.config().maxMessageBytes / 2;
-    for (Map.Entry<HashRing.Member, List<Copy>> target : byTarget.entrySet()) {
-      List<Copy> slice = new ArrayList<>();
+    Set<Integer> missed = new TreeSet<>();
+    for (Map.Entry<HashRing.Member, List<Integer>> target : byTarget.entrySet()) {
+      List<Integer> slice = new ArrayList<>();
       long bytes = 0;
-      for (Copy message : target.getValue()) {
-        if (!slice.isEmpty() && (slice.size() == COPIES_PER_REQUEST || bytes + message.getSerializedSize() > budget)) {
-          sendHandedOver(target.getKey(), slice, deadline);
+      for (int index : target.getValue()) {
+        int size = messages.get(index).getSerializedSize();
+        if (!slice.isEmpty() && (slice.size() == COPIES_PER_REQUEST || bytes + size > budget)) {
+          sendSlice(target.getKey(), messages, slice, deadline, missed);
           slice = new ArrayList<>();
           bytes = 0;
         }
-        slice.add(message);
-        bytes += message.getSerializedSize();
+        slice.add(index);
+        bytes += size;
       }
-      sendHandedOver(target.getKey(), slice, deadline);
+      sendSlice(target.getKey(), messages, slice, deadline, missed);
     }
+    return missed;
   }
 
-  /** Best effort, as {@link #copied}: the next sweep copies every owned entry to its backups again. */
-  private void sendHandedOver(HashRing.Member target, List<Copy> slice, long deadline) {
-    String refusal = sendOrRefusal(target, slice, deadline, new HashSet<>());
-    if (refusal != null) {
-      LOG.log(System.Logger.Level.DEBUG, "copying {0} handed-over entries to backup {1} failed: {2}",
-          slice.size(), target, refusal);
+  /** Sends one request; the indexes of what {@code target} did not take are added to {@code missed}. */
+  private void sendSlice(HashRing.Member target, List<Copy> messages, List<Integer> slice, long deadline,
+      Set<Integer> missed) {
+    List<Copy> sent = new ArrayList<>(slice.size());
+    for (int index : slice) {
+      sent.add(messages.get(index));
+    }
+    Set<ByteString> refused = new HashSet<>();
+    if (sendOrRefusal(target, sent, deadline, refused) != null) {
+      missed.addAll(slice);
+      return;
+    }
+    for (int index : slice) {
+      if (refused.contains(messages.get(index).getKey())) {
+        missed.add(index);
+      }
     }
   }
 
@@ -204,9 +235,9 @@ final class Replicator<K> implements Replication<K> {
   }
 
   /**
-   * A bulk write's copies, sent as one request per backup member (in slices of
-   * {@link #COPIES_PER_REQUEST}). A slice that fails, and each key a backup refuses, goes again
-   * key by key through {@link #replicate}, with its retries on newer rings.
+   * A bulk write's copies, sent as one request per backup member ({@link #sendToBackups}). What a
+   * backup did not take goes again key by key through {@link #replicate}, with its retries on
+   * newer rings.
    */
   private final class CopyBatch implements Batch<K> {
     private final List<byte[]> keys = new ArrayList<>();
@@ -236,55 +267,10 @@ final class Replicator<K> implements Replication<K> {
         return;
       }
       long deadline = claim != null ? claim.deadline : System.nanoTime() + peers.config().timeout.toNanos();
-      HashRing ring = claim == null ? peers.ring() : claim.ring;
-      Map<HashRing.Member, List<Integer>> byTarget = new LinkedHashMap<>();
-      for (int i = 0; i < keys.size(); i++) {
-        for (HashRing.Member target : ring.backups(keys.get(i), backups)) {
-          if (!target.id().equals(peers.memberId())) {
-            byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(i);
-          }
-        }
-      }
-      // Half the message limit leaves room for the request's framing.
-      long budget = peers.config().maxMessageBytes / 2;
-      Set<Integer> again = new TreeSet<>();
-      for (Map.Entry<HashRing.Member, List<Integer>> target : byTarget.entrySet()) {
-        List<Integer> slice = new ArrayList<>();
-        long bytes = 0;
-        for (int index : target.getValue()) {
-          int size = messages.get(index).getSerializedSize();
-          if (!slice.isEmpty() && (slice.size() == COPIES_PER_REQUEST || bytes + size > budget)) {
-            sendSlice(target.getKey(), slice, deadline, again);
-            slice = new ArrayList<>();
-            bytes = 0;
-          }
-          slice.add(index);
-          bytes += size;
-        }
-        sendSlice(target.getKey(), slice, deadline, again);
-      }
-      for (int index : again) {
+      for (int index : sendToBackups(claim == null ? peers.ring() : claim.ring, keys, messages, deadline)) {
         replicate(claim, keys.get(index), messages.get(index), deadline);
       }
       ownership.checkLease();
-    }
-
-    /** Sends one request; what it could not put on the target is added to {@code again}. */
-    private void sendSlice(HashRing.Member target, List<Integer> slice, long deadline, Set<Integer> again) {
-      List<Copy> sent = new ArrayList<>(slice.size());
-      for (int index : slice) {
-        sent.add(messages.get(index));
-      }
-      Set<ByteString> refused = new HashSet<>();
-      if (sendOrRefusal(target, sent, deadline, refused) != null) {
-        again.addAll(slice);
-        return;
-      }
-      for (int index : slice) {
-        if (refused.contains(messages.get(index).getKey())) {
-          again.add(index);
-        }
-      }
     }
 
     @Override
@@ -379,9 +365,7 @@ final class Replicator<K> implements Replication<K> {
         return response.getError().getMessage();
       }
       refused.addAll(response.getRefusedKeysList());
-      for (int i = response.getRefusedKeysCount(); i < copies.size(); i++) {
-        metrics.backupWritten();
-      }
+      metrics.backupsWritten(copies.size() - response.getRefusedKeysCount());
       return null;
     } catch (StatusRuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "backup on {0} failed: {1}", target, e.getStatus());

@@ -30,8 +30,8 @@ final class BulkWrites<K> {
   /** Puts the stored values of the keys the writer did not fail; returns how many were stored. */
   long putAll(Map<K, Object> stored, Integration.Partial<K> written) {
     Replication.Batch<K> batch = copies.batch();
-    long puts = 0;
     if (batch == null) {
+      long puts = 0;
       for (Map.Entry<K, Object> entry : stored.entrySet()) {
         Object value = entry.getValue();
         if (!written.failed(entry.getKey()) && store.change(entry.getKey(), (k, slot) -> steps.put(k, slot, value))) {
@@ -40,30 +40,14 @@ final class BulkWrites<K> {
       }
       return puts;
     }
-    List<EntrySteps.Prepared<K>> prepared = new ArrayList<>(stored.size());
-    for (Map.Entry<K, Object> entry : stored.entrySet()) {
-      Object value = entry.getValue();
-      if (!written.failed(entry.getKey())) {
-        EntrySteps.Prepared<K> put = store.change(entry.getKey(), (k, slot) -> steps.prepare(k, slot, value, batch));
-        if (put != null) {
-          prepared.add(put);
-        }
-      }
-    }
-    batch.send();
-    for (EntrySteps.Prepared<K> put : prepared) {
-      if (store.change(put.key, (k, slot) -> steps.commit(put, slot, batch))) {
-        puts++;
-      }
-    }
-    return puts;
+    return batched(stored.keySet(), written, batch, (k, slot) -> steps.preparePut(k, slot, stored.get(k), batch));
   }
 
   /** Removes the keys the writer did not fail; returns how many entries were removed. */
   long removeAll(Set<? extends K> keys, Integration.Partial<K> deleted) {
     Replication.Batch<K> batch = copies.batch();
-    long removals = 0;
     if (batch == null) {
+      long removals = 0;
       for (K key : keys) {
         if (!deleted.failed(key) && store.change(key, (k, slot) -> steps.remove(k, slot)) != null) {
           removals++;
@@ -71,21 +55,31 @@ final class BulkWrites<K> {
       }
       return removals;
     }
-    List<EntrySteps.Prepared<K>> prepared = new ArrayList<>(keys.size());
+    return batched(keys, deleted, batch, (k, slot) -> steps.prepareRemoval(k, slot, batch));
+  }
+
+  /**
+   * Prepares each key's change under its lock, sends the batch, then commits each change under its
+   * lock again. Returns how many entries changed.
+   */
+  private long batched(Iterable<? extends K> keys, Integration.Partial<K> integrated, Replication.Batch<K> batch,
+      Lru2Store.KeyFunction<K, Object, EntrySteps.Prepared<K>> prepare) {
+    List<EntrySteps.Prepared<K>> prepared = new ArrayList<>();
     for (K key : keys) {
-      if (!deleted.failed(key)) {
-        EntrySteps.Prepared<K> removal = store.change(key, (k, slot) -> steps.prepareRemoval(k, slot, batch));
-        if (removal != null) {
-          prepared.add(removal);
+      if (!integrated.failed(key)) {
+        EntrySteps.Prepared<K> change = store.change(key, prepare);
+        if (change != null) {
+          prepared.add(change);
         }
       }
     }
     batch.send();
-    for (EntrySteps.Prepared<K> removal : prepared) {
-      if (store.change(removal.key, (k, slot) -> steps.commitRemoval(removal, slot, batch))) {
-        removals++;
+    long changed = 0;
+    for (EntrySteps.Prepared<K> change : prepared) {
+      if (store.change(change.key(), (k, slot) -> steps.commit(change, slot, batch))) {
+        changed++;
       }
     }
-    return removals;
+    return changed;
   }
 }

@@ -57,30 +57,18 @@ final class EntrySteps<K, V> {
     return true;
   }
 
-  /** A put or removal whose copy goes to the backups with others' before it becomes visible. */
-  static final class Prepared<K> {
-    final K key;
-    /** Null for a removal. */
-    final Object stored;
-    final long expiresAt;
-    /** The version of the state it replaces: if the key has another by commit time, it changed meanwhile. */
-    final long previous;
-    final long version;
-
-    Prepared(K key, Object stored, long expiresAt, long previous, long version) {
-      this.key = key;
-      this.stored = stored;
-      this.expiresAt = expiresAt;
-      this.previous = previous;
-      this.version = version;
-    }
-  }
+  /**
+   * A put, or a removal when {@code stored} is null, whose copy goes to the backups with others'
+   * before it becomes visible. {@code previous} is the version of the state it replaces: if the
+   * key has another by commit time, it changed meanwhile.
+   */
+  record Prepared<K>(K key, Object stored, long expiresAt, long previous, long version) {}
 
   /**
    * Under the key's lock: works out a put's expiry time and version in {@code batch}, and changes
    * nothing. Null when a new entry would expire at once, and so is not stored.
    */
-  Prepared<K> prepare(K key, Slot<Object> slot, Object stored, Replication.Batch<K> batch) {
+  Prepared<K> preparePut(K key, Slot<Object> slot, Object stored, Replication.Batch<K> batch) {
     long now = slot.now();
     long expiresAt;
     if (slot.isPresent()) {
@@ -95,25 +83,7 @@ final class EntrySteps<K, V> {
     return new Prepared<>(key, stored, expiresAt, previous, batch.prepare(key, stored, expiresAt, now, previous));
   }
 
-  /**
-   * Under the key's lock, once the batch is on the backups: makes the put visible. A key that
-   * changed since it was prepared (a write, a removal, an eviction) is put the usual way instead,
-   * with a newer version, so its backups end with the state visible here.
-   */
-  boolean commit(Prepared<K> put, Slot<Object> slot, Replication.Batch<K> batch) {
-    if (copies.currentVersion(put.key, slot) != put.previous) {
-      return put(put.key, slot, put.stored);
-    }
-    batch.committing();
-    boolean present = slot.isPresent();
-    Object old = present ? slot.value() : null;
-    slot.set(put.stored, put.expiresAt);
-    slot.setVersion(put.version);
-    events.publish(present ? EventType.UPDATED : EventType.CREATED, put.key, put.stored, old);
-    return true;
-  }
-
-  /** As {@link #prepare} for a removal; null when there is nothing to remove. */
+  /** As {@link #preparePut} for a removal; null when there is nothing to remove. */
   Prepared<K> prepareRemoval(K key, Slot<Object> slot, Replication.Batch<K> batch) {
     if (!slot.isPresent()) {
       return null;
@@ -122,16 +92,30 @@ final class EntrySteps<K, V> {
     return new Prepared<>(key, null, Expiry.NEVER, previous, batch.prepare(key, null, Expiry.NEVER, slot.now(), previous));
   }
 
-  /** As {@link #commit} for a removal: returns whether an entry was removed. */
-  boolean commitRemoval(Prepared<K> removal, Slot<Object> slot, Replication.Batch<K> batch) {
-    if (copies.currentVersion(removal.key, slot) != removal.previous) {
-      return remove(removal.key, slot) != null;
+  /**
+   * Under the key's lock, once the batch is on the backups: makes the change visible and returns
+   * whether it changed an entry. A key that changed since it was prepared (a write, a removal, an
+   * eviction) is changed the usual way instead, with a newer version, so its backups end with the
+   * state visible here.
+   */
+  boolean commit(Prepared<K> change, Slot<Object> slot, Replication.Batch<K> batch) {
+    K key = change.key();
+    boolean removal = change.stored() == null;
+    if (copies.currentVersion(key, slot) != change.previous()) {
+      return removal ? remove(key, slot) != null : put(key, slot, change.stored());
     }
     batch.committing();
-    Object old = slot.value();
-    copies.removedAt(removal.key, removal.version);
-    slot.remove();
-    events.publish(EventType.REMOVED, removal.key, null, old);
+    boolean present = slot.isPresent();
+    Object old = present ? slot.value() : null;
+    if (removal) {
+      copies.removedAt(key, change.version());
+      slot.remove();
+      events.publish(EventType.REMOVED, key, null, old);
+      return true;
+    }
+    slot.set(change.stored(), change.expiresAt());
+    slot.setVersion(change.version());
+    events.publish(present ? EventType.UPDATED : EventType.CREATED, key, change.stored(), old);
     return true;
   }
 

@@ -204,31 +204,22 @@ public final class Copies<K> {
   /**
    * As {@link #applyHandoff} for each state of a handover, and then puts the ones taken on this
    * member's backups together ({@link Replication#copiedAll}), not one round trip per entry.
-   * Returns how many were taken.
    */
-  public int applyHandoffs(List<Copy<K>> handed) {
+  public void applyHandoffs(List<Copy<K>> handed) {
     List<Replication.Taken<K>> toBackups = new ArrayList<>(handed.size());
-    int taken = 0;
     for (Copy<K> copy : handed) {
       Object stored = copy.value == null ? null : copier.toStored(copy.value);
-      boolean installed = owned.compute(copy.key, (k, slot) -> {
-        if (!install(k, slot, stored, copy.ttlNanos, copy.version, false)) {
-          return false;
-        }
-        if (stored != null) {
+      owned.compute(copy.key, (k, slot) -> {
+        if (install(k, slot, stored, copy.ttlNanos, copy.version, false) && stored != null) {
           toBackups.add(new Replication.Taken<>(k, stored, ttl(slot.expiresAt(), slot.now()), copy.version));
         }
-        return true;
+        return null;
       });
-      if (installed) {
-        taken++;
-      }
     }
     Replication<K> replicating = replication;
     if (replicating != null && !toBackups.isEmpty()) {
       replicating.copiedAll(toBackups);
     }
-    return taken;
   }
 
   private boolean install(K key, Slot<Object> slot, Object stored, long ttlNanos, long version, boolean copyNow) {
