@@ -55,6 +55,12 @@ final class Ownership {
     }
   }
 
+  /**
+   * How often a wait for the lease proof looks again: a keepalive's answer restores the proof at
+   * once, and a few ms more on an operation that has already waited for etcd cost little.
+   */
+  private static final long PROOF_POLL_MILLIS = 5;
+
   /** The claim of the operation running on this thread, for the change check under the key's lock. */
   private static final ThreadLocal<Claim> CURRENT = new ThreadLocal<>();
 
@@ -172,6 +178,35 @@ final class Ownership {
       throw new Replication.Refused("membership changed before the change was made");
     }
     return claim;
+  }
+
+  /**
+   * After a change under the running operation's claim was refused: waits while the only thing
+   * wrong with the claim is a lease proof that has lapsed, for at most half the time its caller has
+   * left (the other half carries the answer back), and returns whether the claim holds now. The
+   * proof comes back only from a keepalive etcd answered for this same lease, which it could not
+   * have done had the lease expired, so no other member can have served these keys meanwhile; and
+   * the change is checked again as usual ({@link #checkChange}, {@link #checkLease}).
+   */
+  boolean awaitClaim() {
+    Claim claim = CURRENT.get();
+    if (claim == null) {
+      return false;
+    }
+    long until = System.nanoTime() + (claim.deadline - System.nanoTime()) / 2;
+    while (!holds(claim)) {
+      if (!serving || membership.ring() != claim.ring || !membership.incarnation().equals(claim.incarnation)
+          || until - System.nanoTime() <= 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(PROOF_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Marks the running operation's claim as having made a change, once the change is on its backups. */

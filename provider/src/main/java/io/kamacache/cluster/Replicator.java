@@ -106,6 +106,12 @@ final class Replicator<K> implements Replication<K> {
     return version;
   }
 
+  /** See {@link Ownership#awaitClaim}: only a lapsed lease proof is worth waiting out. */
+  @Override
+  public boolean awaitChangeable() {
+    return ownership.awaitClaim();
+  }
+
   /**
    * Queues the key for its backups to learn its new expiry time. The queue is sent every
    * {@link #TOUCH_MILLIS}, so while the owner lives its backups' expiry lags by at most that plus

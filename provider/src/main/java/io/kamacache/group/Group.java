@@ -68,7 +68,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     this.copies = new Copies<>(store,
         () -> new Lru2Store<>(settings.capacity, settings.ticker, (key, value, cause) -> { }), settings.copier);
     this.steps = new EntrySteps<>(expiry, copies, events, settings.copier);
-    this.loading = new Loading<>(store, integration, steps);
+    this.loading = new Loading<>(store, accessRule, integration, steps, copies);
     this.processing = new Processing<>(store, integration, steps, statistics);
     this.bulk = new BulkWrites<>(store, copies, steps);
   }

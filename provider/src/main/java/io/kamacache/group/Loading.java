@@ -1,6 +1,8 @@
 package io.kamacache.group;
 
 import io.kamacache.integration.Integration;
+import io.kamacache.replication.Copies;
+import io.kamacache.replication.Replication;
 import io.kamacache.store.Lru2Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,22 +17,50 @@ import java.util.Set;
 final class Loading<K, V> {
 
   private final Lru2Store<K, Object> store;
+  private final Lru2Store.AccessRule<Object> accessRule;
   private final Integration<K, V> integration;
   private final EntrySteps<K, V> steps;
+  private final Copies<K> copies;
   private final SingleFlight<K, Object> flights = new SingleFlight<>();
 
-  Loading(Lru2Store<K, Object> store, Integration<K, V> integration, EntrySteps<K, V> steps) {
+  Loading(Lru2Store<K, Object> store, Lru2Store.AccessRule<Object> accessRule, Integration<K, V> integration,
+      EntrySteps<K, V> steps, Copies<K> copies) {
     this.store = store;
+    this.accessRule = accessRule;
     this.integration = integration;
     this.steps = steps;
+    this.copies = copies;
   }
 
   /** Loads a missed key and returns what the cache now holds for it (stored form), or null. */
   Object loadThrough(K key) {
     return flights.load(key, k -> {
+      // A caller that missed just before another flight stored the key and ended must not load it again.
+      Object present = store.get(k, accessRule);
+      if (present != null) {
+        steps.accessedElsewhere(k);
+        return present;
+      }
       V loaded = integration.load(k);
-      return loaded == null ? null : storeLoaded(k, loaded, false);
+      return loaded == null ? null : keepLoaded(k, loaded, false);
     });
+  }
+
+  /**
+   * Stores a value the loader returned. A refusal that only says this member could not prove its
+   * lease for a moment would throw the value away and make every caller run the loader again, so
+   * the store is tried again once the change is allowed ({@link Copies#awaitChangeable}).
+   */
+  private Object keepLoaded(K key, V loaded, boolean replace) {
+    while (true) {
+      try {
+        return storeLoaded(key, loaded, replace);
+      } catch (Replication.Refused refused) {
+        if (!copies.awaitChangeable()) {
+          throw refused;
+        }
+      }
+    }
   }
 
   /** Loads the keys a getAll missed and adds what it loaded to {@code result}. */
@@ -39,7 +69,7 @@ final class Loading<K, V> {
     if (loaded != null) {
       for (Map.Entry<K, V> entry : loaded.entrySet()) {
         if (entry.getKey() != null && entry.getValue() != null) {
-          Object stored = storeLoaded(entry.getKey(), entry.getValue(), false);
+          Object stored = keepLoaded(entry.getKey(), entry.getValue(), false);
           result.put(entry.getKey(), steps.view(stored));
         }
       }
@@ -61,7 +91,7 @@ final class Loading<K, V> {
     if (loaded != null) {
       for (Map.Entry<K, V> entry : loaded.entrySet()) {
         if (entry.getKey() != null && entry.getValue() != null) {
-          storeLoaded(entry.getKey(), entry.getValue(), replaceExisting);
+          keepLoaded(entry.getKey(), entry.getValue(), replaceExisting);
         }
       }
     }

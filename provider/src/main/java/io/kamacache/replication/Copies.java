@@ -92,6 +92,15 @@ public final class Copies<K> {
     }
   }
 
+  /**
+   * After {@link Replication.Refused}: waits, within the operation's time, until this member may
+   * change its keys again, and returns whether it may (never in embedded mode, which never refuses).
+   */
+  public boolean awaitChangeable() {
+    Replication<K> replicating = replication;
+    return replicating != null && replicating.awaitChangeable();
+  }
+
   /** A batch for a bulk write of owned entries, or null when changes are not worth batching (embedded mode). */
   public Replication.Batch<K> batch() {
     Replication<K> replicating = replication;

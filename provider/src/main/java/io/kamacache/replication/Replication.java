@@ -42,6 +42,15 @@ public interface Replication<K> {
   long changing(K key, Object stored, long expiresAt, long now, long previous);
 
   /**
+   * Called after {@link #changing} refused a change, holding no lock: waits until the operation
+   * running on this thread may make its change after all, and returns whether it may. False at
+   * once unless the only thing missing was a proof this member could not give for a moment; false
+   * too if the operation's time runs short first. For work too costly to send again, such as a
+   * value the cache loader returned.
+   */
+  boolean awaitChangeable();
+
+  /**
    * A state that arrived from another member (a handoff, or a backup adopted after its owner
    * left) is now owned here: copy it to this member's backups. It keeps the version it came with.
    */

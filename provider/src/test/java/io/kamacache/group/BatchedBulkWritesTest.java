@@ -47,6 +47,10 @@ class BatchedBulkWritesTest {
     @Override public void copiedAll(List<Taken<String>> taken) {
     }
 
+    @Override public boolean awaitChangeable() {
+      return false;
+    }
+
     @Override public Batch<String> batch() {
       return new Batch<>() {
         @Override public long prepare(String key, Object stored, long expiresAt, long now, long previous) {

@@ -19,6 +19,7 @@ import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 
 /**
@@ -38,6 +39,15 @@ final class GroupFixture implements AutoCloseable {
   }
 
   GroupFixture(ExpiryPolicy expiry, CacheWriter<String, String> writer) {
+    this(expiry, writer, null);
+  }
+
+  /** A read-through Group over {@code loader}. */
+  GroupFixture(CacheLoader<String, String> loader) {
+    this(new EternalExpiryPolicy(), null, loader);
+  }
+
+  private GroupFixture(ExpiryPolicy expiry, CacheWriter<String, String> writer, CacheLoader<String, String> loader) {
     statistics.setEnabled(true);
     EventDispatcher<String, String> dispatcher = new EventDispatcher<>(executor, Copier.BY_REFERENCE);
     dispatcher.setSource(nameOnly());
@@ -48,6 +58,7 @@ final class GroupFixture implements AutoCloseable {
         .ticker(ticker)
         .expiryPolicy(expiry)
         .writer(writer)
+        .loader(loader, loader != null)
         .events(dispatcher)
         .statistics(statistics));
   }

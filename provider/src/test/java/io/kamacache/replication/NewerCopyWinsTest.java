@@ -43,6 +43,10 @@ class NewerCopyWinsTest {
       accessed.add(key);
     }
 
+    @Override public boolean awaitChangeable() {
+      return false;
+    }
+
     @Override public Batch<String> batch() {
       return null;
     }
