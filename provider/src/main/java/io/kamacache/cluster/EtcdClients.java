@@ -14,9 +14,18 @@ final class EtcdClients {
   private EtcdClients() {}
 
   static Client connect(ClusterConfig config) {
+    return builder(config).build();
+  }
+
+  /** The builder {@link #connect} uses, apart so that its settings can be checked. */
+  static ClientBuilder builder(ClusterConfig config) {
     ClientBuilder builder = Client.builder()
         .endpoints(config.endpoints.toArray(new URI[0]))
-        .connectTimeout(config.timeout);
+        .connectTimeout(config.timeout)
+        // jetcd pings even with no call open, which etcd counts against the client: after a few
+        // such pings it closes the connection (GOAWAY too_many_pings), failing the lease keepalive
+        // and the watches on it, so the lease proof lapses. With calls open (watches) pings still go.
+        .keepaliveWithoutCalls(false);
     if (config.etcdTlsTrust != null || config.etcdTlsCert != null) {
       try {
         builder.sslContext(ssl -> {
@@ -36,6 +45,6 @@ final class EtcdClients {
       builder.user(ByteSequence.from(config.etcdUser, StandardCharsets.UTF_8))
           .password(ByteSequence.from(config.etcdPassword, StandardCharsets.UTF_8));
     }
-    return builder.build();
+    return builder;
   }
 }
