@@ -57,17 +57,22 @@ final class HeldLink implements AutoCloseable {
 
   private void accept() {
     while (!closed) {
+      Socket in;
       try {
-        Socket in = server.accept();
+        in = server.accept();
+      } catch (IOException e) {
+        return; // the link closed
+      }
+      try {
         Socket out = new Socket(target.getHost(), target.getPort());
         sockets.add(in);
         sockets.add(out);
         pump(in, out);
         pump(out, in);
       } catch (IOException e) {
-        if (!closed) {
-          continue; // etcd refused one connection: the member's client tries again
-        }
+        // etcd refused this connection: closing the member's side makes its client connect again
+        // at once, where an open socket left dangling would keep it waiting for bytes.
+        closeQuietly(in);
       }
     }
   }
