@@ -359,8 +359,11 @@ final class Rebalancer implements AutoCloseable {
       try {
         DoneResponse response = handoff ? peers.stub(target).handoff(request.build()) : peers.stub(target).backup(request.build());
         if (response.hasError()) {
-          LOG.log(System.Logger.Level.WARNING, "{0} refused copies: {1}", target, response.getError().getMessage());
-          if (response.getError().getCode() != Error.Code.NOT_OWNER) {
+          // NOT_OWNER is the usual answer of a member still joining: the copies are sent again, so it is no warning.
+          boolean retried = response.getError().getCode() == Error.Code.NOT_OWNER;
+          LOG.log(retried ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "{0} refused copies: {1}", target,
+              response.getError().getMessage());
+          if (!retried) {
             hopeless.addAll(batch);
           }
           continue;

@@ -31,9 +31,10 @@ import javax.cache.CacheException;
  *
  * <p>Rebalancing is over when the newcomer owns exactly the keys the new ring gives it, the three
  * members together own each key once, a read of a key the newcomer gained has been answered (it
- * serves them only once its view has settled), and then no member has been sent a backup copy for
- * {@link #QUIET} (the sweep after a join copies every owned entry to its backups again, and nothing
- * else sends backups while only reads run).
+ * serves them only once its view has settled), the sweep after the join has sent backup copies, and
+ * for {@link #QUIET} after that read and the last copy, whichever came later, no member has been sent
+ * one (the sweep copies every owned entry to its backups again, and nothing else sends backups while
+ * only reads run).
  *
  * <pre>java -Xmx3g -cp benchmarks/target/benchmarks.jar io.kamacache.benchmarks.scale.RebalanceUnderLoad [entries] [value-bytes] [seconds-per-phase]</pre>
  *
@@ -57,8 +58,8 @@ public final class RebalanceUnderLoad {
 
   /** What a run found; times are nanoseconds since the readers started. */
   public record Result(int entries, int expectedOnNewcomer, double loadSeconds, long launched, long serving,
-      long ringSeen, long firstMoved, long owned, long newcomerServes, long backupsQuiet, long end, long moved,
-      long backupCalls, long notOwnerRetries, Reads.Window before, Reads.Window starting, Reads.Window moving,
+      long ringSeen, long firstMoved, long owned, long newcomerServes, long backupsQuiet, boolean settled, long end,
+      long moved, long backupCalls, long notOwnerRetries, Reads.Window before, Reads.Window starting, Reads.Window moving,
       Reads.Window backingUp, Reads.Window after, int missing, int wrong, int unreadable, String firstError) {
 
     double movedPerSecond() {
@@ -172,6 +173,7 @@ public final class RebalanceUnderLoad {
       long owned = -1;
       long lastBackup = launched;
       long lastBackupCalls = baseline.backupCalls;
+      boolean settled = false;
       Totals now = baseline;
       while (true) {
         Thread.sleep(POLL.toMillis());
@@ -197,9 +199,12 @@ public final class RebalanceUnderLoad {
           log.printf(Locale.ROOT, "%s owns its %,d entries after %.1f s%n", NEWCOMER, expected, (at - launched) / 1e9);
         }
         long serves = newcomerAnswered.get();
-        // Done: the newcomer serves, the sweeps that follow have sent backups, and none for a while.
+        // Done: the newcomer owns its share and serves it, the sweeps have sent backups, and none for a while.
+        // Handovers go in batches, so every backup call may come before the first served read: the quiet time
+        // counts from whichever came last.
         if (owned >= 0 && serves != Long.MAX_VALUE && lastBackupCalls != baseline.backupCalls
-            && lastBackup > serves && at - lastBackup >= QUIET.toNanos()) {
+            && at - Math.max(lastBackup, serves) >= QUIET.toNanos()) {
+          settled = true;
           break;
         }
         if (at - launched > TIMEOUT.toNanos()) {
@@ -220,11 +225,12 @@ public final class RebalanceUnderLoad {
       }
       int[] check = verify(cache, entries, valueBytes);
       long served = newcomerServes < 0 ? end : newcomerServes;
+      long quietFrom = Math.max(served, backupsQuiet);
       return new Result(entries, expected, loadSeconds, launched, serving, ringSeen, firstMoved, owned, newcomerServes,
-          backupsQuiet, end, now.moved - baseline.moved, now.backupCalls - baseline.backupCalls, retries,
+          backupsQuiet, settled, end, now.moved - baseline.moved, now.backupCalls - baseline.backupCalls, retries,
           Reads.window(reads, beforeFrom, launched), Reads.window(reads, launched, serving),
-          Reads.window(reads, serving, served), Reads.window(reads, served, backupsQuiet),
-          Reads.window(reads, backupsQuiet, end), check[0], check[1], check[2], firstError.get());
+          Reads.window(reads, serving, served), Reads.window(reads, served, quietFrom),
+          Reads.window(reads, quietFrom, end), check[0], check[1], check[2], firstError.get());
     }
   }
 

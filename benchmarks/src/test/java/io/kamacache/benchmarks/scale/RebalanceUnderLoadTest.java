@@ -22,5 +22,8 @@ class RebalanceUnderLoadTest {
     assertThat(result.expectedOnNewcomer()).isPositive();
     assertThat(result.moved()).isGreaterThanOrEqualTo(result.expectedOnNewcomer());
     assertThat(result.newcomerServes()).isGreaterThan(result.ringSeen());
+    // Rebalancing ended by itself (owned, served, backups quiet), not by the loop's time limit.
+    assertThat(result.settled()).as("rebalancing settled before " + RebalanceUnderLoad.TIMEOUT + "; log:%n%s", log)
+        .isTrue();
   }
 }
