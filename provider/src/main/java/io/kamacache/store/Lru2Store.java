@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * A bounded map with a per-entry expiry time whose eviction policy is made of three parts:
@@ -170,30 +169,6 @@ public final class Lru2Store<K, V> {
   }
 
   /**
-   * Runs {@code action} with every bucket locked: a moment at which no insert is under way. It
-   * only tries each lock and starts again if one is busy, since an insert may be waiting, holding
-   * its own bucket, for another bucket to evict from.
-   */
-  <R> R withAllLocked(Supplier<R> action) {
-    while (true) {
-      int locked = 0;
-      try {
-        while (locked < buckets.length && buckets[locked].lock.tryLock()) {
-          locked++;
-        }
-        if (locked == buckets.length) {
-          return action.get();
-        }
-      } finally {
-        for (int i = locked - 1; i >= 0; i--) {
-          buckets[i].lock.unlock();
-        }
-      }
-      Thread.onSpinWait();
-    }
-  }
-
-  /**
    * The read path, kept free of allocation: returns the live value and records the access, or
    * null. {@code onAccess} may move the expiry time; it runs under the bucket's lock. A hit on an
    * entry that never expires or is over {@link Ticker#RECENT_GUARD_NANOS} from expiring, with a rule
@@ -293,14 +268,16 @@ public final class Lru2Store<K, V> {
 
   /** The number of entries, counting expired ones the walker has not reached yet. */
   public long size() {
-    // One consistent moment: summed bucket by bucket, an entry moving between buckets could count twice.
-    return withAllLocked(() -> {
-      long size = 0;
-      for (Bucket<K, V> bucket : buckets) {
-        size += bucket.size();
-      }
-      return size;
-    });
+    // Bucket by bucket, without their locks, as ConcurrentHashMap counts: exact while no write is
+    // under way, off by at most the writes under way otherwise. Counting under every bucket's lock
+    // made a metrics scrape retry until all were free at once, which a busy store rarely allows,
+    // and hold up every writer meanwhile. An insert at the bound evicts from another bucket just
+    // after it, so while writes run the count may pass the bound by one per insert under way.
+    long size = 0;
+    for (Bucket<K, V> bucket : buckets) {
+      size += bucket.byKey.sizeNow();
+    }
+    return size;
   }
 
   /** A snapshot of the keys, bucket by bucket; entries may change while the caller walks it. */

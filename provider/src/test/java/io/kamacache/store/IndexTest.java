@@ -88,14 +88,29 @@ class IndexTest {
   }
 
   @Test
+  void aChainKeepsItsNodesInTheOrderTheyWereAddedAcrossResizes() {
+    Index<Object, String> index = new Index<>();
+    Node<Object, String> older = node(new Key(1, 7));
+    Node<Object, String> newer = node(new Key(2, 7));
+    index.add(older);
+    index.add(newer);
+    for (int i = 0; i < 100; i++) { // resizes the table several times
+      index.add(node(new Key(100 + i, 1_000 + i)));
+    }
+    // A long-lived entry is found without walking past the ones admitted after it.
+    assertThat(older.hashNext).isSameAs(newer);
+    assertThat(index.get(new Key(2, 7))).isSameAs(newer);
+  }
+
+  @Test
   void aRemovedNodeStillLeadsAReaderStandingOnItToTheRestOfItsChain() {
     Index<Object, String> index = new Index<>();
     Node<Object, String> last = node(new Key(1, 7));
     Node<Object, String> middle = node(new Key(2, 7));
     Node<Object, String> first = node(new Key(3, 7));
-    index.add(last);
+    index.add(first);
     index.add(middle);
-    index.add(first); // the chain is first, middle, last
+    index.add(last); // the chain is first, middle, last
     index.remove(middle);
     assertThat(middle.hashNext).isSameAs(last);
     assertThat(first.hashNext).isSameAs(last);

@@ -30,7 +30,7 @@ final class StoreInvariants {
     Bucket.Population population = store.population;
     long capacity = population == null ? Lru2Store.UNBOUNDED : population.capacity;
     // At a moment when no insert is under way, when the count must match what the buckets hold.
-    store.withAllLocked(() -> {
+    withAllLocked(store, () -> {
       long counted = 0;
       for (Bucket<K, V> bucket : store.buckets) {
         counted += bucket.size();
@@ -41,6 +41,30 @@ final class StoreInvariants {
       }
       return null;
     });
+  }
+
+  /**
+   * Runs {@code action} with every bucket locked: a moment at which no insert is under way. It
+   * only tries each lock and starts again if one is busy, since an insert may be waiting, holding
+   * its own bucket, for another bucket to evict from.
+   */
+  private static <R> R withAllLocked(Lru2Store<?, ?> store, java.util.function.Supplier<R> action) {
+    while (true) {
+      int locked = 0;
+      try {
+        while (locked < store.buckets.length && store.buckets[locked].lock.tryLock()) {
+          locked++;
+        }
+        if (locked == store.buckets.length) {
+          return action.get();
+        }
+      } finally {
+        for (int i = locked - 1; i >= 0; i--) {
+          store.buckets[i].lock.unlock();
+        }
+      }
+      Thread.onSpinWait();
+    }
   }
 
   private static <K, V> void checkLocked(Bucket<K, V> bucket) {

@@ -47,10 +47,7 @@ public final class RebalanceUnderLoad {
   /** Entries per putAll when loading, as in the remote benchmark. */
   static final int BATCH = 500;
   static final int READERS = 4;
-  /**
-   * How often the members' figures are read: a scrape locks every bucket of each store to count its
-   * entries (the cache.size gauge), which at 200 ms cost each member about 15% of a core.
-   */
+  /** How often the members' figures are read: each scrape renders every meter of three members. */
   static final Duration POLL = Duration.ofSeconds(1);
   /** No backup copies sent for this long means the sweeps are over; a sweep that failed retries after 1 s. */
   static final Duration QUIET = Duration.ofSeconds(3);
