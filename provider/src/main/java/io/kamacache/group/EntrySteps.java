@@ -36,18 +36,17 @@ final class EntrySteps<K, V> {
    * event. Returns false when a new entry expires at once and so is not stored.
    */
   boolean put(K key, Slot<Object> slot, Object stored) {
-    long now = slot.now();
     if (slot.isPresent()) {
       Object old = slot.value();
-      long expiresAt = expiry.onUpdate(slot.expiresAt(), now);
+      long expiresAt = expiry.onUpdate(slot.expiresAt(), slot::now);
       long version = copies.changing(key, slot, stored, expiresAt);
       slot.set(stored, expiresAt);
       slot.setVersion(version);
       events.publish(EventType.UPDATED, key, stored, old);
       return true;
     }
-    long expiresAt = expiry.onCreation(now);
-    if (Expiry.isExpired(expiresAt, now)) {
+    long expiresAt = expiry.onCreation(slot::now);
+    if (expiresAt != Expiry.NEVER && Expiry.isExpired(expiresAt, slot.now())) {
       return false;
     }
     long version = copies.changing(key, slot, stored, expiresAt);
@@ -69,18 +68,17 @@ final class EntrySteps<K, V> {
    * nothing. Null when a new entry would expire at once, and so is not stored.
    */
   Prepared<K> preparePut(K key, Slot<Object> slot, Object stored, Replication.Batch<K> batch) {
-    long now = slot.now();
     long expiresAt;
     if (slot.isPresent()) {
-      expiresAt = expiry.onUpdate(slot.expiresAt(), now);
+      expiresAt = expiry.onUpdate(slot.expiresAt(), slot::now);
     } else {
-      expiresAt = expiry.onCreation(now);
-      if (Expiry.isExpired(expiresAt, now)) {
+      expiresAt = expiry.onCreation(slot::now);
+      if (expiresAt != Expiry.NEVER && Expiry.isExpired(expiresAt, slot.now())) {
         return null;
       }
     }
     long previous = copies.currentVersion(key, slot);
-    return new Prepared<>(key, stored, expiresAt, previous, batch.prepare(key, stored, expiresAt, now, previous));
+    return new Prepared<>(key, stored, expiresAt, previous, batch.prepare(key, stored, expiresAt, slot.now(), previous));
   }
 
   /** As {@link #preparePut} for a removal; null when there is nothing to remove. */

@@ -166,14 +166,14 @@ final class Bucket<K, V> {
     boolean reentry = false;
     if (sketch != null) {
       follow();
-      int hash = key.hashCode();
+      int hash = node.keyHash();
       reentry = ghosts.remove(hash) || sketch.frequency(hash) >= setting.recallFrequency;
       sketch.increment(hash);
     }
     if (sample != null) {
       sample.access(node.hash);
     }
-    if (reentry && admitToLevel2(key)) {
+    if (reentry && admitToLevel2(node)) {
       linkLevel2(node);
     } else {
       linkFirst(level1, node, (byte) 1);
@@ -199,11 +199,11 @@ final class Bucket<K, V> {
    * TinyLFU's admission does. Recency-driven traces (a zigzag, small orm-busy caches) prefer the
    * former, so the setting says which.
    */
-  private boolean admitToLevel2(K key) {
+  private boolean admitToLevel2(Node<K, V> node) {
     if (level2Size < level2Max || level2Size == 0 || setting.gateOpen) {
       return true;
     }
-    return sketch.frequency(key.hashCode()) > sketch.frequency(level2.prev.key.hashCode());
+    return sketch.frequency(node.keyHash()) > sketch.frequency(level2.prev.keyHash());
   }
 
   /**
@@ -260,7 +260,7 @@ final class Bucket<K, V> {
       sample.access(node.hash);
     }
     if (sketch != null) {
-      sketch.increment(node.key.hashCode());
+      sketch.increment(node.keyHash());
     }
     unlinkFromList(node);
     if (node.level == 1) {
@@ -349,7 +349,7 @@ final class Bucket<K, V> {
       unlinkFromList(demoted);
       linkFirst(level2, demoted, (byte) 2);
       if (sketch != null) {
-        sketch.increment(demoted.key.hashCode());
+        sketch.increment(demoted.keyHash());
       }
       demoted = level2.prev;
     }
@@ -384,7 +384,7 @@ final class Bucket<K, V> {
           startSample();
         }
       }
-      ghosts.add(victim.key.hashCode());
+      ghosts.add(victim.keyHash());
     }
     if (counted) {
       unlink(victim);
@@ -397,7 +397,7 @@ final class Bucket<K, V> {
   /** Moves a level-1 node that was hit to level 2, as its hit would have done under the lock. */
   private void promote(Node<K, V> node) {
     if (sketch != null) {
-      sketch.increment(node.key.hashCode());
+      sketch.increment(node.keyHash());
     }
     unlinkFromList(node);
     level1Size--;

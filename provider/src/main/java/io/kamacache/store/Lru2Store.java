@@ -104,7 +104,7 @@ public final class Lru2Store<K, V> {
     Bucket<K, V> bucket = bucketOf(key);
     bucket.lock.lock();
     try {
-      BucketSlot<K, V> slot = new BucketSlot<>(bucket, key, ticker.nanos());
+      BucketSlot<K, V> slot = new BucketSlot<>(bucket, key, ticker);
       return function.apply(key, slot);
     } finally {
       bucket.lock.unlock();
@@ -130,7 +130,7 @@ public final class Lru2Store<K, V> {
       try {
         holder = guarding.holder(key);
         if (holder == null) {
-          return function.apply(key, new BucketSlot<>(bucket, key, ticker.nanos()));
+          return function.apply(key, new BucketSlot<>(bucket, key, ticker));
         }
       } finally {
         bucket.lock.unlock();
@@ -375,17 +375,29 @@ public final class Lru2Store<K, V> {
   private static final class BucketSlot<K, V> implements Slot<V> {
     private final Bucket<K, V> bucket;
     private final K key;
-    private final long now;
+    private final Ticker ticker;
+    /** Read from the ticker when first needed; a write to an entry that never expires needs none. */
+    private long now;
+    private boolean timed;
     private Node<K, V> node;
 
-    BucketSlot(Bucket<K, V> bucket, K key, long now) {
+    BucketSlot(Bucket<K, V> bucket, K key, Ticker ticker) {
       this.bucket = bucket;
       this.key = key;
-      this.now = now;
-      this.node = bucket.liveNode(key, now);
+      this.ticker = ticker;
+      Node<K, V> found = bucket.byKey.get(key);
+      if (found != null && found.expiresAt != Expiry.NEVER && Expiry.isExpired(found.expiresAt, now())) {
+        bucket.expire(found);
+        found = null;
+      }
+      this.node = found;
     }
 
     @Override public long now() {
+      if (!timed) {
+        now = ticker.nanos();
+        timed = true;
+      }
       return now;
     }
 

@@ -8,7 +8,7 @@ package io.kamacache.store;
  */
 public interface Slot<V> {
 
-  /** The clock reading taken when the bucket was locked. */
+  /** The clock, read while the bucket is locked when first asked for; the same reading every time. */
   long now();
 
   /** Whether a live entry exists for the key. */

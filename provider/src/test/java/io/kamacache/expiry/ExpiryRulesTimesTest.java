@@ -41,12 +41,12 @@ class ExpiryRulesTimesTest {
   void aDurationCountsFromNow() {
     ExpiryRules rules = new ExpiryRules(new TouchedExpiryPolicy(ONE_MINUTE));
     long created = ticker.nanos();
-    assertThat(rules.onCreation(created)).isEqualTo(created + MINUTE_NANOS);
+    assertThat(rules.onCreation(() -> created)).isEqualTo(created + MINUTE_NANOS);
 
     ticker.advance(30, TimeUnit.SECONDS);
     long later = ticker.nanos();
     assertThat(rules.onAccess(created + MINUTE_NANOS, later)).isEqualTo(later + MINUTE_NANOS);
-    assertThat(rules.onUpdate(created + MINUTE_NANOS, later)).isEqualTo(later + MINUTE_NANOS);
+    assertThat(rules.onUpdate(created + MINUTE_NANOS, () -> later)).isEqualTo(later + MINUTE_NANOS);
   }
 
   @Test
@@ -56,7 +56,7 @@ class ExpiryRulesTimesTest {
     ticker.advance(10, TimeUnit.SECONDS);
 
     assertThat(rules.onAccess(current, ticker.nanos())).isEqualTo(current);
-    assertThat(rules.onUpdate(current, ticker.nanos())).isEqualTo(current);
+    assertThat(rules.onUpdate(current, () -> ticker.nanos())).isEqualTo(current);
   }
 
   @Test
@@ -64,14 +64,24 @@ class ExpiryRulesTimesTest {
     ExpiryRules rules = new ExpiryRules(new ModifiedExpiryPolicy(Duration.ZERO));
     long now = ticker.nanos();
 
-    assertThat(Expiry.isExpired(rules.onCreation(now), now)).isTrue();
-    assertThat(Expiry.isExpired(rules.onUpdate(Expiry.NEVER, now), now)).isTrue();
+    assertThat(Expiry.isExpired(rules.onCreation(() -> now), now)).isTrue();
+    assertThat(Expiry.isExpired(rules.onUpdate(Expiry.NEVER, () -> now), now)).isTrue();
   }
 
   @Test
   void eternalIsNeverNotALargeNumber() {
     ExpiryRules rules = new ExpiryRules(new EternalExpiryPolicy());
-    assertThat(rules.onCreation(ticker.nanos())).isEqualTo(Expiry.NEVER);
+    assertThat(rules.onCreation(() -> ticker.nanos())).isEqualTo(Expiry.NEVER);
+  }
+
+  @Test
+  void anEternalDurationNeverReadsTheClock() {
+    ExpiryRules rules = new ExpiryRules(new EternalExpiryPolicy());
+    java.util.function.LongSupplier noClock = () -> {
+      throw new AssertionError("the clock was read for an eternal duration");
+    };
+    assertThat(rules.onCreation(noClock)).isEqualTo(Expiry.NEVER);
+    assertThat(rules.onUpdate(Expiry.NEVER, noClock)).isEqualTo(Expiry.NEVER);
   }
 
   @Test
@@ -79,9 +89,9 @@ class ExpiryRulesTimesTest {
     ExpiryRules rules = new ExpiryRules(BROKEN);
     long current = ticker.nanos() + MINUTE_NANOS;
 
-    assertThat(rules.onCreation(ticker.nanos())).isEqualTo(Expiry.NEVER);
+    assertThat(rules.onCreation(() -> ticker.nanos())).isEqualTo(Expiry.NEVER);
     assertThat(rules.onAccess(current, ticker.nanos())).isEqualTo(current);
-    assertThat(rules.onUpdate(current, ticker.nanos())).isEqualTo(current);
+    assertThat(rules.onUpdate(current, () -> ticker.nanos())).isEqualTo(current);
   }
 
   @Test

@@ -186,6 +186,35 @@ class Lru2StoreTest {
   }
 
   @Test
+  void aChangeReadsTheClockOnlyWhenItOrTheEntryNeedsIt() {
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    Ticker counting = () -> {
+      reads.incrementAndGet();
+      return ticker.nanos();
+    };
+    Lru2Store<Integer, Integer> store = new Lru2Store<>(100, 1, counting, (k, v, c) -> { });
+    store.compute(1, (k, slot) -> {
+      slot.set(k, Expiry.NEVER);
+      return null;
+    });
+    store.compute(1, (k, slot) -> {
+      slot.set(k + 1, Expiry.NEVER);
+      return null;
+    });
+    assertThat(reads).hasValue(0);
+    // An entry that can expire is checked against the clock before the function sees it, once.
+    store.compute(2, (k, slot) -> {
+      slot.set(k, slot.now() + 1_000);
+      return slot.now();
+    });
+    assertThat(reads).hasValue(1);
+    ticker.advance(1, TimeUnit.SECONDS);
+    boolean present = store.compute(2, (k, slot) -> slot.isPresent());
+    assertThat(present).isFalse();
+    assertThat(reads).hasValue(2);
+  }
+
+  @Test
   void sizeIsCountedWhileAWriterHoldsABucket() throws Exception {
     Lru2Store<Integer, Integer> store = new Lru2Store<>(1000, 8, ticker, (k, v, c) -> { });
     for (int i = 0; i < 100; i++) {
