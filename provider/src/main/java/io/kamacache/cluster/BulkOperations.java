@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
@@ -76,7 +77,8 @@ final class BulkOperations<K, V> {
   }
 
   public void putAll(Map<? extends K, ? extends V> entries) {
-    router.changeAll(entries.keySet(), () -> router.partition(entries.keySet(), (owner, share) -> {
+    // Every owner's share goes out before any answer is waited for (Router#partitionAtOnce).
+    router.changeAll(entries.keySet(), () -> router.partitionAtOnce(entries.keySet(), (owner, share) -> {
       Map<K, V> part = new LinkedHashMap<>();
       for (K key : share) {
         part.put(key, entries.get(key));
@@ -86,30 +88,34 @@ final class BulkOperations<K, V> {
           local.putAll(part);
           return null;
         });
-        return;
+        return () -> { };
       }
       PutAllRequest.Builder request = PutAllRequest.newBuilder();
       for (Map.Entry<K, V> entry : part.entrySet()) {
         request.addEntries(Entry.newBuilder().setKey(router.bytes(entry.getKey())).setValue(router.bytes(entry.getValue())));
       }
-      DoneResponse response = router.call(owner, (stub, header) -> stub.putAll(request.setHeader(header).build()));
-      router.complete(response.getStats(), response.getError(), response.hasError());
+      Supplier<DoneResponse> answer = router.start(owner, (stub, header) -> stub.sendPutAll(request.setHeader(header).build()));
+      return () -> done(answer.get());
     }));
   }
 
   public void removeAll(Set<? extends K> keys) {
-    router.changeAll(keys, () -> router.partition(keys, (owner, share) -> {
+    router.changeAll(keys, () -> router.partitionAtOnce(keys, (owner, share) -> {
       if (router.isLocal(owner)) {
         router.locally(share, keys1 -> {
           local.removeAll(keys1);
           return null;
         });
-        return;
+        return () -> { };
       }
-      DoneResponse response = router.call(owner, (stub, header) ->
-          stub.removeAll(KeysRequest.newBuilder().setHeader(header).addAllKeys(router.keyList(share)).build()));
-      router.complete(response.getStats(), response.getError(), response.hasError());
+      Supplier<DoneResponse> answer = router.start(owner, (stub, header) ->
+          stub.sendRemoveAll(KeysRequest.newBuilder().setHeader(header).addAllKeys(router.keyList(share)).build()));
+      return () -> done(answer.get());
     }));
+  }
+
+  private void done(DoneResponse response) {
+    router.complete(response.getStats(), response.getError(), response.hasError());
   }
 
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,

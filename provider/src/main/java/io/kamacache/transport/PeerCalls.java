@@ -1,5 +1,6 @@
 package io.kamacache.transport;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.MethodDescriptor;
 import io.kamacache.proto.v1.CacheRequest;
@@ -131,6 +132,23 @@ public final class PeerCalls {
 
   public DoneResponse removeAll(KeysRequest request) {
     return awaiting.await(stub.removeAll(request), REMOVE_ALL);
+  }
+
+  /** A call sent and not yet waited for: a bulk write sends one to each owner before it waits for any. */
+  @FunctionalInterface
+  public interface Sent<T> {
+    /** The answer, or its failure as the {@link io.grpc.StatusRuntimeException} a blocking stub throws. */
+    T await();
+  }
+
+  public Sent<DoneResponse> sendPutAll(PutAllRequest request) {
+    ListenableFuture<DoneResponse> answer = stub.putAll(request);
+    return () -> awaiting.await(answer, PUT_ALL);
+  }
+
+  public Sent<DoneResponse> sendRemoveAll(KeysRequest request) {
+    ListenableFuture<DoneResponse> answer = stub.removeAll(request);
+    return () -> awaiting.await(answer, REMOVE_ALL);
   }
 
   public InvokeAllResponse invokeAll(InvokeAllRequest request) {

@@ -89,6 +89,67 @@ class BulkCallsTest {
     assertThat(cache.getAll(keys)).isEmpty();
   }
 
+  /** Holds its key on the owner (a processor runs under the key's lock there) until released. */
+  static final class Hold implements javax.cache.processor.EntryProcessor<String, String, Void>, java.io.Serializable {
+    static final java.util.concurrent.CountDownLatch HOLDING = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
+
+    @Override public Void process(javax.cache.processor.MutableEntry<String, String> entry, Object... arguments) {
+      HOLDING.countDown();
+      try {
+        RELEASE.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }
+  }
+
+  @Test
+  void putAllSendsEveryOwnersShareBeforeWaitingForAnyAnswer() throws Exception {
+    ClusterNode a = Members.node(managers.get(0));
+    ClusterNode b = Members.node(managers.get(1));
+    ClusterNode c = Members.node(managers.get(2));
+    // A key of b's, sent first, and a key of c's whose backup is not on b, which is kept busy.
+    String slow = null;
+    String fast = null;
+    for (String key : keys) {
+      byte[] bytes = a.codec().encode(key);
+      String owner = a.ring().owner(bytes).id();
+      if (slow == null && owner.equals(b.memberId())) {
+        slow = key;
+      } else if (fast == null && owner.equals(c.memberId())
+          && a.ring().backups(bytes, 1).get(0).id().equals(a.memberId())) {
+        fast = key;
+      }
+    }
+    assertThat(slow).isNotNull();
+    assertThat(fast).isNotNull();
+    String held = slow;
+    Thread holder = new Thread(() -> cache.invoke(held, new Hold()));
+    holder.start();
+    Thread putting = null;
+    try {
+      assertThat(Hold.HOLDING.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      Map<String, String> entries = new LinkedHashMap<>();
+      entries.put(slow, "slow");
+      entries.put(fast, "fast");
+      putting = new Thread(() -> cache.putAll(entries));
+      putting.start();
+      // b cannot answer while the key is held; c's share is stored all the same, so it went out first.
+      String fastKey = fast;
+      Members.await("c to store its share while b's is held", () -> "fast".equals(cache.get(fastKey)));
+      assertThat(putting.isAlive()).as("putAll still waiting for b").isTrue();
+    } finally {
+      Hold.RELEASE.countDown();
+      holder.join();
+      if (putting != null) {
+        putting.join();
+      }
+    }
+    assertThat(cache.get(slow)).isEqualTo("slow");
+  }
+
   @Test
   void putAllAndRemoveAllPutEachOwnersShareOnEachBackupMemberInOneRequest() {
     Map<String, String> entries = new LinkedHashMap<>();
