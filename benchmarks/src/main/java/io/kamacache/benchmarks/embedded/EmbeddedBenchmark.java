@@ -49,6 +49,10 @@ public class EmbeddedBenchmark {
       return Providers.Spec.bounded(CAPACITY);
     }
 
+    ZipfKeys keys() {
+      return new ZipfKeys(KEYS, 0.99, 42);
+    }
+
     @Setup(Level.Trial)
     public void setUp() {
       cache = Providers.create(provider, spec(), Integer.class);
@@ -56,12 +60,20 @@ public class EmbeddedBenchmark {
         cache.put(key, key);
       }
       Checks.allPresent(provider, cache, KEYS);
-      keys = new ZipfKeys(KEYS, 0.99, 42);
+      keys = keys();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
       cache.close();
+    }
+  }
+
+  /** The same cache, read with the Zipf ranks given to the keys in a fixed random order. */
+  @State(Scope.Benchmark)
+  public static class Scrambled extends Bounded {
+    @Override ZipfKeys keys() {
+      return new ZipfKeys(KEYS, 0.99, 42, true);
     }
   }
 
@@ -93,6 +105,12 @@ public class EmbeddedBenchmark {
   @Benchmark
   @Threads(1)
   public Integer getHit(Bounded state, Cursor cursor) {
+    return state.cache.get(state.keys.at(cursor.next()));
+  }
+
+  @Benchmark
+  @Threads(1)
+  public Integer getHitScrambled(Scrambled state, Cursor cursor) {
     return state.cache.get(state.keys.at(cursor.next()));
   }
 
