@@ -20,8 +20,10 @@ mvn -B -ntp -q -DskipTests -pl benchmarks -am package
 jar=benchmarks/target/benchmarks.jar
 
 rm -f "$results/bounds.csv"
+# Prepend, not append: -jvmArgsAppend would replace the benchmark's own heap flags (@Fork), and
+# runs until 2026-12-07 measured on the default heap while the paired runs used 2 GB.
 java -jar "$jar" 'EmbeddedBenchmark' -f "$forks" -wi 2 -w 1 -i 5 -r 1 -prof gc \
-  -jvmArgsAppend "-Dkamacache.bench.bounds=$PWD/$results/bounds.csv" \
+  -jvmArgsPrepend "-Dkamacache.bench.bounds=$PWD/$results/bounds.csv" \
   -rf json -rff "$results/embedded.json" | tee "$results/embedded.txt"
 
 java -jar "$jar" 'RemoteBenchmark' -f "$forks" -wi 2 -w 10 -i 3 -r 5 \
