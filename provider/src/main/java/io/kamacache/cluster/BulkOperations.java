@@ -88,7 +88,7 @@ final class BulkOperations<K, V> {
           local.putAll(part);
           return null;
         });
-        return () -> { };
+        return Router.DONE;
       }
       PutAllRequest.Builder request = PutAllRequest.newBuilder();
       for (Map.Entry<K, V> entry : part.entrySet()) {
@@ -106,7 +106,7 @@ final class BulkOperations<K, V> {
           local.removeAll(keys1);
           return null;
         });
-        return () -> { };
+        return Router.DONE;
       }
       Supplier<DoneResponse> answer = router.start(owner, (stub, header) ->
           stub.sendRemoveAll(KeysRequest.newBuilder().setHeader(header).addAllKeys(router.keyList(share)).build()));

@@ -279,7 +279,8 @@ final class Router<K, V> {
     });
   }
 
-  private static final Runnable DONE = () -> { };
+  /** What a share that needs no waiting, such as the local one, answers {@link #partitionAtOnce} with. */
+  static final Runnable DONE = () -> { };
 
   /**
    * As {@link #partition}, for shares whose calls can go out together: {@code start} sends a

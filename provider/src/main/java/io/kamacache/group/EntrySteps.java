@@ -46,7 +46,7 @@ final class EntrySteps<K, V> {
       return true;
     }
     long expiresAt = expiry.onCreation(slot::now);
-    if (expiresAt != Expiry.NEVER && Expiry.isExpired(expiresAt, slot.now())) {
+    if (expiredAtOnce(expiresAt, slot)) {
       return false;
     }
     long version = copies.changing(key, slot, stored, expiresAt);
@@ -73,12 +73,17 @@ final class EntrySteps<K, V> {
       expiresAt = expiry.onUpdate(slot.expiresAt(), slot::now);
     } else {
       expiresAt = expiry.onCreation(slot::now);
-      if (expiresAt != Expiry.NEVER && Expiry.isExpired(expiresAt, slot.now())) {
+      if (expiredAtOnce(expiresAt, slot)) {
         return null;
       }
     }
     long previous = copies.currentVersion(key, slot);
     return new Prepared<>(key, stored, expiresAt, previous, batch.prepare(key, stored, expiresAt, slot.now(), previous));
+  }
+
+  /** Whether a new entry's expiry time has passed already; an eternal one does not read the clock. */
+  private static boolean expiredAtOnce(long expiresAt, Slot<Object> slot) {
+    return expiresAt != Expiry.NEVER && Expiry.isExpired(expiresAt, slot.now());
   }
 
   /** As {@link #preparePut} for a removal; null when there is nothing to remove. */

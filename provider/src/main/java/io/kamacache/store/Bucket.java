@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * One lock's worth of the store: a single index over two LRU lists.
@@ -139,9 +140,10 @@ final class Bucket<K, V> {
   }
 
   /** The key's node if it is live; an expired node is removed and reported on the way. */
-  Node<K, V> liveNode(Object key, long now) {
+  Node<K, V> liveNode(Object key, LongSupplier now) {
     Node<K, V> node = byKey.get(key);
-    if (node != null && Expiry.isExpired(node.expiresAt, now)) {
+    // Only an entry that can expire needs the clock: a write or a check of an eternal one reads none.
+    if (node != null && node.expiresAt != Expiry.NEVER && Expiry.isExpired(node.expiresAt, now.getAsLong())) {
       expire(node);
       return null;
     }

@@ -260,7 +260,7 @@ public final class Lru2Store<K, V> {
     Bucket<K, V> bucket = bucketOf(key);
     bucket.lock.lock();
     try {
-      return bucket.liveNode(key, ticker.nanos()) != null;
+      return bucket.liveNode(key, ticker::nanos) != null;
     } finally {
       bucket.lock.unlock();
     }
@@ -385,12 +385,7 @@ public final class Lru2Store<K, V> {
       this.bucket = bucket;
       this.key = key;
       this.ticker = ticker;
-      Node<K, V> found = bucket.byKey.get(key);
-      if (found != null && found.expiresAt != Expiry.NEVER && Expiry.isExpired(found.expiresAt, now())) {
-        bucket.expire(found);
-        found = null;
-      }
-      this.node = found;
+      this.node = bucket.liveNode(key, this::now);
     }
 
     @Override public long now() {

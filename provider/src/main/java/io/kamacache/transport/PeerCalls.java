@@ -126,14 +126,6 @@ public final class PeerCalls {
     return awaiting.await(stub.getAll(request), GET_ALL);
   }
 
-  public DoneResponse putAll(PutAllRequest request) {
-    return awaiting.await(stub.putAll(request), PUT_ALL);
-  }
-
-  public DoneResponse removeAll(KeysRequest request) {
-    return awaiting.await(stub.removeAll(request), REMOVE_ALL);
-  }
-
   /** A call sent and not yet waited for: a bulk write sends one to each owner before it waits for any. */
   @FunctionalInterface
   public interface Sent<T> {

@@ -201,6 +201,7 @@ class Lru2StoreTest {
       slot.set(k + 1, Expiry.NEVER);
       return null;
     });
+    assertThat(store.containsKey(1)).isTrue();
     assertThat(reads).hasValue(0);
     // An entry that can expire is checked against the clock before the function sees it, once.
     store.compute(2, (k, slot) -> {
