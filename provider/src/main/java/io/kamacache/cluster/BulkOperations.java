@@ -115,7 +115,7 @@ final class BulkOperations<K, V> {
   }
 
   private void done(DoneResponse response) {
-    router.complete(response.getStats(), response.getError(), response.hasError());
+    router.completeBulk(response);
   }
 
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,

@@ -1,12 +1,15 @@
 package io.kamacache.cluster;
 
+import com.google.protobuf.ByteString;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
 
 /**
  * What a caller does when an owner refuses a key (NOT_OWNER, or it could not be reached): reads
  * the members again, pauses, and lets the caller try again, a bounded number of times within the
- * request timeout. A refusal changed nothing, so trying again is always safe.
+ * request timeout. A refusal changed nothing for the keys it names, so trying them again is always
+ * safe.
  */
 final class NotOwnerRetries {
 
@@ -22,8 +25,16 @@ final class NotOwnerRetries {
 
   /** Thrown inside the router when an owner refuses a key; never reaches the caller. */
   static final class NotOwner extends RuntimeException {
+    /** The only keys refused (codec bytes), the others having been applied; null when all were. */
+    final transient Set<ByteString> onlyKeys;
+
     NotOwner(String why) {
+      this(why, null);
+    }
+
+    NotOwner(String why, Set<ByteString> onlyKeys) {
       super(why, null, false, false);
+      this.onlyKeys = onlyKeys;
     }
   }
 

@@ -9,6 +9,7 @@ import io.kamacache.codec.WireCodec;
 import io.kamacache.group.Group;
 import io.kamacache.replication.Replication;
 import io.kamacache.management.CacheStatistics;
+import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.Stats;
@@ -149,6 +150,12 @@ final class OwnerRequests {
       ResponseFields.error(response, RemoteErrors.notOwner(refused.epoch, refused.getMessage()));
     } catch (Replication.Refused refused) {
       ResponseFields.error(response, RemoteErrors.notOwner(peers.epoch(), refused.getMessage()));
+    } catch (Replication.KeysRefused refused) {
+      // NOT_OWNER for the whole share to a caller that does not read the keys: resending it is safe.
+      ResponseFields.error(response, RemoteErrors.notOwner(peers.epoch(), refused.getMessage()));
+      if (response instanceof DoneResponse.Builder done) {
+        refused.keys().forEach(key -> done.addRefusedKeys(encode(key)));
+      }
     } catch (Throwable t) {
       ResponseFields.error(response, RemoteErrors.toProto(t));
     }

@@ -46,6 +46,11 @@ final class Ownership {
     final byte[] onlyKey;
     /** Whether a change was made under this claim: its result then stands whatever happens next. */
     boolean changed;
+    /**
+     * Whether each key's change stands alone, as in putAll and removeAll: once some changed, a
+     * lapsed claim still refuses the next key alone, for the caller to send it again.
+     */
+    boolean keyByKey;
 
     Claim(HashRing ring, String incarnation, long deadline, byte[] onlyKey) {
       this.ring = ring;
@@ -160,7 +165,8 @@ final class Ownership {
    * Called under a key's lock just before a change: returns the claim it is made under (null for
    * changes no caller routed, such as a whole-cache removal, which only need a proven lease).
    * Throws {@link Replication.Refused} if the claim no longer holds and nothing has changed yet
-   * under it, or {@link Replication.Failed} if some of its changes were already made.
+   * under it, or its keys change one by one; else {@link Replication.Failed} if some of its
+   * changes were already made.
    */
   Claim checkChange() {
     Claim claim = CURRENT.get();
@@ -171,7 +177,7 @@ final class Ownership {
       return null;
     }
     if (!holds(claim)) {
-      if (claim.changed) {
+      if (claim.changed && !claim.keyByKey) {
         throw new Replication.Failed("membership changed during a bulk operation: some of its keys changed,"
             + " the rest did not", null);
       }
@@ -207,6 +213,13 @@ final class Ownership {
       }
     }
     return true;
+  }
+
+  /** Marks the claim as one whose keys change one by one, each standing alone ({@link Claim#keyByKey}). */
+  void keyByKey(Claim claim) {
+    if (claim != null) {
+      claim.keyByKey = true;
+    }
   }
 
   /** Marks the running operation's claim as having made a change, once the change is on its backups. */

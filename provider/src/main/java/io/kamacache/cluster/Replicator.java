@@ -237,7 +237,7 @@ final class Replicator<K> implements Replication<K> {
 
   @Override
   public Batch<K> batch() {
-    return backups == 0 && invalidations == null ? null : new CopyBatch();
+    return new CopyBatch();
   }
 
   /**
@@ -254,8 +254,12 @@ final class Replicator<K> implements Replication<K> {
     @Override
     public long prepare(K key, Object stored, long expiresAt, long now, long previous) {
       claim = ownership.checkChange();
+      ownership.keyByKey(claim);
       HashRing ring = claim == null ? peers.ring() : claim.ring;
       long version = Math.max(previous + 1, ring.epoch() << EPOCH_SHIFT);
+      if (backups == 0 && invalidations == null) {
+        return version;
+      }
       byte[] keyBytes = peers.codec().encode(key);
       if (invalidations != null) {
         invalidations.changed(cache, keyBytes);

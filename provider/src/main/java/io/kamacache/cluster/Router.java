@@ -7,6 +7,7 @@ import io.kamacache.codec.CodecException;
 import io.kamacache.group.Group;
 import io.kamacache.replication.Replication;
 import io.kamacache.management.CacheStatistics;
+import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.Stats;
@@ -92,6 +93,10 @@ final class Router<K, V> {
       return ownership.serve(keys, deadline, operation);
     } catch (Ownership.Refused | Replication.Refused e) {
       throw new NotOwner(e.getMessage());
+    } catch (Replication.KeysRefused e) {
+      Set<ByteString> refused = new HashSet<>();
+      e.keys().forEach(key -> refused.add(ByteString.copyFrom(keyBytes(key))));
+      throw new NotOwner(e.getMessage(), refused);
     }
   }
 
@@ -248,6 +253,19 @@ final class Router<K, V> {
     return CallFailures.of(cache, owner, peers.config(), e.getStatus(), e);
   }
 
+  /**
+   * As {@link #complete} for a bulk write's answer, which may refuse only some of its keys: the
+   * {@link NotOwner} it throws then names them, and the rest count as done.
+   */
+  void completeBulk(DoneResponse response) {
+    if (response.hasError() && response.getError().getCode() == Error.Code.NOT_OWNER
+        && response.getRefusedKeysCount() > 0) {
+      complete(response.getStats(), null, false);
+      throw new NotOwner(response.getError().getMessage(), Set.copyOf(response.getRefusedKeysList()));
+    }
+    complete(response.getStats(), response.getError(), response.hasError());
+  }
+
   /** Records the owner's counts here, then throws the owner's error if there is one. */
   void complete(Stats stats, Error error, boolean hasError) {
     if (stats != null) {
@@ -310,7 +328,7 @@ final class Router<K, V> {
         try {
           answer = start.apply(share.getKey(), share.getValue());
         } catch (NotOwner e) {
-          refused.addAll(share.getValue());
+          refused.addAll(refusedOf(share.getValue(), e));
           last = e;
         } catch (RuntimeException e) {
           if (failure == null) {
@@ -323,7 +341,7 @@ final class Router<K, V> {
         try {
           answers.get(i).run();
         } catch (NotOwner e) {
-          refused.addAll(shares.get(i).getValue());
+          refused.addAll(refusedOf(shares.get(i).getValue(), e));
           last = e;
         } catch (RuntimeException e) {
           if (failure == null) {
@@ -339,6 +357,20 @@ final class Router<K, V> {
       }
       pending = refused;
     }
+  }
+
+  /** The keys of {@code share} that {@code refusal} refused: all of them, unless it names some. */
+  private <T> List<T> refusedOf(List<T> share, NotOwner refusal) {
+    if (refusal.onlyKeys == null) {
+      return share;
+    }
+    List<T> refused = new ArrayList<>();
+    for (T key : share) {
+      if (refusal.onlyKeys.contains(ByteString.copyFrom(keyBytes(key)))) {
+        refused.add(key);
+      }
+    }
+    return refused;
   }
 
   boolean isLocal(HashRing.Member owner) {

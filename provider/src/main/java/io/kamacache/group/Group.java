@@ -261,7 +261,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         stored.put(steps.copyKey(entry.getKey()), steps.toStored(entry.getValue()));
       }
       Integration.Partial<K> written = integration.writeAll(entries);
-      statistics.recordPuts(bulk.putAll(stored, written));
+      bulk.putAll(stored, written, statistics::recordPuts);
       written.rethrow();
     });
   }
@@ -360,7 +360,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   public void removeAll(Set<? extends K> keys) {
     Timing.REMOVE.run(statistics, () -> {
       Integration.Partial<K> deleted = integration.deleteAll(keys);
-      statistics.recordRemovals(bulk.removeAll(keys, deleted));
+      bulk.removeAll(keys, deleted, statistics::recordRemovals);
       deleted.rethrow();
     });
   }

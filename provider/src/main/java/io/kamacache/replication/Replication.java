@@ -1,5 +1,6 @@
 package io.kamacache.replication;
 
+import java.util.List;
 import javax.cache.CacheException;
 
 /**
@@ -35,6 +36,27 @@ public interface Replication<K> {
   }
 
   /**
+   * Thrown by a bulk write whose permission lapsed between the commits of its batch: the keys in
+   * {@link #keys} did not change here, the others did. Their copies may sit on backups at versions
+   * the key's next write supersedes (an owner's next version is above the last it showed, and an
+   * equal one replaces a copy), so they may be sent again, to their owner, as a refusal allows.
+   */
+  final class KeysRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<?> keys;
+
+    public KeysRefused(String message, List<?> keys) {
+      super(message, null, false, false);
+      this.keys = List.copyOf(keys);
+    }
+
+    /** The keys that did not change, in the operation's key type. */
+    public List<?> keys() {
+      return keys;
+    }
+  }
+
+  /**
    * The entry is about to hold {@code stored} until {@code expiresAt} (store time, as of
    * {@code now}), or to be removed when {@code stored} is null. {@code previous} is the version of
    * the state it replaces. Returns the new state's version.
@@ -60,7 +82,7 @@ public interface Replication<K> {
    * As {@link #copied} for many states taken in one handover: sent together, one request per
    * backup member. Called holding no lock.
    */
-  void copiedAll(java.util.List<Taken<K>> taken);
+  void copiedAll(List<Taken<K>> taken);
 
   /** A state taken in a handover: the key, its value in stored form, its time to live as of now, its version. */
   record Taken<K>(K key, Object stored, long ttlNanos, long version) {}
@@ -72,8 +94,9 @@ public interface Replication<K> {
   void accessed(K key);
 
   /**
-   * A batch for a bulk write, or null when a change costs no round trip (no backups, no near
-   * caches elsewhere), so there is nothing to save by batching.
+   * A batch for a bulk write. Even a change that costs no round trip (no backups, no near caches
+   * elsewhere) goes through one, so that a bulk write whose permission lapses part-way refuses
+   * only its remaining keys.
    */
   Batch<K> batch();
 
@@ -96,7 +119,9 @@ public interface Replication<K> {
 
     /**
      * Called under the key's lock just before a prepared, sent change becomes visible; throws
-     * {@link Failed} if this member may no longer make it.
+     * {@link Refused} if this member may no longer make it. Unlike other operations, a batch's
+     * later keys are refused alone even after earlier ones changed ({@link KeysRefused}), and
+     * {@link Replication#changing} treats the batch's keys the same way.
      */
     void committing();
   }
