@@ -6,18 +6,20 @@
 #
 #   scripts/bench-paired.sh ROUNDS 'benchA:providerA' 'benchB:providerB'
 #   e.g. scripts/bench-paired.sh 3 getHitWithExpiry:kamacache getHit:kamacache
+# JAR_A and JAR_B, when set, run each side from its own jar: a change against the build before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=$1 a=$2 b=$3
 jar=benchmarks/target/benchmarks.jar
+jar_a=${JAR_A:-$jar} jar_b=${JAR_B:-$jar}
 score() {
-  local bench=${1%%:*} provider=${1##*:}
+  local bench=${1%%:*} provider=${1##*:} jar=$2
   java -jar "$jar" "EmbeddedBenchmark.${bench}\$" -p provider="$provider" -f 1 -wi 2 -w 1 -i 5 -r 1 -rf csv -rff /tmp/paired.csv >/dev/null
   tail -1 /tmp/paired.csv | cut -d, -f5
 }
 ratios=()
 for round in $(seq 1 "$rounds"); do
-  sa=$(score "$a"); sb=$(score "$b")
+  sa=$(score "$a" "$jar_a"); sb=$(score "$b" "$jar_b")
   ratio=$(python3 -c "print(f'{$sa/$sb:.3f}')")
   echo "round $round: $a $sa, $b $sb, ratio $ratio"
   ratios+=("$ratio")

@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * <p>The key lives in exactly one level, and the index maps it to its single node, so an update
  * changes the only copy of the value there is. Every method expects {@link #lock} to be held.
  */
-final class Bucket<K, V> {
+final class Bucket<K, V> extends Index<K, V> {
 
   /** Ghosts remembered per entry: a key evicted twice a bucket ago can still come back to level 2. */
   static final int GHOST_FACTOR = 2;
@@ -35,8 +35,6 @@ final class Bucket<K, V> {
   static final int MAX_SECOND_CHANCES = 64;
 
   final ReentrantLock lock = new ReentrantLock();
-  /** Changed only under {@link #lock}; read without it on the lock-free hit path. */
-  final Index<K, V> byKey = new Index<>();
   /** The lists' sentinels, sizes and bound are package-private for the invariant checks in tests. */
   final Node<K, V> level1 = Node.sentinel();
   final Node<K, V> level2 = Node.sentinel();
@@ -108,7 +106,7 @@ final class Bucket<K, V> {
     Bucket<Integer, Boolean> model = new Bucket<>(capacity, new Population(capacity, full -> { }),
         null, null, setting, (key, value, cause) -> { });
     return key -> {
-      Node<Integer, Boolean> node = model.byKey.get(key);
+      Node<Integer, Boolean> node = model.get(key);
       if (node == null) {
         model.insert(key, Boolean.TRUE, Expiry.NEVER);
         return false;
@@ -141,7 +139,7 @@ final class Bucket<K, V> {
 
   /** The key's node if it is live; an expired node is removed and reported on the way. */
   Node<K, V> liveNode(Object key, LongSupplier now) {
-    Node<K, V> node = byKey.get(key);
+    Node<K, V> node = get(key);
     // Only an entry that can expire needs the clock: a write or a check of an eternal one reads none.
     if (node != null && node.expiresAt != Expiry.NEVER && Expiry.isExpired(node.expiresAt, now.getAsLong())) {
       expire(node);
@@ -161,7 +159,7 @@ final class Bucket<K, V> {
     // its count stays as it is: two atomic updates fewer on each put into a full cache.
     boolean swap = population != null && size() > 0 && population.count.get() >= population.capacity;
     Node<K, V> node = new Node<>(key, value, expiresAt);
-    byKey.add(node);
+    add(node);
     if (expiresAt != Expiry.NEVER) {
       expiring++;
     }
@@ -290,7 +288,7 @@ final class Bucket<K, V> {
 
   /** {@link #unlink} without counting the entry out of the store's population. */
   private void detach(Node<K, V> node) {
-    byKey.remove(node);
+    remove(node);
     unlinkFromList(node);
     if (node.level == 1) {
       level1Size--;
@@ -322,9 +320,9 @@ final class Bucket<K, V> {
 
   void clear() {
     if (population != null) {
-      population.count.addAndGet(-byKey.size());
+      population.count.addAndGet(-indexed());
     }
-    byKey.clear();
+    clearIndex();
     level1.next = level1;
     level1.prev = level1;
     level2.next = level2;

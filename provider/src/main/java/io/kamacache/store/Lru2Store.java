@@ -178,8 +178,10 @@ public final class Lru2Store<K, V> {
    */
   @SuppressWarnings("unchecked")
   public V get(K key, AccessRule<V> onAccess) {
-    Bucket<K, V> bucket = bucketOf(key);
-    Object found = getLockFree(bucket, key, onAccess);
+    // The key's hash is asked for once, for both the bucket and the node.
+    int keyHash = key.hashCode();
+    Bucket<K, V> bucket = buckets[spread(keyHash) & mask];
+    Object found = getLockFree(bucket, key, Node.hashOf(keyHash), onAccess);
     if (found != NEEDS_LOCK) {
       return (V) found;
     }
@@ -197,8 +199,9 @@ public final class Lru2Store<K, V> {
    * transport thread reads this way and hands a busy read to a thread that may wait.
    */
   public Object getWithoutWaiting(K key, AccessRule<V> onAccess, Object busy) {
-    Bucket<K, V> bucket = bucketOf(key);
-    Object found = getLockFree(bucket, key, onAccess);
+    int keyHash = key.hashCode();
+    Bucket<K, V> bucket = buckets[spread(keyHash) & mask];
+    Object found = getLockFree(bucket, key, Node.hashOf(keyHash), onAccess);
     if (found != NEEDS_LOCK) {
       return found;
     }
@@ -216,16 +219,16 @@ public final class Lru2Store<K, V> {
   private static final Object NEEDS_LOCK = new Object();
 
   /** The read without the lock: the value, null for a miss, or {@link #NEEDS_LOCK}. */
-  private Object getLockFree(Bucket<K, V> bucket, K key, AccessRule<V> onAccess) {
+  private Object getLockFree(Bucket<K, V> bucket, K key, int hash, AccessRule<V> onAccess) {
     if (onAccess.readsClock()) {
       return NEEDS_LOCK;
     }
     // The index is read without the lock; only the LRU bookkeeping needs it.
-    int stamp = bucket.byKey.stamp();
-    Node<K, V> node = bucket.byKey.get(key);
+    int stamp = bucket.stamp();
+    Node<K, V> node = bucket.get(key, hash);
     if (node == null) {
       // A resize that ran under the lookup may have missed a moved node: ask under the lock.
-      return bucket.byKey.unchangedSince(stamp) ? null : NEEDS_LOCK;
+      return bucket.unchangedSince(stamp) ? null : NEEDS_LOCK;
     }
     long expiresAt = node.expiresAt;
     // Only an entry near its expiry time needs the exact clock and the lock.
@@ -238,7 +241,7 @@ public final class Lru2Store<K, V> {
   }
 
   private V getLocked(Bucket<K, V> bucket, K key, AccessRule<V> onAccess) {
-    Node<K, V> node = bucket.byKey.get(key);
+    Node<K, V> node = bucket.get(key);
     if (node == null) {
       return null;
     }
@@ -275,7 +278,7 @@ public final class Lru2Store<K, V> {
     // after it, so while writes run the count may pass the bound by one per insert under way.
     long size = 0;
     for (Bucket<K, V> bucket : buckets) {
-      size += bucket.byKey.sizeNow();
+      size += bucket.sizeNow();
     }
     return size;
   }

@@ -45,7 +45,12 @@ final class Node<K, V> {
    * multiplier is MurmurHash3's, which carries every bit of the key's hash into the top bits.
    */
   static int hash(Object key) {
-    return key.hashCode() * 0x85EBCA6B;
+    return hashOf(key.hashCode());
+  }
+
+  /** {@link #hash} of a key whose hashCode is {@code keyHash}. */
+  static int hashOf(int keyHash) {
+    return keyHash * 0x85EBCA6B;
   }
 
   /**

@@ -34,7 +34,7 @@ class IndexTest {
       index.add(n);
       nodes.add(n);
     }
-    assertThat(index.size()).isEqualTo(10_000);
+    assertThat(index.indexed()).isEqualTo(10_000);
     for (Node<Object, String> n : nodes) {
       assertThat(index.get(n.key)).isSameAs(n);
     }
@@ -83,7 +83,7 @@ class IndexTest {
     assertThat(index.get(new Key(3, 7))).isSameAs(c);
     index.remove(c);
     index.remove(a);
-    assertThat(index.size()).isZero();
+    assertThat(index.indexed()).isZero();
     assertThat(index.get(new Key(1, 7))).isNull();
   }
 
@@ -122,8 +122,8 @@ class IndexTest {
     for (int i = 0; i < 100; i++) {
       index.add(node(i));
     }
-    index.clear();
-    assertThat(index.size()).isZero();
+    index.clearIndex();
+    assertThat(index.indexed()).isZero();
     assertThat(index.get(5)).isNull();
   }
 

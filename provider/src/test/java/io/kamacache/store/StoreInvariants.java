@@ -73,7 +73,7 @@ final class StoreInvariants {
     int count2 = countLevel(bucket, bucket.level2, (byte) 2, expiringCount);
     check(count1 == bucket.level1Size, "level 1 size");
     check(count2 == bucket.level2Size, "level 2 size");
-    check(count1 + count2 == bucket.byKey.size(), "one index entry per listed node");
+    check(count1 + count2 == bucket.indexed(), "one index entry per listed node");
     check(bucket.level2Size <= bucket.level2Max, "level 2 bound");
     check(expiringCount[0] == bucket.expiring, "expiring count");
   }
@@ -82,7 +82,7 @@ final class StoreInvariants {
     int count = 0;
     for (Node<K, V> node = head.next; node != head; node = node.next) {
       check(node.level == level, "node level");
-      check(bucket.byKey.get(node.key) == node, "node indexed");
+      check(bucket.get(node.key) == node, "node indexed");
       check(node.next.prev == node, "links");
       if (node.expiresAt != Expiry.NEVER) {
         expiringCount[0]++;
