@@ -233,9 +233,12 @@ final class Bucket<K, V> extends Index<K, V> {
    * anything shared, and readers on two cores do not pass cache lines back and forth.
    */
   void touchIfFree(Node<K, V> node) {
-    if (node.level == 1 && level2Max == 0) {
+    if (node.level == 1 && level2Max == 0 && ghosts != null) {
       // Tuned to plain LRU: a mark would give the node a second chance at the tail (CLOCK), which
       // loses badly where only exact recency pays (a zigzag), so move it now if the lock is free.
+      // Not before the bucket first evicts (its ghosts exist from then on): until then there is
+      // no tail to lose, and a store that starts as LRU would lock on every hit of a cache that
+      // never fills. The racy read of ghosts only ever costs a mark instead of a move.
       if (lock.tryLock()) {
         try {
           if (node.level != 0) { // still indexed: it may have gone between the lookup and the lock

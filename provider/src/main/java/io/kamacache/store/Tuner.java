@@ -66,8 +66,16 @@ final class Tuner {
       new Setting(0.2, true, NEVER_RECALLED),
       new Setting(0, true, NEVER_RECALLED),
   };
-  /** Where a store starts, before its first round: frequency-minded, as most workloads want. */
-  static final int FIRST = 0;
+  /**
+   * Where a store starts, before its first round: plain LRU. Until then every candidate's model is
+   * as cold as the store was, so the first round comes a few cycles into a workload; a store that
+   * started frequency-minded lost those cycles where only recency pays (a zigzag at 1,500 entries
+   * fell 3.8 points below LRU), while one that starts as LRU loses little where frequency pays,
+   * since the first round moves it there (docs/performance.md, "Hit ratio").
+   */
+  static final int FIRST = CANDIDATES.length - 1;
+  /** The most frequency-minded candidate, which most workloads end at. */
+  static final int FREQUENCY_MINDED = 0;
 
   /** Entries a model holds at least: smaller models judge the candidates on too few keys. */
   static final int MIN_MODEL = 128;
@@ -105,12 +113,19 @@ final class Tuner {
   private final long[] hits = new long[CANDIDATES.length];
   private final double[] scores = new double[CANDIDATES.length];
   private int reports;
-  private int chosen = FIRST;
+  private int chosen;
   /** Read by every bucket at each insert; changed only at the end of a round. */
-  private volatile Setting setting = CANDIDATES[FIRST];
+  private volatile Setting setting;
 
   /** A tuner for a store of {@code buckets} buckets of {@code bucketCapacity} entries. */
   Tuner(int bucketCapacity, int buckets) {
+    this(bucketCapacity, buckets, FIRST);
+  }
+
+  /** As above, starting at candidate {@code first} rather than {@link #FIRST}. */
+  Tuner(int bucketCapacity, int buckets, int first) {
+    this.chosen = first;
+    this.setting = CANDIDATES[first];
     int share = Integer.highestOneBit(Math.max(1, bucketCapacity / MIN_MODEL));
     this.sampleMask = share - 1;
     this.modelCapacity = Math.max(1, bucketCapacity / share);

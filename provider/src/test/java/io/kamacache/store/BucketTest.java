@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 class BucketTest {
 
   private final List<String> evicted = new ArrayList<>();
-  /** Where level 2 is full in a bucket of 100 at the store's starting setting. */
-  private static final int LEVEL2_FULL = (int) (100 * Tuner.CANDIDATES[Tuner.FIRST].level2Share);
-  private final Bucket<String, String> bucket = new Bucket<>(100, null, new Tuner(100, 1), 0, (key, value, cause) -> evicted.add(key));
+  /** Where level 2 is full in a bucket of 100 at the frequency-minded setting these tests run at. */
+  private static final int LEVEL2_FULL = (int) (100 * Tuner.CANDIDATES[Tuner.FREQUENCY_MINDED].level2Share);
+  private final Bucket<String, String> bucket = new Bucket<>(100, null, new Tuner(100, 1, Tuner.FREQUENCY_MINDED), 0,
+      (key, value, cause) -> evicted.add(key));
 
   /** Evicting everything gives the bucket's order from least to most valuable. */
   private List<String> order() {

@@ -11,7 +11,8 @@ class TunerTest {
   /** Small enough that every key is replayed: one model of {@value} entries, a bucket's whole share. */
   private static final int BUCKET = 100;
 
-  private final Tuner tuner = new Tuner(BUCKET, 1);
+  /** Started frequency-minded, so that a move has somewhere to go either way. */
+  private final Tuner tuner = new Tuner(BUCKET, 1, Tuner.FREQUENCY_MINDED);
   private final Tuner.Sample sample = tuner.sampleFor(0);
 
   /** Models that hit {@code hitsPerHundred[i]} of every hundred accesses, whatever the key. */
@@ -46,7 +47,7 @@ class TunerTest {
   void aCandidateJustAheadMovesTheSettingOneStepTowardsIt() {
     startWithHitRates(50, 50, 50, 51, 50, 50);
     playRound();
-    assertThat(chosen()).isEqualTo(Tuner.FIRST + 1);
+    assertThat(chosen()).isEqualTo(Tuner.FREQUENCY_MINDED + 1);
     playRound();
     playRound();
     assertThat(chosen()).isEqualTo(3);
@@ -58,7 +59,14 @@ class TunerTest {
     for (int round = 0; round < 5; round++) {
       playRound();
     }
-    assertThat(chosen()).isEqualTo(Tuner.FIRST);
+    assertThat(chosen()).isEqualTo(Tuner.FREQUENCY_MINDED);
+  }
+
+  @Test
+  void aNewStoreRunsAsPlainLruUntilItsFirstRound() {
+    Tuner fresh = new Tuner(BUCKET, 1);
+    assertThat(fresh.setting().level2Share).isZero();
+    assertThat(fresh.setting().gateOpen).isTrue();
   }
 
   @Test
