@@ -63,7 +63,7 @@ public final class Lru2Store<K, V> {
     this.mask = bucketCount - 1;
     this.buckets = new Bucket[bucketCount];
     this.population = capacity == UNBOUNDED ? null : new Bucket.Population(capacity, this::evictElsewhere);
-    Tuner tuner = new Tuner((int) Math.min(Integer.MAX_VALUE, capacity / bucketCount), bucketCount);
+    Tuner tuner = new Tuner((int) Math.min(Integer.MAX_VALUE, capacity / bucketCount), bucketCount, Tuner.FIRST);
     for (int i = 0; i < bucketCount; i++) {
       // A share beyond what an int counts is as good as unbounded for one bucket.
       int share = (int) Math.min(Integer.MAX_VALUE,

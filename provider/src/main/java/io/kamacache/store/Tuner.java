@@ -74,8 +74,6 @@ final class Tuner {
    * since the first round moves it there (docs/performance.md, "Hit ratio").
    */
   static final int FIRST = CANDIDATES.length - 1;
-  /** The most frequency-minded candidate, which most workloads end at. */
-  static final int FREQUENCY_MINDED = 0;
 
   /** Entries a model holds at least: smaller models judge the candidates on too few keys. */
   static final int MIN_MODEL = 128;
@@ -117,12 +115,10 @@ final class Tuner {
   /** Read by every bucket at each insert; changed only at the end of a round. */
   private volatile Setting setting;
 
-  /** A tuner for a store of {@code buckets} buckets of {@code bucketCapacity} entries. */
-  Tuner(int bucketCapacity, int buckets) {
-    this(bucketCapacity, buckets, FIRST);
-  }
-
-  /** As above, starting at candidate {@code first} rather than {@link #FIRST}. */
+  /**
+   * A tuner for a store of {@code buckets} buckets of {@code bucketCapacity} entries, running at
+   * candidate {@code first} (the store's is {@link #FIRST}) until its first round.
+   */
   Tuner(int bucketCapacity, int buckets, int first) {
     this.chosen = first;
     this.setting = CANDIDATES[first];

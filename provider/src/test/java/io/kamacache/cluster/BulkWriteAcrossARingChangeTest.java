@@ -104,93 +104,63 @@ class BulkWriteAcrossARingChangeTest {
     members.close();
   }
 
-  /** Two keys b owns, so that a's call to b carries both. */
-  private List<PausingKey> twoKeysOfB() {
-    return twoKeysOf(1);
-  }
-
   /** Two keys the member at {@code index} owns. */
   private List<PausingKey> twoKeysOf(int index) {
     ClusterNode a = Members.node(managers.get(0));
-    String b = Members.node(managers.get(index)).memberId();
+    String owner = Members.node(managers.get(index)).memberId();
     List<PausingKey> keys = new ArrayList<>();
     for (int i = 0; keys.size() < 2; i++) {
       PausingKey key = new PausingKey("k" + i);
-      if (a.ring().owner(a.codec().encode(key)).id().equals(b)) {
+      if (a.ring().owner(a.codec().encode(key)).id().equals(owner)) {
         keys.add(key);
       }
     }
     return keys;
   }
 
-  @Test
-  void aPutAllWhoseRingChangesBetweenTwoCommitsSucceedsWithEveryKeyStored() throws Exception {
-    List<PausingKey> keys = twoKeysOfB();
+  /**
+   * Runs {@code write} from a while the owner at {@code owner} pauses before its second commit (two
+   * prepares and the first commit come before it), lets a fourth member join until the owner sees
+   * it, releases the owner, and expects the write to finish without an error.
+   */
+  private void acrossARingChange(int owner, Runnable write) throws Exception {
+    PausingKey.pauseAtCall = 4;
+    CompletableFuture<Void> writing = CompletableFuture.runAsync(write);
+    assertThat(PausingKey.paused.await(30, TimeUnit.SECONDS)).as("the owner paused between its commits").isTrue();
+    ClusterNode paused = Members.node(managers.get(owner));
+    // The join goes on meanwhile: it may wait for the owner's handover, which must not depend on the paused call.
+    joining = CompletableFuture.runAsync(() -> members.open("d"));
+    Members.await("the paused owner to see d join", () -> paused.ring().members().size() == 4);
+    PausingKey.release.countDown();
+    writing.get(30, TimeUnit.SECONDS);
+    PausingKey.pauseAtCall = -1;
+  }
+
+  private static Map<PausingKey, String> newValues(List<PausingKey> keys) {
     Map<PausingKey, String> entries = new LinkedHashMap<>();
     keys.forEach(key -> entries.put(key, "new-" + key.id()));
-    // Two prepares, the first commit, then the second commit pauses.
-    PausingKey.pauseAtCall = 4;
+    return entries;
+  }
 
-    CompletableFuture<Void> putting = CompletableFuture.runAsync(() -> cache.putAll(entries));
-    assertThat(PausingKey.paused.await(30, TimeUnit.SECONDS)).as("b paused between its commits").isTrue();
-    changeTheRing();
-    PausingKey.release.countDown();
-
-    putting.get(30, TimeUnit.SECONDS);
-    PausingKey.pauseAtCall = -1;
-    for (PausingKey key : keys) {
-      assertThat(cache.get(key)).isEqualTo("new-" + key.id());
-    }
+  @Test
+  void aPutAllWhoseRingChangesBetweenTwoCommitsSucceedsWithEveryKeyStored() throws Exception {
+    Map<PausingKey, String> entries = newValues(twoKeysOf(1));
+    acrossARingChange(1, () -> cache.putAll(entries));
+    assertThat(cache.getAll(entries.keySet())).isEqualTo(entries);
   }
 
   @Test
   void aPutAllOfTheCallersOwnKeysWhoseRingChangesBetweenTwoCommitsSucceeds() throws Exception {
-    List<PausingKey> keys = twoKeysOf(0);
-    Map<PausingKey, String> entries = new LinkedHashMap<>();
-    keys.forEach(key -> entries.put(key, "new-" + key.id()));
-    PausingKey.pauseAtCall = 4;
-
-    CompletableFuture<Void> putting = CompletableFuture.runAsync(() -> cache.putAll(entries));
-    assertThat(PausingKey.paused.await(30, TimeUnit.SECONDS)).as("a paused between its commits").isTrue();
-    changeTheRing(0);
-    PausingKey.release.countDown();
-
-    putting.get(30, TimeUnit.SECONDS);
-    PausingKey.pauseAtCall = -1;
-    for (PausingKey key : keys) {
-      assertThat(cache.get(key)).isEqualTo("new-" + key.id());
-    }
+    Map<PausingKey, String> entries = newValues(twoKeysOf(0));
+    acrossARingChange(0, () -> cache.putAll(entries));
+    assertThat(cache.getAll(entries.keySet())).isEqualTo(entries);
   }
 
   @Test
   void aRemoveAllWhoseRingChangesBetweenTwoCommitsSucceedsWithEveryKeyRemoved() throws Exception {
-    List<PausingKey> keys = twoKeysOfB();
+    List<PausingKey> keys = twoKeysOf(1);
     keys.forEach(key -> cache.put(key, "old"));
-    PausingKey.pauseAtCall = 4;
-
-    CompletableFuture<Void> removing = CompletableFuture.runAsync(() -> cache.removeAll(new LinkedHashSet<>(keys)));
-    assertThat(PausingKey.paused.await(30, TimeUnit.SECONDS)).as("b paused between its commits").isTrue();
-    changeTheRing();
-    PausingKey.release.countDown();
-
-    removing.get(30, TimeUnit.SECONDS);
-    PausingKey.pauseAtCall = -1;
-    for (PausingKey key : keys) {
-      assertThat(cache.containsKey(key)).isFalse();
-    }
-  }
-
-  /**
-   * A fourth member joins; returns once the paused owner (b unless told) sees it in its ring. The join goes on
-   * meanwhile: it may wait for b's handover, which must not depend on the paused call.
-   */
-  private void changeTheRing() {
-    changeTheRing(1);
-  }
-
-  private void changeTheRing(int paused) {
-    ClusterNode owner = Members.node(managers.get(paused));
-    joining = CompletableFuture.runAsync(() -> members.open("d"));
-    Members.await("the paused owner to see d join", () -> owner.ring().members().size() == 4);
+    acrossARingChange(1, () -> cache.removeAll(new LinkedHashSet<>(keys)));
+    assertThat(cache.getAll(new LinkedHashSet<>(keys))).isEmpty();
   }
 }

@@ -11,8 +11,8 @@ class BucketTest {
 
   private final List<String> evicted = new ArrayList<>();
   /** Where level 2 is full in a bucket of 100 at the frequency-minded setting these tests run at. */
-  private static final int LEVEL2_FULL = (int) (100 * Tuner.CANDIDATES[Tuner.FREQUENCY_MINDED].level2Share);
-  private final Bucket<String, String> bucket = new Bucket<>(100, null, new Tuner(100, 1, Tuner.FREQUENCY_MINDED), 0,
+  private static final int LEVEL2_FULL = (int) (100 * Tuner.CANDIDATES[TunerTest.FREQUENCY_MINDED].level2Share);
+  private final Bucket<String, String> bucket = new Bucket<>(100, null, new Tuner(100, 1, TunerTest.FREQUENCY_MINDED), 0,
       (key, value, cause) -> evicted.add(key));
 
   /** Evicting everything gives the bucket's order from least to most valuable. */

@@ -11,8 +11,11 @@ class TunerTest {
   /** Small enough that every key is replayed: one model of {@value} entries, a bucket's whole share. */
   private static final int BUCKET = 100;
 
+  /** The most frequency-minded candidate, where most workloads end; the tests that need a move start there. */
+  static final int FREQUENCY_MINDED = 0;
+
   /** Started frequency-minded, so that a move has somewhere to go either way. */
-  private final Tuner tuner = new Tuner(BUCKET, 1, Tuner.FREQUENCY_MINDED);
+  private final Tuner tuner = new Tuner(BUCKET, 1, FREQUENCY_MINDED);
   private final Tuner.Sample sample = tuner.sampleFor(0);
 
   /** Models that hit {@code hitsPerHundred[i]} of every hundred accesses, whatever the key. */
@@ -47,7 +50,7 @@ class TunerTest {
   void aCandidateJustAheadMovesTheSettingOneStepTowardsIt() {
     startWithHitRates(50, 50, 50, 51, 50, 50);
     playRound();
-    assertThat(chosen()).isEqualTo(Tuner.FREQUENCY_MINDED + 1);
+    assertThat(chosen()).isEqualTo(FREQUENCY_MINDED + 1);
     playRound();
     playRound();
     assertThat(chosen()).isEqualTo(3);
@@ -59,14 +62,13 @@ class TunerTest {
     for (int round = 0; round < 5; round++) {
       playRound();
     }
-    assertThat(chosen()).isEqualTo(Tuner.FREQUENCY_MINDED);
+    assertThat(chosen()).isEqualTo(FREQUENCY_MINDED);
   }
 
   @Test
   void aNewStoreRunsAsPlainLruUntilItsFirstRound() {
-    Tuner fresh = new Tuner(BUCKET, 1);
-    assertThat(fresh.setting().level2Share).isZero();
-    assertThat(fresh.setting().gateOpen).isTrue();
+    Lru2Store<Integer, Integer> fresh = new Lru2Store<>(BUCKET, 1, SystemTicker.instance(), (k, v, c) -> { });
+    assertThat(fresh.buckets[0].level2Max).as("no level 2: plain LRU").isZero();
   }
 
   @Test
