@@ -1,23 +1,17 @@
 package io.kamacache.cluster;
 
-import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.kamacache.replication.Copies;
 import io.kamacache.group.Group;
-import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
-import io.kamacache.proto.v1.DoneResponse;
-import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,8 +37,6 @@ import java.util.concurrent.TimeUnit;
 final class Rebalancer implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Rebalancer.class.getName());
-  /** Entries per handoff or backup call: large enough to amortize a call, small enough for any message limit. */
-  private static final int BATCH = 512;
   /** Membership often changes in bursts (a restarted etcd, a rolling restart): copy backups once it settles. */
   private static final long SETTLE_MILLIS = 1_000;
 
@@ -169,12 +161,12 @@ final class Rebalancer implements AutoCloseable {
       List<Copies.Copy<Object>> hopeless = new ArrayList<>();
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : backupsOfNewOwners(copies, ring).entrySet()) {
         hopeless.clear();
-        complete &= send(cache, target.getKey(), target.getValue(), true, false, ring, hopeless).size()
+        complete &= send(cache, target.getKey(), target.getValue(), true, false, hopeless).size()
             + hopeless.size() == target.getValue().size();
       }
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : handoffs.entrySet()) {
         hopeless.clear();
-        List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false, ring, hopeless);
+        List<Copies.Copy<Object>> taken = send(cache, target.getKey(), target.getValue(), true, false, hopeless);
         complete &= taken.size() + hopeless.size() == target.getValue().size();
         metrics.moved(taken.size());
         for (Copies.Copy<Object> copy : taken) {
@@ -334,51 +326,27 @@ final class Rebalancer implements AutoCloseable {
     }
     boolean complete = true;
     for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byBackup.entrySet()) {
-      complete &= send(cache, target.getKey(), target.getValue(), false, false, ring).size() == target.getValue().size();
+      complete &= send(cache, target.getKey(), target.getValue(), false, false).size() == target.getValue().size();
     }
     return complete;
   }
 
   /** Sends copies in batches; returns the ones the target took. */
   private List<Copies.Copy<Object>> send(String cache, HashRing.Member target, List<Copies.Copy<Object>> copies,
-      boolean handoff, boolean leaving, HashRing ring) {
-    return send(cache, target, copies, handoff, leaving, ring, new ArrayList<>());
+      boolean handoff, boolean leaving) {
+    return send(cache, target, copies, handoff, leaving, new ArrayList<>());
   }
 
   /** As above; copies the target refused for good (it has no such cache, say) go to {@code hopeless}. */
   private List<Copies.Copy<Object>> send(String cache, HashRing.Member target, List<Copies.Copy<Object>> copies,
-      boolean handoff, boolean leaving, HashRing ring, List<Copies.Copy<Object>> hopeless) {
-    List<Copies.Copy<Object>> taken = new ArrayList<>();
-    for (int from = 0; from < copies.size(); from += BATCH) {
-      CopyRequest.Builder request = CopyRequest.newBuilder().setLeaving(leaving)
-          .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()));
-      List<Copies.Copy<Object>> batch = copies.subList(from, Math.min(copies.size(), from + BATCH));
-      for (Copies.Copy<Object> copy : batch) {
-        request.addCopies(Replicator.message(peers.codec(), copy.key, copy.value, copy.ttlNanos, copy.version));
-      }
-      try {
-        DoneResponse response = handoff ? peers.stub(target).handoff(request.build()) : peers.stub(target).backup(request.build());
-        if (response.hasError()) {
-          // NOT_OWNER is the usual answer of a member still joining: the copies are sent again, so it is no warning.
-          boolean retried = response.getError().getCode() == Error.Code.NOT_OWNER;
-          LOG.log(retried ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "{0} refused copies: {1}", target,
-              response.getError().getMessage());
-          if (!retried) {
-            hopeless.addAll(batch);
-          }
-          continue;
-        }
-        Set<ByteString> refused = new HashSet<>(response.getRefusedKeysList());
-        for (int i = 0; i < batch.size(); i++) {
-          if (!refused.contains(request.getCopies(i).getKey())) {
-            taken.add(batch.get(i));
-          }
-        }
-      } catch (StatusRuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "sending copies to {0} failed: {1}", target, e.getStatus());
-      }
-    }
-    return taken;
+      boolean handoff, boolean leaving, List<Copies.Copy<Object>> hopeless) {
+    HashRing ring = peers.ring();
+    CopyRequest template = CopyRequest.newBuilder().setLeaving(leaving)
+        .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId())).build();
+    return CopyBatches.send(target.toString(), template, copies,
+        copy -> Replicator.message(peers.codec(), copy.key, copy.value, copy.ttlNanos, copy.version),
+        request -> handoff ? peers.stub(target).handoff(request) : peers.stub(target).backup(request),
+        () -> peers.ring() == ring, () -> peers.ring().members().containsKey(target.id()), hopeless);
   }
 
   private boolean isSelf(HashRing.Member member) {
@@ -456,7 +424,7 @@ final class Rebalancer implements AutoCloseable {
       }
       List<Copies.Copy<Object>> hopeless = new ArrayList<>();
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byOwner.entrySet()) {
-        List<Copies.Copy<Object>> arrived = send(cache, target.getKey(), target.getValue(), true, true, without, hopeless);
+        List<Copies.Copy<Object>> arrived = send(cache, target.getKey(), target.getValue(), true, true, hopeless);
         int taken = arrived.size();
         metrics.moved(taken);
         missing += target.getValue().size() - taken;
@@ -470,7 +438,7 @@ final class Rebalancer implements AutoCloseable {
       // The backups are a head start on the new owner's first sweep, not a condition for leaving:
       // a member that owns the key in its own, newer view refuses them, rightly.
       for (Map.Entry<HashRing.Member, List<Copies.Copy<Object>>> target : byBackup.entrySet()) {
-        send(cache, target.getKey(), target.getValue(), false, true, without);
+        send(cache, target.getKey(), target.getValue(), false, true);
       }
     }
     return missing;
