@@ -7,7 +7,6 @@ import io.kamacache.proto.v1.Copy;
 import io.kamacache.proto.v1.CopyRequest;
 import io.kamacache.proto.v1.DoneResponse;
 import io.kamacache.proto.v1.Error;
-import io.kamacache.replication.Copies;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * Sends a member its handoffs or backup copies in batches of {@link #SIZE}, for the
- * {@link Rebalancer}. It stops at the first call that fails rather than trying the rest: a member
+ * {@link Rebalancer}'s sweeps and the {@link Replicator}'s moved expiry times. It stops at the first call that fails rather than trying the rest: a member
  * that is gone refuses each batch, and one behind a partition answers none, so every batch after
  * it would wait out the request deadline in turn (196 batches for 100,000 entries, each up to the
  * request timeout), holding up the sweep for every other member. It also stops once the ring has
@@ -45,29 +44,27 @@ final class CopyBatches {
    * @param template the request's header and flags, copied for each batch
    * @param message the wire form of one copy
    * @param ringUnchanged whether the ring the copies were addressed by is still the current one
-   * @param inRing whether the target is still a member, which decides how loudly a failure is logged
+   * @param worthAWarning whether a failed call is logged as a warning rather than for debugging
    */
-  static List<Copies.Copy<Object>> send(String target, CopyRequest template, List<Copies.Copy<Object>> copies,
-      Function<Copies.Copy<Object>, Copy> message, Call call, BooleanSupplier ringUnchanged, BooleanSupplier inRing,
-      List<Copies.Copy<Object>> hopeless) {
-    List<Copies.Copy<Object>> taken = new ArrayList<>();
+  static <T> List<T> send(String target, CopyRequest template, List<T> copies, Function<T, Copy> message, Call call,
+      BooleanSupplier ringUnchanged, BooleanSupplier worthAWarning, List<T> hopeless) {
+    List<T> taken = new ArrayList<>();
     for (int from = 0; from < copies.size(); from += SIZE) {
       if (from > 0 && !ringUnchanged.getAsBoolean()) {
         LOG.log(System.Logger.Level.DEBUG, "the ring changed while sending copies to {0}; {1} of {2} left for the"
             + " next round", target, copies.size() - from, copies.size());
         break;
       }
-      List<Copies.Copy<Object>> batch = copies.subList(from, Math.min(copies.size(), from + SIZE));
+      List<T> batch = copies.subList(from, Math.min(copies.size(), from + SIZE));
       CopyRequest.Builder request = template.toBuilder();
-      for (Copies.Copy<Object> copy : batch) {
+      for (T copy : batch) {
         request.addCopies(message.apply(copy));
       }
       DoneResponse response;
       try {
         response = call.send(request.build());
       } catch (StatusRuntimeException e) {
-        // A member that left or died is no news; one still in the ring that cannot be reached is.
-        LOG.log(inRing.getAsBoolean() ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+        LOG.log(worthAWarning.getAsBoolean() ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
             "sending copies to {0} failed ({1}); {2} of {3} left for the next round", target,
             describe(e.getStatus()), copies.size() - from, copies.size());
         break;

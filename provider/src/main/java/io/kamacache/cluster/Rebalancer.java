@@ -346,6 +346,7 @@ final class Rebalancer implements AutoCloseable {
     return CopyBatches.send(target.toString(), template, copies,
         copy -> Replicator.message(peers.codec(), copy.key, copy.value, copy.ttlNanos, copy.version),
         request -> handoff ? peers.stub(target).handoff(request) : peers.stub(target).backup(request),
+        // A member that left or died is no news; one still in the ring that cannot be reached is.
         () -> peers.ring() == ring, () -> peers.ring().members().containsKey(target.id()), hopeless);
   }
 

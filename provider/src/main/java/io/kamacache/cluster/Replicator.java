@@ -124,9 +124,11 @@ final class Replicator<K> implements Replication<K> {
     }
   }
 
+  /** Sends the touched keys' copies, in one request per backup member and batch rather than one per key. */
   private void sendTouched() {
     touching.set(false);
     HashRing ring = peers.ring();
+    Map<HashRing.Member, List<Copy>> byBackup = new LinkedHashMap<>();
     for (K key : List.copyOf(touched)) {
       touched.remove(key);
       Copies.Copy<K> copy = copies.readOwned(key);
@@ -138,10 +140,19 @@ final class Replicator<K> implements Replication<K> {
       Copy message = message(peers.codec(), keyBytes, copy.value, copy.ttlNanos, copy.version);
       for (HashRing.Member target : ring.backups(keyBytes, backups)) {
         if (!target.id().equals(peers.memberId())) {
-          send(target, ring, message, System.nanoTime() + peers.config().timeout.toNanos());
+          byBackup.computeIfAbsent(target, t -> new ArrayList<>()).add(message);
         }
       }
     }
+    CopyRequest template = CopyRequest.newBuilder()
+        .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId())).build();
+    byBackup.forEach((target, messages) -> {
+      // Best effort, so never a warning: a lost expiry time only shortens the copy's life, and the
+      // next read of the key or the next sweep sends it again.
+      List<Copy> taken = CopyBatches.send(target.toString(), template, messages, message -> message,
+          request -> peers.stub(target).backup(request), () -> peers.ring() == ring, () -> false, new ArrayList<>());
+      metrics.backupsWritten(taken.size());
+    });
   }
 
   @Override
