@@ -67,6 +67,10 @@ public final class PeerChannels implements AutoCloseable {
     return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials)
         .maxInboundMessageSize(maxMessageBytes)
         .intercept(interceptors)
+        // gRPC's retry layer wraps every call, which was half the CPU of starting one (a put
+        // starts two). Members retry refusals themselves and never resend a write that may have
+        // arrived (see the cluster package's CallFailures); they drain before their server stops.
+        .disableRetry()
         .build());
   }
 
