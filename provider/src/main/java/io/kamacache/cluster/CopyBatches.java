@@ -16,12 +16,12 @@ import java.util.function.Function;
 
 /**
  * Sends a member its handoffs or backup copies in batches of {@link #SIZE}, for the
- * {@link Rebalancer}'s sweeps and the {@link Replicator}'s moved expiry times. It stops at the first call that fails rather than trying the rest: a member
- * that is gone refuses each batch, and one behind a partition answers none, so every batch after
- * it would wait out the request deadline in turn (196 batches for 100,000 entries, each up to the
- * request timeout), holding up the sweep for every other member. It also stops once the ring has
- * moved on, since the copies were addressed by the old one. Whatever was not taken is sent again by the
- * caller's next round, which goes by the newest ring.
+ * {@link Rebalancer}'s sweeps and the {@link Replicator}'s moved expiry times. It stops at the
+ * first call that fails rather than trying the rest: a member that is gone refuses each batch, and
+ * one behind a partition answers none, so every batch after it would wait out the request timeout
+ * in turn (196 batches for 100,000 entries), holding up the sweep for every other member. It also
+ * stops once the ring has moved on, since the copies were addressed by the old one. Whatever was
+ * not taken is sent again by the caller's next round, which goes by the newest ring.
  */
 final class CopyBatches {
 
