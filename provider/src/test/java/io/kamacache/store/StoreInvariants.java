@@ -46,7 +46,10 @@ final class StoreInvariants {
   /**
    * Runs {@code action} with every bucket locked: a moment at which no insert is under way. It
    * only tries each lock and starts again if one is busy, since an insert may be waiting, holding
-   * its own bucket, for another bucket to evict from.
+   * its own bucket, for another bucket to evict from. Between tries it parks, holding nothing: a
+   * retry at once held the first buckets nearly all the time, so an insert waiting for one of them
+   * and this waiting for the insert's bucket could starve each other (the likeliest cause of a CI
+   * run of the many-threads test that hung for 180 s).
    */
   private static <R> R withAllLocked(Lru2Store<?, ?> store, java.util.function.Supplier<R> action) {
     while (true) {
@@ -63,7 +66,7 @@ final class StoreInvariants {
           store.buckets[i].lock.unlock();
         }
       }
-      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
     }
   }
 
