@@ -144,6 +144,9 @@ final class Replicator<K> implements Replication<K> {
         }
       }
     }
+    if (byBackup.isEmpty()) {
+      return; // every touched key moved to another owner meanwhile
+    }
     CopyRequest template = CopyRequest.newBuilder()
         .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId())).build();
     byBackup.forEach((target, messages) -> {
