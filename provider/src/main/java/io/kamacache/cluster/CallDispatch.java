@@ -104,9 +104,21 @@ final class CallDispatch {
     return false;
   }
 
+  /**
+   * The deadline of a request that came on a stream ({@link CallStreams}): the stream itself has
+   * none, and a deadline of the context's own would schedule a timer per request.
+   */
+  static final Context.Key<Deadline> STREAMED_DEADLINE = Context.key("kamacache-streamed-deadline");
+
+  /** The deadline of the request being served: its stream's request's, else its call's; null if none. */
+  static Deadline deadline() {
+    Deadline streamed = STREAMED_DEADLINE.get();
+    return streamed != null ? streamed : Context.current().getDeadline();
+  }
+
   /** Catches up with the caller's view, waiting at most half its remaining time. */
   void catchUpWith(Header header) {
-    Deadline deadline = Context.current().getDeadline();
+    Deadline deadline = deadline();
     long wait = deadline == null ? peers.config().timeout.toMillis()
         : Math.max(1, deadline.timeRemaining(TimeUnit.MILLISECONDS) / 2);
     peers.catchUp(header.getEpoch(), wait);

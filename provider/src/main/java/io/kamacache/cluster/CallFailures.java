@@ -1,6 +1,7 @@
 package io.kamacache.cluster;
 
 import io.grpc.Status;
+import io.kamacache.transport.CallStream;
 import java.net.ConnectException;
 import javax.cache.CacheException;
 
@@ -16,7 +17,8 @@ final class CallFailures {
   /**
    * Whether a failed call certainly never reached its member, so that trying again elsewhere is
    * safe even for a write: the channel was already shut down here (the member left this member's
-   * view a moment before), or the connection was refused.
+   * view a moment before), or the connection was refused, or the member ended the request's
+   * stream without reading it ({@link CallStream.Unread}).
    */
   static boolean neverSent(Status status) {
     if (status.getCode() != Status.Code.UNAVAILABLE) {
@@ -26,7 +28,7 @@ final class CallFailures {
       return true; // grpc-java fails new calls on a shut-down channel before sending anything
     }
     for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException) {
+      if (cause instanceof ConnectException || cause instanceof CallStream.Unread) {
         return true;
       }
     }

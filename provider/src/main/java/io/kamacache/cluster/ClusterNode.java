@@ -39,7 +39,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ClusterMetrics metrics;
   private final ClusterBean bean;
   private final ScheduledExecutorService scheduler;
-  /** Watches the deadlines of batches on get streams, which have no per-call deadline of their own. */
+  /** Watches the deadlines of requests on get and write streams, which have no per-call deadline of their own. */
   private final ScheduledExecutorService deadlines;
   /** Batchers with a get stream open, closed with this node so that the channels can close. */
   private final Set<GetBatcher> streaming = ConcurrentHashMap.newKeySet();
@@ -102,7 +102,8 @@ public final class ClusterNode implements AutoCloseable {
     PeerServer.Tls tls = new PeerServer.Tls(config.tlsCert, config.tlsKey, config.tlsTrust, config.tlsClientAuth);
     this.stubs = new PeerStubs(new PeerChannels(tls, config.maxMessageBytes, authentication.client(config.memberId),
         new CallTimer(metrics)),
-        new Awaiting(config.spinMicros, TimeUnit.MICROSECONDS, PeerCalls.KINDS), config.timeout);
+        new Awaiting(config.spinMicros, TimeUnit.MICROSECONDS, PeerCalls.KINDS), config.timeout, deadlines,
+        metrics::callMade, config.maxMessageBytes);
     String advertised = null;
     if (config.role == ClusterConfig.Role.MEMBER) {
       peerService = new PeerService(config, metrics, handlers, memberCalls);

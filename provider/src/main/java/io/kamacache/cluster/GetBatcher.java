@@ -1,6 +1,7 @@
 package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -212,7 +213,14 @@ final class GetBatcher {
       long period = Math.max(1, peers.config().timeout.toMillis() / 8);
       watch = deadlines.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
       streaming.add(GetBatcher.this);
-      peers.streamStub(owner).getBatches(this);
+      // Outside the context of any call this get runs in: the stream outlives it, and a server
+      // call's context is cancelled when that call ends, which would cancel the stream with it.
+      Context previous = Context.ROOT.attach();
+      try {
+        peers.streamStub(owner).getBatches(this);
+      } finally {
+        Context.ROOT.detach(previous);
+      }
     }
 
     @Override public void beforeStart(ClientCallStreamObserver<KeysRequest> stream) {

@@ -31,7 +31,7 @@ final class MemberCalls {
    * The bare names of these methods: they change another member's state without going through
    * ownership, so clients may not call them, and members only while in the current ring.
    */
-  static final Set<String> METHODS = Set.of("Backup", "Handoff", "Sync", "Events", "Invalidate");
+  static final Set<String> METHODS = Set.of("Backup", "Backups", "Handoff", "Sync", "Events", "Invalidate");
 
   private final Peers peers;
   private final LocalCaches caches;

@@ -2,7 +2,6 @@ package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.kamacache.codec.WireCodec;
@@ -96,7 +95,7 @@ final class OwnerRequests {
   <B extends Message.Builder> void handle(Header header, List<ByteString> keys,
       B response, Operation<B> operation, boolean[] busy, StreamObserver<? super Message> observer) {
     try {
-      Deadline deadline = Context.current().getDeadline();
+      Deadline deadline = CallDispatch.deadline();
       if (deadline != null && deadline.isExpired()) {
         throw new Refused(RemoteErrors.toProto(new CacheException(
             "the request's deadline passed before it ran; it was not applied")));
@@ -168,6 +167,15 @@ final class OwnerRequests {
 
   Object decode(ByteString bytes) {
     return peers.codec().decode(bytes.toByteArray(), caches.classLoader());
+  }
+
+  /** Arguments of an entry processor, decoded in order. */
+  Object[] decodeAll(List<ByteString> encoded) {
+    Object[] decoded = new Object[encoded.size()];
+    for (int i = 0; i < decoded.length; i++) {
+      decoded[i] = decode(encoded.get(i));
+    }
+    return decoded;
   }
 
   ByteString encode(Object value) {

@@ -2,6 +2,7 @@ package io.kamacache.cluster;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kamacache.group.Group;
@@ -32,6 +33,8 @@ import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.SizeResponse;
+import io.kamacache.proto.v1.StreamedRequest;
+import io.kamacache.proto.v1.StreamedResponse;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.UnlockRequest;
@@ -57,6 +60,9 @@ import javax.cache.processor.EntryProcessorResult;
 final class PeerService extends PeerGrpc.PeerImplBase {
 
   private final ClusterMetrics metrics;
+  /** The write streams callers have open here, and the backup streams owners have. */
+  private final CallStreams writeStreams;
+  private final CallStreams backupStreams;
   private final RequestChecks checks;
   private final Executor callers;
   private final Executor members;
@@ -77,6 +83,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
   private volatile LockCalls lockCalls;
   /** Get and the batches of get streams. */
   private volatile GetAnswers gets;
+  /** Put, Remove, Replace and Invoke, as calls and on write streams. */
+  private volatile WriteAnswers writes;
 
   /**
    * The server calls us on its transport threads. Reads that can only run JSR-107's own code stay
@@ -87,6 +95,8 @@ final class PeerService extends PeerGrpc.PeerImplBase {
    */
   PeerService(ClusterConfig config, ClusterMetrics metrics, Executor callers, Executor members) {
     this.metrics = metrics;
+    this.writeStreams = new CallStreams(this::writeRequest, config.maxMessageBytes);
+    this.backupStreams = new CallStreams(this::backupRequest, config.maxMessageBytes);
     this.checks = new RequestChecks(config.maxKeyBytes);
     this.callers = callers;
     this.members = members;
@@ -101,6 +111,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     this.requests = new OwnerRequests(peers, caches, ownership, rebalancer);
     this.lockCalls = new LockCalls(requests, dispatch, checks, keyLocks);
     this.gets = new GetAnswers(checks, dispatch, requests, metrics);
+    this.writes = new WriteAnswers(checks, dispatch, requests);
     this.caches = caches;
     this.calls = dispatch;
   }
@@ -123,9 +134,57 @@ final class PeerService extends PeerGrpc.PeerImplBase {
     return batchStreams.open(observer);
   }
 
-  /** Ends the callers' get streams, so that the server can stop without waiting for them. */
+  /** A request on a write stream, run as its call would be. */
+  private void writeRequest(StreamedRequest request, StreamObserver<Message> answer) {
+    switch (request.getRequestCase()) {
+      case PUT -> served("Put", () -> writes.put(request.getPut(), out(answer)));
+      case REMOVE -> served("Remove", () -> writes.remove(request.getRemove(), out(answer)));
+      case REPLACE -> served("Replace", () -> writes.replace(request.getReplace(), out(answer)));
+      case INVOKE -> served("Invoke", () -> writes.invoke(request.getInvoke(), out(answer)));
+      default -> answer.onError(Status.INVALID_ARGUMENT.withDescription("Writes does not carry "
+          + request.getRequestCase()).asRuntimeException());
+    }
+  }
+
+  /** A request on a backup stream. */
+  private void backupRequest(StreamedRequest request, StreamObserver<Message> answer) {
+    if (request.getRequestCase() == StreamedRequest.RequestCase.BACKUP) {
+      served("Backup", () -> memberCalls.backup(request.getBackup(), out(answer)));
+    } else {
+      answer.onError(Status.INVALID_ARGUMENT.withDescription("Backups does not carry "
+          + request.getRequestCase()).asRuntimeException());
+    }
+  }
+
+  /** Counts a streamed request as the call it stands for, as the server counts calls. */
+  private void served(String method, Runnable call) {
+    metrics.callServed(method);
+    call.run();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> StreamObserver<T> out(StreamObserver<Message> answer) {
+    return (StreamObserver<T>) (StreamObserver<?>) answer;
+  }
+
+  @Override
+  public StreamObserver<StreamedRequest> writes(StreamObserver<StreamedResponse> observer) {
+    return writeStreams.open(observer);
+  }
+
+  @Override
+  public StreamObserver<StreamedRequest> backups(StreamObserver<StreamedResponse> observer) {
+    return backupStreams.open(observer);
+  }
+
+  /**
+   * Ends the callers' get and write streams, so that the server can stop without waiting for them;
+   * write streams end once they have answered what they read.
+   */
   void endBatchStreams() {
     batchStreams.endAll();
+    writeStreams.endAll();
+    backupStreams.endAll();
   }
 
   @Override
@@ -142,102 +201,24 @@ final class PeerService extends PeerGrpc.PeerImplBase {
 
   @Override
   public void put(PutRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        Object key = decoded.get(0);
-        Object value = requests.decode(request.getValue());
-        switch (request.getMode()) {
-          case GET_AND_PUT:
-            requests.value(response, group.getAndPut(key, value));
-            break;
-          case PUT_IF_ABSENT:
-            response.setFlag(group.putIfAbsent(key, value));
-            break;
-          case PUT:
-            group.put(key, value);
-            break;
-          default:
-            throw new IllegalStateException("unchecked put mode " + request.getMode());
-        }
-      }, requests.out(observer));
-    });
+    writes.put(request, observer);
   }
 
   @Override
   public void remove(RemoveRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        Object key = decoded.get(0);
-        switch (request.getMode()) {
-          case REMOVE_IF_EQUALS:
-            response.setFlag(group.remove(key, requests.decode(request.getExpected())));
-            break;
-          case GET_AND_REMOVE:
-            requests.value(response, group.getAndRemove(key));
-            break;
-          case REMOVE:
-            response.setFlag(group.remove(key));
-            break;
-          default:
-            throw new IllegalStateException("unchecked remove mode " + request.getMode());
-        }
-      }, requests.out(observer));
-    });
+    writes.remove(request, observer);
   }
 
   @Override
   public void replace(ReplaceRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        Object key = decoded.get(0);
-        Object value = requests.decode(request.getValue());
-        switch (request.getMode()) {
-          case REPLACE_IF_EQUALS:
-            response.setFlag(group.replace(key, requests.decode(request.getExpected()), value));
-            break;
-          case GET_AND_REPLACE:
-            requests.value(response, group.getAndReplace(key, value));
-            break;
-          case REPLACE:
-            response.setFlag(group.replace(key, value));
-            break;
-          default:
-            throw new IllegalStateException("unchecked replace mode " + request.getMode());
-        }
-      }, requests.out(observer));
-    });
+    writes.replace(request, observer);
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void invoke(InvokeRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) requests.decode(request.getProcessor());
-        requests.value(response, group.invoke(decoded.get(0), processor, arguments(request.getArgumentsList())));
-      }, requests.out(observer));
-    });
+    writes.invoke(request, observer);
   }
 
-  private Object[] arguments(List<ByteString> encoded) {
-    Object[] arguments = new Object[encoded.size()];
-    for (int i = 0; i < arguments.length; i++) {
-      arguments[i] = requests.decode(encoded.get(i));
-    }
-    return arguments;
-  }
 
   @Override
   public void getAll(KeysRequest request, StreamObserver<EntriesResponse> observer) {
@@ -294,7 +275,7 @@ final class PeerService extends PeerGrpc.PeerImplBase {
       requests.handle(request.getHeader(), request.getKeysList(), InvokeAllResponse.newBuilder(), (group, decoded, response) -> {
         EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) requests.decode(request.getProcessor());
         Map<Object, EntryProcessorResult<Object>> results =
-            group.invokeAll(new LinkedHashSet<>(decoded), processor, arguments(request.getArgumentsList()));
+            group.invokeAll(new LinkedHashSet<>(decoded), processor, requests.decodeAll(request.getArgumentsList()));
         for (Map.Entry<Object, EntryProcessorResult<Object>> entry : results.entrySet()) {
           InvokeAllResponse.Result.Builder result = InvokeAllResponse.Result.newBuilder().setKey(requests.encode(entry.getKey()));
           try {

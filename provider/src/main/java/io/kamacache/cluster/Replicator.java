@@ -238,7 +238,7 @@ final class Replicator<K> implements Replication<K> {
       sent.add(messages.get(index));
     }
     Set<ByteString> refused = new HashSet<>();
-    if (sendOrRefusal(target, sent, deadline, refused) != null) {
+    if (sendOrRefusal(target, sent, deadline, refused, false) != null) {
       missed.addAll(slice);
       return;
     }
@@ -360,7 +360,7 @@ final class Replicator<K> implements Replication<K> {
   /** Puts {@code copy} on {@code target}: null once it is there, else why not. */
   private String sendOrRefusal(HashRing.Member target, HashRing ring, Copy copy, long deadline) {
     Set<ByteString> refused = new HashSet<>();
-    String refusal = sendOrRefusal(target, List.of(copy), deadline, refused);
+    String refusal = sendOrRefusal(target, List.of(copy), deadline, refused, true);
     if (refusal == null && !refused.isEmpty()) {
       LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: it owns the key", target);
       return "it owns the key in its view of the ring";
@@ -370,9 +370,11 @@ final class Replicator<K> implements Replication<K> {
 
   /**
    * Puts {@code copies} on {@code target} in one request: null once it answered, with the keys it
-   * refused (it owns them in its view) added to {@code refused}; else why the request failed.
+   * refused (it owns them in its view) added to {@code refused}; else why the request failed. One
+   * key's copy goes on the backups stream ({@code ofOneKey}); a batch goes as a call of its own.
    */
-  private String sendOrRefusal(HashRing.Member target, List<Copy> copies, long deadline, Set<ByteString> refused) {
+  private String sendOrRefusal(HashRing.Member target, List<Copy> copies, long deadline, Set<ByteString> refused,
+      boolean ofOneKey) {
     CopyRequest request = CopyRequest.newBuilder()
         .setHeader(Header.newBuilder().setCache(cache).setEpoch(peers.epoch()).setSender(peers.memberId()))
         .addAllCopies(copies).build();
@@ -383,7 +385,8 @@ final class Replicator<K> implements Replication<K> {
       }
       // Bounded by the caller's deadline, not inherited from its call: a backup must not be
       // cancelled half-way because the caller gave up.
-      DoneResponse response = Context.current().fork().call(() -> peers.stub(target, remaining).backup(request));
+      DoneResponse response = Context.current().fork().call(() -> ofOneKey
+          ? peers.stub(target, remaining).backupOfWrite(request) : peers.stub(target, remaining).backup(request));
       if (response.hasError()) {
         LOG.log(System.Logger.Level.DEBUG, "backup on {0} refused: {1}", target, response.getError().getMessage());
         return response.getError().getMessage();

@@ -1,8 +1,11 @@
 package io.kamacache.transport;
 
+import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.kamacache.proto.v1.CacheRequest;
 import io.kamacache.proto.v1.CachesResponse;
 import io.kamacache.proto.v1.DrainResponse;
@@ -28,6 +31,8 @@ import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
 import io.kamacache.proto.v1.ReplaceRequest;
 import io.kamacache.proto.v1.SizeResponse;
+import io.kamacache.proto.v1.StreamedRequest;
+import io.kamacache.proto.v1.StreamedResponse;
 import io.kamacache.proto.v1.SyncRequest;
 import io.kamacache.proto.v1.SyncResponse;
 import io.kamacache.proto.v1.UnlockRequest;
@@ -35,6 +40,8 @@ import io.kamacache.proto.v1.ValueResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The peer calls a caller waits for: the blocking stub's methods and failures, but each answer is
@@ -91,11 +98,51 @@ public final class PeerCalls {
 
   private final PeerGrpc.PeerFutureStub stub;
   private final Awaiting awaiting;
+  /** Carries put, remove, replace and invoke when not null; see {@link CallStream}. */
+  private final CallStream writes;
+  /** Carries a write's backups when not null. */
+  private final CallStream backups;
 
   /** @param stub with its deadline set; its answers are taken on the transport thread */
   public PeerCalls(PeerGrpc.PeerFutureStub stub, Awaiting awaiting) {
+    this(stub, awaiting, null, null);
+  }
+
+  /**
+   * Calls whose writes travel on {@code writes} and whose {@link #backupOfWrite} travels on
+   * {@code backups}, each under the stub's deadline; the rest are calls of their own.
+   */
+  public PeerCalls(PeerGrpc.PeerFutureStub stub, Awaiting awaiting, CallStream writes, CallStream backups) {
     this.stub = stub.withExecutor(MoreExecutors.directExecutor());
     this.awaiting = awaiting;
+    this.writes = writes;
+    this.backups = backups;
+  }
+
+  /** Sends a request on {@code stream} under this stub's deadline, failing as the call would once it has passed. */
+  private <T> ListenableFuture<T> streamed(CallStream stream, String method, StreamedRequest.Builder request,
+      Function<StreamedResponse, T> answer) {
+    Deadline deadline = stub.getCallOptions().getDeadline();
+    long remaining = deadline == null ? Long.MAX_VALUE : deadline.timeRemaining(TimeUnit.NANOSECONDS);
+    if (remaining <= 0) {
+      return Futures.immediateFailedFuture(Status.DEADLINE_EXCEEDED
+          .withDescription("the deadline passed before the request was sent").asRuntimeException());
+    }
+    return stream.call(method, request, remaining, answer);
+  }
+
+  private static ValueResponse value(StreamedResponse response) {
+    if (response.getResponseCase() != StreamedResponse.ResponseCase.VALUE) {
+      throw new IllegalStateException("a value was expected, not " + response.getResponseCase());
+    }
+    return response.getValue();
+  }
+
+  private static DoneResponse done(StreamedResponse response) {
+    if (response.getResponseCase() != StreamedResponse.ResponseCase.DONE) {
+      throw new IllegalStateException("a done answer was expected, not " + response.getResponseCase());
+    }
+    return response.getDone();
   }
 
   public ValueResponse get(KeyRequest request) {
@@ -107,19 +154,23 @@ public final class PeerCalls {
   }
 
   public ValueResponse put(PutRequest request) {
-    return awaiting.await(stub.put(request), PUT);
+    return awaiting.await(writes == null || !writes.carries(request.getSerializedSize()) ? stub.put(request)
+        : streamed(writes, "Put", StreamedRequest.newBuilder().setPut(request), PeerCalls::value), PUT);
   }
 
   public ValueResponse remove(RemoveRequest request) {
-    return awaiting.await(stub.remove(request), REMOVE);
+    return awaiting.await(writes == null || !writes.carries(request.getSerializedSize()) ? stub.remove(request)
+        : streamed(writes, "Remove", StreamedRequest.newBuilder().setRemove(request), PeerCalls::value), REMOVE);
   }
 
   public ValueResponse replace(ReplaceRequest request) {
-    return awaiting.await(stub.replace(request), REPLACE);
+    return awaiting.await(writes == null || !writes.carries(request.getSerializedSize()) ? stub.replace(request)
+        : streamed(writes, "Replace", StreamedRequest.newBuilder().setReplace(request), PeerCalls::value), REPLACE);
   }
 
   public ValueResponse invoke(InvokeRequest request) {
-    return awaiting.await(stub.invoke(request), INVOKE);
+    return awaiting.await(writes == null || !writes.carries(request.getSerializedSize()) ? stub.invoke(request)
+        : streamed(writes, "Invoke", StreamedRequest.newBuilder().setInvoke(request), PeerCalls::value), INVOKE);
   }
 
   public EntriesResponse getAll(KeysRequest request) {
@@ -183,6 +234,15 @@ public final class PeerCalls {
 
   public DoneResponse backup(CopyRequest request) {
     return awaiting.await(stub.backup(request), BACKUP);
+  }
+
+  /**
+   * The backup of one write: on the backups stream when there is one. Copies in bulk go as calls
+   * of their own ({@link #backup}), so that a large batch never holds up a write's backup behind it.
+   */
+  public DoneResponse backupOfWrite(CopyRequest request) {
+    return awaiting.await(backups == null || !backups.carries(request.getSerializedSize()) ? stub.backup(request)
+        : streamed(backups, "Backup", StreamedRequest.newBuilder().setBackup(request), PeerCalls::done), BACKUP);
   }
 
   public DoneResponse handoff(CopyRequest request) {

@@ -18,6 +18,8 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.PeerGrpc;
+import io.kamacache.proto.v1.StreamedRequest;
+import io.kamacache.proto.v1.StreamedResponse;
 import io.kamacache.testsupport.EtcdExtension;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -114,6 +116,12 @@ class PeerFuzzTest {
    * member's makes it wait for etcd, which is tested elsewhere: epochs are capped at its own.
    */
   private static Message withHeader(Message request, int choice) {
+    if (request instanceof StreamedRequest streamed && streamed.getRequestCase() != StreamedRequest.RequestCase.REQUEST_NOT_SET) {
+      // The header is the carried request's.
+      Descriptors.FieldDescriptor carried = streamed.getDescriptorForType().findFieldByNumber(
+          streamed.getRequestCase().getNumber());
+      return streamed.toBuilder().setField(carried, withHeader((Message) streamed.getField(carried), choice)).build();
+    }
     Descriptors.FieldDescriptor field = request.getDescriptorForType().findFieldByName("header");
     if (field == null) {
       return request;
@@ -141,9 +149,15 @@ class PeerFuzzTest {
         return;
       default:
         CompletableFuture<Void> done = new CompletableFuture<>();
+        List<Status> streamedFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
         StreamObserver<Object> requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(method, options),
             new StreamObserver<>() {
               @Override public void onNext(Object value) {
+                // A streamed request fails as its call would: with a clear status, if any.
+                if (value instanceof StreamedResponse answer && answer.getStatusCode() != 0) {
+                  streamedFailures.add(Status.fromCodeValue(answer.getStatusCode())
+                      .withDescription(answer.getStatusDescription()));
+                }
               }
 
               @Override public void onError(Throwable t) {
@@ -160,6 +174,9 @@ class PeerFuzzTest {
           done.get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
           throw (Exception) e.getCause();
+        }
+        for (Status status : streamedFailures) {
+          throw status.asRuntimeException();
         }
     }
   }

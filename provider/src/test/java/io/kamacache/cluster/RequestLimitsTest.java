@@ -101,6 +101,22 @@ class RequestLimitsTest {
 
     assertThat(cache.get(key)).isEqualTo("before");
     assertThat(Members.<String, String>awaitCache(far, "oversized-put").get(key)).isEqualTo("before");
+    cache.put(key, "after"); // what else was in flight to far was not failed with it
+    assertThat(cache.get(key)).isEqualTo("after");
+  }
+
+  @Test
+  void aWriteWhoseAnswerIsLargerThanTheMaxMessageSizeNamesTheSetting() {
+    Cache<String, String> viaNear = near.createCache("oversized-answer", new KamaConfiguration<String, String>().setBackups(0));
+    String key = keyOwnedByFar();
+    Members.<String, String>awaitCache(far, "oversized-answer").put(key, "x".repeat(200_000));
+
+    assertThatThrownBy(() -> viaNear.getAndPut(key, "small"))
+        .isInstanceOf(CacheException.class)
+        .hasMessageContaining(ClusterConfig.MAX_MESSAGE)
+        .hasMessageContaining(MAX_MESSAGE + " bytes");
+    viaNear.put(key, "next");
+    assertThat(viaNear.get(key)).isEqualTo("next");
   }
 
   @Test

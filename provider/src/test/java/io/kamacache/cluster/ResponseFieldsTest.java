@@ -10,6 +10,9 @@ import io.kamacache.proto.v1.Error;
 import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.PeerGrpc;
 import io.kamacache.proto.v1.Stats;
+import io.kamacache.proto.v1.StreamedResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResponseFieldsTest {
@@ -21,17 +24,39 @@ class ResponseFieldsTest {
   @Test
   void everyResponseOfThePeerServiceCarriesItsErrorAndItsStatisticsWhereItHasThem() {
     for (MethodDescriptor<?, ?> method : PeerGrpc.getServiceDescriptor().getMethods()) {
-      Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getResponseMarshaller())
-          .getMessagePrototype();
-      Message.Builder response = prototype.newBuilderForType();
-      ResponseFields.error(response, ERROR);
-      ResponseFields.stats(response, STATS); // a no-op where responses count per key, or nothing
-      Message built = response.build();
-      Descriptors.Descriptor type = built.getDescriptorForType();
-      assertThat(built.getField(type.findFieldByName("error"))).as(method.getBareMethodName()).isEqualTo(ERROR);
-      if (type.findFieldByName("stats") != null) {
-        assertThat(built.getField(type.findFieldByName("stats"))).as(method.getBareMethodName()).isEqualTo(STATS);
+      for (Message prototype : responsesOf(method)) {
+        assertCarriesErrorAndStats(method, prototype);
       }
+    }
+  }
+
+  /**
+   * The method's response; for a stream of requests standing for unary calls, each response it
+   * may carry, which is where their errors go.
+   */
+  private static List<Message> responsesOf(MethodDescriptor<?, ?> method) {
+    Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getResponseMarshaller())
+        .getMessagePrototype();
+    if (!(prototype instanceof StreamedResponse)) {
+      return List.of(prototype);
+    }
+    List<Message> carried = new ArrayList<>();
+    for (Descriptors.FieldDescriptor field : StreamedResponse.getDescriptor().getOneofs().get(0).getFields()) {
+      carried.add((Message) prototype.getField(field));
+    }
+    assertThat(carried).as(method.getBareMethodName()).isNotEmpty();
+    return carried;
+  }
+
+  private static void assertCarriesErrorAndStats(MethodDescriptor<?, ?> method, Message prototype) {
+    Message.Builder response = prototype.newBuilderForType();
+    ResponseFields.error(response, ERROR);
+    ResponseFields.stats(response, STATS); // a no-op where responses count per key, or nothing
+    Message built = response.build();
+    Descriptors.Descriptor type = built.getDescriptorForType();
+    assertThat(built.getField(type.findFieldByName("error"))).as(method.getBareMethodName()).isEqualTo(ERROR);
+    if (type.findFieldByName("stats") != null) {
+      assertThat(built.getField(type.findFieldByName("stats"))).as(method.getBareMethodName()).isEqualTo(STATS);
     }
   }
 
