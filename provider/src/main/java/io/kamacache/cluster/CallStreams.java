@@ -51,11 +51,18 @@ final class CallStreams {
   StreamObserver<StreamedRequest> open(StreamObserver<StreamedResponse> responses) {
     Stream stream = new Stream((ServerCallStreamObserver<StreamedResponse>) responses);
     open.add(stream);
+    if (endingAll) {
+      stream.ending(); // opened as the server stops: it runs nothing, and its caller tries elsewhere
+    }
     return stream;
   }
 
+  /** Set once {@link #endAll} is called: streams opened after it end at once. */
+  private volatile boolean endingAll;
+
   /** Ends every stream once it has answered what it has read; reads nothing more. */
   void endAll() {
+    endingAll = true;
     for (Stream stream : open) {
       stream.ending();
     }

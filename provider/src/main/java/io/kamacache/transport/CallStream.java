@@ -136,16 +136,21 @@ public final class CallStream implements AutoCloseable {
     return pending.future;
   }
 
-  /** Ends the stream, failing whatever is in flight on it. */
+  /**
+   * Sends nothing more: later requests fail as never sent. What is in flight still gets its answer,
+   * as calls on a channel shut down gracefully do: the stream is half-closed, and the member ends it
+   * once it has answered what it read.
+   */
   @Override
   public void close() {
     Stream ending;
     synchronized (this) {
       closed = true;
       ending = stream;
-    }
-    if (ending != null) {
-      ending.fail(Status.CANCELLED.withDescription("the stream to " + target + " was closed"), true);
+      stream = null;
+      if (ending != null) {
+        ending.halfClose();
+      }
     }
   }
 
@@ -188,6 +193,8 @@ public final class CallStream implements AutoCloseable {
     ScheduledFuture<?> watch;
     /** Why this stream ended; set once, under the CallStream's lock. */
     Status failure;
+    /** Nothing more is sent on it; guarded by the CallStream's lock. */
+    boolean halfClosed;
     long lastUsed = System.nanoTime();
 
     /**
@@ -251,7 +258,18 @@ public final class CallStream implements AutoCloseable {
       }
     }
 
-    /** Fails the requests past their timeouts, and closes the stream once it has been idle a while. */
+    /** Called under the CallStream's lock, once it is no longer the stream requests go on. */
+    void halfClose() {
+      if (failure == null && !halfClosed) {
+        halfClosed = true;
+        requests.onCompleted();
+      }
+    }
+
+    /**
+     * Fails the requests past their timeouts; closes the stream once it has been idle a while, and
+     * cancels one half-closed whose requests have all ended, in case the member never ends it.
+     */
     private void check() {
       long now = System.nanoTime();
       for (Map.Entry<Long, Pending<?>> entry : inFlight.entrySet()) {
@@ -262,11 +280,16 @@ public final class CallStream implements AutoCloseable {
         }
       }
       synchronized (CallStream.this) {
-        if (failure == null && inFlight.isEmpty() && now - lastUsed > IDLE_NANOS) {
-          failure = Status.UNAVAILABLE.withDescription("idle").withCause(new Unread("closed while idle"));
-          stream = null;
-          watch.cancel(false);
-          requests.onCompleted();
+        if (failure != null || !inFlight.isEmpty()) {
+          return;
+        }
+        if (halfClosed) {
+          fail(Status.CANCELLED.withDescription("the stream to " + target + " was closed"), true);
+        } else if (now - lastUsed > IDLE_NANOS) {
+          if (stream == this) {
+            stream = null;
+          }
+          halfClose();
         }
       }
     }

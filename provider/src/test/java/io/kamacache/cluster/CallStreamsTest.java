@@ -200,4 +200,17 @@ class CallStreamsTest {
     b.answer("fits");
     assertThat(small.get(10, TimeUnit.SECONDS)).isEqualTo("fits");
   }
+
+  @Test
+  void aStreamOpenedAfterTheEndRunsNothingAndItsRequestsMayGoElsewhere() throws Exception {
+    streams.endAll();
+    ListenableFuture<String> refused = put("a");
+    try {
+      refused.get(10, TimeUnit.SECONDS);
+      throw new AssertionError("a request on a stream opened after the end was answered");
+    } catch (ExecutionException e) {
+      assertThat(CallFailures.neverSent(((StatusRuntimeException) e.getCause()).getStatus())).isTrue();
+    }
+    assertThat(handled).isEmpty();
+  }
 }
