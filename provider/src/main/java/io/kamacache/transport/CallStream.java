@@ -53,10 +53,11 @@ public final class CallStream implements AutoCloseable {
    */
   private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
   /**
-   * How often timeouts are checked. A request fails at most this late; a timer per request would
-   * cost what the stream saves.
+   * How often timeouts are checked: a request fails at most this late, 1% of the default 5 s
+   * timeout. A timer per request would cost what the stream saves, and each check is a wake-up
+   * (at 20 ms, the checks were about 2% of a put's CPU on this machine).
    */
-  private static final long CHECK_MILLIS = 20;
+  private static final long CHECK_MILLIS = 50;
 
   private final Function<StreamObserver<StreamedResponse>, StreamObserver<StreamedRequest>> opener;
   private final ScheduledExecutorService checks;
