@@ -153,6 +153,30 @@ class BatchedGetsTest {
     }
   }
 
+  @Test
+  void aGetStreamOpenedWhileServingACallOutlivesThatCall() throws Exception {
+    Cache<Integer, Integer> cache = managers.get(0).createCache("in-a-call",
+        new MutableConfiguration<Integer, Integer>().setTypes(Integer.class, Integer.class));
+    WireCodec codec = new WireCodec(List.of());
+    HashRing ring = Members.node(managers.get(0)).ring();
+    int key = 0;
+    while (!ring.owner(codec.encode(key)).id().equals("b2")) {
+      key++;
+    }
+    cache.put(key, 7);
+    // As a get made while this member serves a call (a loader or processor here reading another
+    // key), whose context is cancelled when that call ends.
+    io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+    int inCall = key;
+    assertThat(call.wrap(() -> cache.get(inCall)).call()).isEqualTo(7);
+    long streams = Members.node(managers.get(1)).mxbean().getCallsServedByMethod().getOrDefault("GetBatches", 0L);
+    call.cancel(null);
+    assertThat(cache.get(key)).isEqualTo(7);
+    // The same stream answered: a stream bound to the call would have been cancelled with it.
+    assertThat(Members.node(managers.get(1)).mxbean().getCallsServedByMethod().getOrDefault("GetBatches", 0L))
+        .isEqualTo(streams);
+  }
+
   /** Keys a member answered in batches, as its cluster MXBean reports them. */
   private static long batchedGets(CacheManager manager) throws JMException {
     return (Long) ManagementFactory.getPlatformMBeanServer()
