@@ -1,6 +1,8 @@
 package io.kamacache.cluster;
 
+import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
+import io.kamacache.proto.v1.Header;
 import io.kamacache.proto.v1.InvokeRequest;
 import io.kamacache.proto.v1.PutRequest;
 import io.kamacache.proto.v1.RemoveRequest;
@@ -26,90 +28,83 @@ final class WriteAnswers {
     this.requests = requests;
   }
 
-  void put(PutRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
+  /**
+   * Runs one key's write on the callers' pool, once {@code check} has passed, as the owner of the
+   * key ({@link OwnerRequests#handle}), and answers on {@code observer}.
+   */
+  private void write(Runnable check, Header header, ByteString key, StreamObserver<ValueResponse> observer,
+      OwnerRequests.Operation<ValueResponse.Builder> operation) {
+    if (!CallDispatch.valid(check, observer)) {
       return;
     }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        Object key = decoded.get(0);
-        Object value = requests.decode(request.getValue());
-        switch (request.getMode()) {
-          case GET_AND_PUT:
-            requests.value(response, group.getAndPut(key, value));
-            break;
-          case PUT_IF_ABSENT:
-            response.setFlag(group.putIfAbsent(key, value));
-            break;
-          case PUT:
-            group.put(key, value);
-            break;
-          default:
-            throw new IllegalStateException("unchecked put mode " + request.getMode());
-        }
-      }, requests.out(observer));
+    calls.dispatch(false, observer,
+        () -> requests.handle(header, List.of(key), ValueResponse.newBuilder(), operation, requests.out(observer)));
+  }
+
+  void put(PutRequest request, StreamObserver<ValueResponse> observer) {
+    write(() -> checks.check(request), request.getHeader(), request.getKey(), observer, (group, decoded, response) -> {
+      Object key = decoded.get(0);
+      Object value = requests.decode(request.getValue());
+      switch (request.getMode()) {
+        case GET_AND_PUT:
+          requests.value(response, group.getAndPut(key, value));
+          break;
+        case PUT_IF_ABSENT:
+          response.setFlag(group.putIfAbsent(key, value));
+          break;
+        case PUT:
+          group.put(key, value);
+          break;
+        default:
+          throw new IllegalStateException("unchecked put mode " + request.getMode());
+      }
     });
   }
 
   void remove(RemoveRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        Object key = decoded.get(0);
-        switch (request.getMode()) {
-          case REMOVE_IF_EQUALS:
-            response.setFlag(group.remove(key, requests.decode(request.getExpected())));
-            break;
-          case GET_AND_REMOVE:
-            requests.value(response, group.getAndRemove(key));
-            break;
-          case REMOVE:
-            response.setFlag(group.remove(key));
-            break;
-          default:
-            throw new IllegalStateException("unchecked remove mode " + request.getMode());
-        }
-      }, requests.out(observer));
+    write(() -> checks.check(request), request.getHeader(), request.getKey(), observer, (group, decoded, response) -> {
+      Object key = decoded.get(0);
+      switch (request.getMode()) {
+        case REMOVE_IF_EQUALS:
+          response.setFlag(group.remove(key, requests.decode(request.getExpected())));
+          break;
+        case GET_AND_REMOVE:
+          requests.value(response, group.getAndRemove(key));
+          break;
+        case REMOVE:
+          response.setFlag(group.remove(key));
+          break;
+        default:
+          throw new IllegalStateException("unchecked remove mode " + request.getMode());
+      }
     });
   }
 
   void replace(ReplaceRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        Object key = decoded.get(0);
-        Object value = requests.decode(request.getValue());
-        switch (request.getMode()) {
-          case REPLACE_IF_EQUALS:
-            response.setFlag(group.replace(key, requests.decode(request.getExpected()), value));
-            break;
-          case GET_AND_REPLACE:
-            requests.value(response, group.getAndReplace(key, value));
-            break;
-          case REPLACE:
-            response.setFlag(group.replace(key, value));
-            break;
-          default:
-            throw new IllegalStateException("unchecked replace mode " + request.getMode());
-        }
-      }, requests.out(observer));
+    write(() -> checks.check(request), request.getHeader(), request.getKey(), observer, (group, decoded, response) -> {
+      Object key = decoded.get(0);
+      Object value = requests.decode(request.getValue());
+      switch (request.getMode()) {
+        case REPLACE_IF_EQUALS:
+          response.setFlag(group.replace(key, requests.decode(request.getExpected()), value));
+          break;
+        case GET_AND_REPLACE:
+          requests.value(response, group.getAndReplace(key, value));
+          break;
+        case REPLACE:
+          response.setFlag(group.replace(key, value));
+          break;
+        default:
+          throw new IllegalStateException("unchecked replace mode " + request.getMode());
+      }
     });
   }
 
   @SuppressWarnings("unchecked")
   void invoke(InvokeRequest request, StreamObserver<ValueResponse> observer) {
-    if (!CallDispatch.valid(() -> checks.check(request), observer)) {
-      return;
-    }
-    calls.dispatch(false, observer, () -> {
-      requests.handle(request.getHeader(), List.of(request.getKey()), ValueResponse.newBuilder(), (group, decoded, response) -> {
-        EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) requests.decode(request.getProcessor());
-        requests.value(response, group.invoke(decoded.get(0), processor, requests.decodeAll(request.getArgumentsList())));
-      }, requests.out(observer));
+    write(() -> checks.check(request), request.getHeader(), request.getKey(), observer, (group, decoded, response) -> {
+      EntryProcessor<Object, Object, Object> processor = (EntryProcessor<Object, Object, Object>) requests.decode(request.getProcessor());
+      requests.value(response, group.invoke(decoded.get(0), processor, requests.decodeAll(request.getArgumentsList())));
     });
   }
 }
