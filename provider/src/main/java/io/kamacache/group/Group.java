@@ -225,7 +225,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     Timing.PUT.run(statistics, () -> {
       Object stored = steps.toStored(value);
       boolean put = store.change(steps.copyKey(key), (k, slot) -> {
-        integration.write(k, value);
+        integration.write(k, value, slot);
         return steps.put(k, slot, stored);
       });
       if (put) {
@@ -240,7 +240,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
       Object stored = steps.toStored(value);
       Object[] old = new Object[1];
       boolean put = store.change(steps.copyKey(key), (k, slot) -> {
-        integration.write(k, value);
+        integration.write(k, value, slot);
         old[0] = slot.value();
         return steps.put(k, slot, stored);
       });
@@ -274,7 +274,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
         if (slot.isPresent()) {
           return Outcome.KEPT;
         }
-        integration.write(k, value);
+        integration.write(k, value, slot);
         return steps.put(k, slot, stored) ? Outcome.CREATED : Outcome.CREATED_EXPIRED;
       }));
     });
@@ -298,7 +298,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
       if (!slot.isPresent()) {
         return null;
       }
-      integration.write(k, value);
+      integration.write(k, value, slot);
       Object previous = slot.value();
       steps.put(k, slot, stored);
       return previous;
@@ -312,7 +312,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
     Outcome outcome = Timing.PUT.call(statistics, () -> {
       Object stored = steps.toStored(newValue);
       return ifHolds(key, oldValue, Outcome.REPLACED, (k, slot) -> {
-        integration.write(k, newValue);
+        integration.write(k, newValue, slot);
         steps.put(k, slot, stored);
       });
     });
@@ -325,7 +325,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   public boolean remove(K key) {
     return Timing.REMOVE.call(statistics, () -> {
       boolean removed = store.change(key, (k, slot) -> {
-        integration.delete(k);
+        integration.delete(k, slot);
         return steps.remove(k, slot) != null;
       });
       if (removed) {
@@ -338,7 +338,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   @Override
   public boolean remove(K key, V oldValue) {
     Outcome outcome = Timing.REMOVE.call(statistics, () -> ifHolds(key, oldValue, Outcome.REMOVED, (k, slot) -> {
-      integration.delete(k);
+      integration.delete(k, slot);
       steps.remove(k, slot);
     }));
     return outcome == Outcome.REMOVED;
@@ -348,7 +348,7 @@ public final class Group<K, V> implements CacheOperations<K, V> {
   public V getAndRemove(K key) {
     return Timing.GET_AND_REMOVE.call(statistics, () -> {
       Object old = store.change(key, (k, slot) -> {
-        integration.delete(k);
+        integration.delete(k, slot);
         return steps.remove(k, slot);
       });
       record(old == null ? Outcome.ABSENT : Outcome.REMOVED);

@@ -37,7 +37,8 @@ final class Processing<K, V> {
     return Timing.UNTIMED.call(statistics, () -> store.change(steps.copyKey(key), (k, slot) -> {
       ProcessorEntry<K, V> entry = new ProcessorEntry<>(k, slot.isPresent() ? steps.view(slot.value()) : null,
           integration.readsThrough() ? integration::load : null);
-      T result = entry.process(processor, arguments);
+      // User code, which may load through or be slow: the key stays held, its bucket does not.
+      T result = slot.unlocked(() -> entry.process(processor, arguments));
       try {
         apply(k, slot, entry);
       } catch (Replication.Refused | Replication.Failed e) {
@@ -102,14 +103,14 @@ final class Processing<K, V> {
       case CREATED:
       case UPDATED: {
         Object stored = steps.toStored(entry.value());
-        integration.write(key, entry.value());
+        integration.write(key, entry.value(), slot);
         if (steps.put(key, slot, stored)) {
           statistics.recordPuts(1);
         }
         break;
       }
       case REMOVED:
-        integration.delete(key);
+        integration.delete(key, slot);
         if (steps.remove(key, slot) != null) {
           statistics.recordRemovals(1);
         }

@@ -1,5 +1,6 @@
 package io.kamacache.integration;
 
+import io.kamacache.store.Slot;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -76,30 +77,41 @@ public final class Integration<K, V> {
     }
   }
 
-  public void write(K key, V value) {
+  /**
+   * Writes the entry through, from inside a change of the key: the writer is user code that may
+   * be slow (a database), so it runs with the key's bucket unlocked ({@link Slot#unlocked}).
+   */
+  public void write(K key, V value, Slot<?> slot) {
     if (writer == null) {
       return;
     }
-    try {
-      writer.write(entryOf.apply(key, value));
-    } catch (CacheWriterException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CacheWriterException(e);
-    }
+    slot.unlocked(() -> {
+      try {
+        writer.write(entryOf.apply(key, value));
+      } catch (CacheWriterException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CacheWriterException(e);
+      }
+      return null;
+    });
   }
 
-  public void delete(K key) {
+  /** Deletes the key through, from inside a change of it, as {@link #write} does. */
+  public void delete(K key, Slot<?> slot) {
     if (writer == null) {
       return;
     }
-    try {
-      writer.delete(key);
-    } catch (CacheWriterException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CacheWriterException(e);
-    }
+    slot.unlocked(() -> {
+      try {
+        writer.delete(key);
+      } catch (CacheWriterException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CacheWriterException(e);
+      }
+      return null;
+    });
   }
 
   /**

@@ -78,7 +78,10 @@ public final class Copies<K> {
     if (replicating == null) {
       return 0;
     }
-    return replicating.changing(key, stored, expiresAt, slot.now(), ownedVersion(slot, key));
+    long now = slot.now();
+    long previous = ownedVersion(slot, key);
+    // The backups' round trips hold the key but not its bucket: reads and other keys go on.
+    return slot.unlocked(() -> replicating.changing(key, stored, expiresAt, now, previous));
   }
 
   /**
@@ -88,7 +91,9 @@ public final class Copies<K> {
   public void removing(K key, Slot<Object> slot) {
     Replication<K> replicating = replication;
     if (replicating != null) {
-      removed(key, replicating.changing(key, null, Expiry.NEVER, slot.now(), slot.version()));
+      long now = slot.now();
+      long previous = slot.version();
+      removed(key, slot.unlocked(() -> replicating.changing(key, null, Expiry.NEVER, now, previous)));
     }
   }
 

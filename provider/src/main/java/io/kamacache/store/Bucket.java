@@ -58,6 +58,8 @@ final class Bucket<K, V> extends Index<K, V> {
   int level2Size;
   /** Entries with a finite expiry time; read without the lock by the walker as a hint. */
   volatile int expiring;
+  /** Nodes {@link Node#held held} by changes working unlocked; a clear must wait for their keys. */
+  int held;
 
   /**
    * The bound is the store's, not the bucket's: keys never spread evenly over buckets, and a
@@ -111,11 +113,10 @@ final class Bucket<K, V> extends Index<K, V> {
         model.insert(key, Boolean.TRUE, Expiry.NEVER);
         return false;
       }
-      if (node.level == 2) {
-        node.referenced = true; // as a lock-free hit does
-      } else {
-        model.touch(node);
-      }
+      // As a lock-free hit in the store does: a model that promoted every level-1 hit at once
+      // scored the level-2 candidates above what the store gets at them, and the tuner left LRU
+      // where it was best (orm-busy at 763 entries).
+      model.touchIfFree(node);
       return true;
     };
   }
@@ -137,15 +138,65 @@ final class Bucket<K, V> extends Index<K, V> {
     return level1Size + level2Size;
   }
 
-  /** The key's node if it is live; an expired node is removed and reported on the way. */
+  /**
+   * The key's node if it is live; an expired node is removed and reported on the way, unless a
+   * change holds it, which removes it when it ends (see {@link #release}).
+   */
   Node<K, V> liveNode(Object key, LongSupplier now) {
     Node<K, V> node = get(key);
     // Only an entry that can expire needs the clock: a write or a check of an eternal one reads none.
     if (node != null && node.expiresAt != Expiry.NEVER && Expiry.isExpired(node.expiresAt, now.getAsLong())) {
+      if (!node.held) {
+        expire(node);
+      }
+      return null;
+    }
+    return node;
+  }
+
+  /**
+   * {@link #liveNode} for a change of the key, which holds the key's stripe: a node held now can
+   * only be held by a change of the same key further up this thread, and it is the key's one
+   * node, so the change sees it as it is rather than insert a second.
+   */
+  Node<K, V> nodeToChange(Object key, LongSupplier now) {
+    Node<K, V> node = get(key);
+    if (node != null && !node.held && node.expiresAt != Expiry.NEVER
+        && Expiry.isExpired(node.expiresAt, now.getAsLong())) {
       expire(node);
       return null;
     }
     return node;
+  }
+
+  /**
+   * Holds the node for a change that is about to work with the lock released: until
+   * {@link #release}, nothing but that change removes it.
+   */
+  void hold(Node<K, V> node) {
+    node.held = true;
+    held++;
+  }
+
+  /**
+   * Ends {@link #hold}. An entry that expired meanwhile goes now, and if a full store could not
+   * evict while the node was held (see {@link #evict}), this bucket gives up an entry now.
+   */
+  void release(Node<K, V> node, LongSupplier now) {
+    node.held = false;
+    held--;
+    if (node.level != 0 && node.expiresAt != Expiry.NEVER && Expiry.isExpired(node.expiresAt, now.getAsLong())) {
+      expire(node);
+    }
+    if (population != null && population.over()) {
+      evictOne();
+    }
+  }
+
+  /** Ends {@link #hold} for a node its change is about to remove. */
+  void unhold(Node<K, V> node) {
+    node.held = false;
+    held--;
   }
 
   /** Removes an expired node and reports it. */
@@ -180,7 +231,11 @@ final class Bucket<K, V> extends Index<K, V> {
       level1Size++;
     }
     if (swap) {
-      evict(false);
+      if (!evict(false)) {
+        // Every other entry here is held by a change working unlocked: the store is one over its
+        // bound until one of them ends (see release).
+        population.count.incrementAndGet();
+      }
     } else if (population != null && population.count.incrementAndGet() > population.capacity) {
       // As before the bound was shared: a new entry alone in level 1 may be the one to go.
       if (size() > 1) {
@@ -310,7 +365,8 @@ final class Bucket<K, V> extends Index<K, V> {
       Node<K, V> node = head.next;
       while (node != head) {
         Node<K, V> next = node.next;
-        if (Expiry.isExpired(node.expiresAt, now)) {
+        // A held node's change ends by removing it if it is still expired then (see release).
+        if (!node.held && Expiry.isExpired(node.expiresAt, now)) {
           unlink(node);
           listener.onRemoval(node.key, node.value, RemovalCause.EXPIRED);
           removed++;
@@ -321,7 +377,27 @@ final class Bucket<K, V> extends Index<K, V> {
     return removed;
   }
 
-  void clear() {
+  /**
+   * Drops every entry without reporting it, but those {@link #hold held}, whose keys it adds to
+   * {@code heldKeys} for the caller to drop once their changes end.
+   */
+  void clear(List<K> heldKeys) {
+    if (held > 0) {
+      for (Node<K, V> head : List.of(level1, level2)) {
+        for (Node<K, V> node = head.next, next; node != head; node = next) {
+          next = node.next;
+          if (node.held) {
+            heldKeys.add(node.key);
+          } else {
+            unlink(node);
+          }
+        }
+      }
+      if (ghosts != null) {
+        ghosts.clear();
+      }
+      return;
+    }
     if (population != null) {
       population.count.addAndGet(-indexed());
     }
@@ -362,22 +438,36 @@ final class Bucket<K, V> extends Index<K, V> {
     level1Size++;
   }
 
-  /** Evicts one entry if there is one; for a store over its bound whose inserting bucket had none to spare. */
+  /**
+   * Evicts one entry if there is one not held; for a store over its bound whose inserting bucket had
+   * none to spare, or a change that ends with the store over it.
+   */
   boolean evictOne() {
-    if (size() == 0) {
-      return false;
-    }
-    evict(true);
-    return true;
+    return size() > 0 && evict(true);
   }
 
-  /** @param counted whether the victim leaves the store's count; not when it is swapped, see {@link #insert} */
-  private void evict(boolean counted) {
+  /**
+   * Evicts the least valuable entry that no change holds; false if every one it tried was held.
+   *
+   * @param counted whether the victim leaves the store's count; not when it is swapped, see {@link #insert}
+   */
+  private boolean evict(boolean counted) {
     Node<K, V> victim = level1Size > 0 ? level1.prev : level2.prev;
-    // A level-1 node hit since it came in is promoted now instead of evicted (see touchIfFree).
-    for (int chances = 0; victim.level == 1 && victim.referenced && chances < MAX_SECOND_CHANCES; chances++) {
-      promote(victim);
+    for (int chances = 0; chances < MAX_SECOND_CHANCES; chances++) {
+      if (victim.held) {
+        // Its change is under way with the lock released: it goes round again, as if just written.
+        unlinkFromList(victim);
+        linkFirst(victim.level == 1 ? level1 : level2, victim, victim.level);
+      } else if (victim.level == 1 && victim.referenced) {
+        // A level-1 node hit since it came in is promoted now instead of evicted (see touchIfFree).
+        promote(victim);
+      } else {
+        break;
+      }
       victim = level1Size > 0 ? level1.prev : level2.prev;
+    }
+    if (victim.held) {
+      return false;
     }
     if (victim.level == 1) {
       if (ghosts == null) {
@@ -395,6 +485,7 @@ final class Bucket<K, V> extends Index<K, V> {
       detach(victim);
     }
     listener.onRemoval(victim.key, victim.value, RemovalCause.EVICTED);
+    return true;
   }
 
   /** Moves a level-1 node that was hit to level 2, as its hit would have done under the lock. */

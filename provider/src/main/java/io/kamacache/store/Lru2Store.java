@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A bounded map with a per-entry expiry time whose eviction policy is made of three parts:
@@ -22,23 +24,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Keys are spread over {@code 2^k} independently locked {@link Bucket buckets}, so readers of
  * different buckets never contend. The bound is the store's: one shared count of entries, which
  * only inserts and removals touch (never a read), lets any bucket fill while the store has room,
- * and the inserting bucket evicts its own least valuable entry when the store is full. Every
- * operation on one key runs under its bucket's lock, which is what gives the group its per-key
- * atomicity.
+ * and the inserting bucket evicts its own least valuable entry when the store is full.
+ *
+ * <p>Two kinds of lock: a bucket's lock guards its lists and index, and is only ever held for
+ * work on them; a key's stripe lock ({@link #compute}) is held for the whole of a change of the
+ * key, which is what gives the group its per-key atomicity. A change's slow work (a
+ * {@code CacheWriter}, an entry processor, a backup's round trip) runs with the stripe held and
+ * the bucket released ({@link Slot#unlocked}), so it holds up neither reads of the bucket's other
+ * keys nor changes of keys in other stripes. That lets a bucket be as large as its eviction
+ * policy wants (see {@link #MIN_ENTRIES_PER_BUCKET}) without costing concurrency.
  */
 public final class Lru2Store<K, V> {
 
   /** The capacity of a store without a bound. */
   public static final long UNBOUNDED = Long.MAX_VALUE;
 
-  /** Fewer entries than this per bucket makes the per-bucket LRU order too coarse. */
-  static final int MIN_ENTRIES_PER_BUCKET = 128;
+  /**
+   * Fewer entries than this per bucket split the LRU-2 order and the sketch too finely: at 128 a
+   * bucket's level 1 was a handful of entries, and 7 of the simulator's 59 trace sizes fell below
+   * LRU; at 1,024, one (docs/performance.md, "Why the store is shaped as it is").
+   */
+  static final int MIN_ENTRIES_PER_BUCKET = 1024;
+  /**
+   * Stripe locks of a store: independent of the buckets, so two changes of different keys rarely
+   * wait for each other even in a store of one bucket; about 12 KB a store.
+   */
+  static final int STRIPES = 256;
   /** Enough locks that threads rarely meet on one; more would only split the LRU order further. */
   static final int MAX_BUCKETS = 64;
 
   /** Package-private, with {@link #population}, for the store's invariant checks in tests. */
   final Bucket<K, V>[] buckets;
   private final int mask;
+  /** A key's stripe is held for the whole of a change of it; see the class comment. */
+  private final ReentrantLock[] stripes;
   private final Ticker ticker;
   /** The shared bound, or null when unbounded. */
   final Bucket.Population population;
@@ -62,6 +81,10 @@ public final class Lru2Store<K, V> {
     this.ticker = Objects.requireNonNull(ticker);
     this.mask = bucketCount - 1;
     this.buckets = new Bucket[bucketCount];
+    this.stripes = new ReentrantLock[STRIPES];
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new ReentrantLock();
+    }
     this.population = capacity == UNBOUNDED ? null : new Bucket.Population(capacity, this::evictElsewhere);
     Tuner tuner = new Tuner((int) Math.min(Integer.MAX_VALUE, capacity / bucketCount), bucketCount, Tuner.FIRST);
     for (int i = 0; i < bucketCount; i++) {
@@ -99,15 +122,41 @@ public final class Lru2Store<K, V> {
     return ticker;
   }
 
-  /** Runs {@code function} on the key's slot while the key's bucket is locked. */
+  /** The key's stripe: the top bits of its node hash, independent of the bits that pick its bucket. */
+  private ReentrantLock stripeOf(int keyHash) {
+    return stripes[Node.hashOf(keyHash) >>> 24]; // 256 stripes: the top 8 bits
+  }
+
+  /**
+   * Runs {@code function} on the key's slot while the key's stripe is held and, but for what the
+   * function runs {@link Slot#unlocked}, its bucket is locked.
+   */
   public <R> R compute(K key, KeyFunction<K, V, R> function) {
-    Bucket<K, V> bucket = bucketOf(key);
-    bucket.lock.lock();
+    int keyHash = key.hashCode();
+    ReentrantLock stripe = stripeOf(keyHash);
+    stripe.lock();
     try {
-      BucketSlot<K, V> slot = new BucketSlot<>(bucket, key, ticker);
+      return computeLocked(buckets[spread(keyHash) & mask], key, function);
+    } finally {
+      stripe.unlock();
+    }
+  }
+
+  /** {@link #compute} once the stripe is held. */
+  private <R> R computeLocked(Bucket<K, V> bucket, K key, KeyFunction<K, V, R> function) {
+    bucket.lock.lock();
+    BucketSlot<K, V> slot = null;
+    try {
+      slot = new BucketSlot<>(bucket, key, ticker);
       return function.apply(key, slot);
     } finally {
-      bucket.lock.unlock();
+      try {
+        if (slot != null) {
+          slot.finish();
+        }
+      } finally {
+        bucket.lock.unlock();
+      }
     }
   }
 
@@ -123,17 +172,19 @@ public final class Lru2Store<K, V> {
   }
 
   private <R> R guardedChange(K key, KeyFunction<K, V, R> function, KeyGuard<? super K> guarding) {
-    Bucket<K, V> bucket = bucketOf(key);
+    int keyHash = key.hashCode();
+    ReentrantLock stripe = stripeOf(keyHash);
+    Bucket<K, V> bucket = buckets[spread(keyHash) & mask];
     while (true) {
       Object holder;
-      bucket.lock.lock();
+      stripe.lock();
       try {
         holder = guarding.holder(key);
         if (holder == null) {
-          return function.apply(key, new BucketSlot<>(bucket, key, ticker));
+          return computeLocked(bucket, key, function);
         }
       } finally {
-        bucket.lock.unlock();
+        stripe.unlock();
       }
       guarding.await(holder);
     }
@@ -152,17 +203,28 @@ public final class Lru2Store<K, V> {
    */
   private void evictElsewhere(Bucket<?, ?> full) {
     while (population.over()) {
+      boolean allFree = true;
       for (int tried = 0; tried < buckets.length; tried++) {
         Bucket<K, V> bucket = buckets[evictCursor.getAndIncrement() & mask];
-        if (bucket != full && bucket.lock.tryLock()) {
-          try {
-            if (bucket.evictOne()) {
-              return;
-            }
-          } finally {
-            bucket.lock.unlock();
-          }
+        if (bucket == full) {
+          continue;
         }
+        if (!bucket.lock.tryLock()) {
+          allFree = false;
+          continue;
+        }
+        try {
+          if (bucket.evictOne()) {
+            return;
+          }
+        } finally {
+          bucket.lock.unlock();
+        }
+      }
+      if (allFree) {
+        // Every other entry is held by a change working unlocked: the store stays over its bound
+        // until one of them ends, and that change evicts (Bucket.release).
+        return;
       }
       Thread.onSpinWait();
     }
@@ -247,7 +309,9 @@ public final class Lru2Store<K, V> {
     }
     long now = ticker.nanos();
     if (Expiry.isExpired(node.expiresAt, now)) {
-      bucket.expire(node);
+      if (!node.held) { // else its change removes it when it ends
+        bucket.expire(node);
+      }
       return null;
     }
     bucket.touch(node);
@@ -297,15 +361,25 @@ public final class Lru2Store<K, V> {
     return keys;
   }
 
-  /** Drops every entry without reporting it. */
+  /**
+   * Drops every entry without reporting it. A key whose change is working unlocked is dropped once
+   * that change ends, so the clear comes after it rather than under it.
+   */
   public void clear() {
+    List<K> held = new ArrayList<>();
     for (Bucket<K, V> bucket : buckets) {
       bucket.lock.lock();
       try {
-        bucket.clear();
+        bucket.clear(held);
       } finally {
         bucket.lock.unlock();
       }
+    }
+    for (K key : held) {
+      compute(key, (k, slot) -> {
+        slot.remove();
+        return null;
+      });
     }
   }
 
@@ -383,12 +457,46 @@ public final class Lru2Store<K, V> {
     private long now;
     private boolean timed;
     private Node<K, V> node;
+    /** The node this slot {@link Bucket#hold held} for its unlocked work, released at {@link #finish}. */
+    private Node<K, V> holding;
 
     BucketSlot(Bucket<K, V> bucket, K key, Ticker ticker) {
       this.bucket = bucket;
       this.key = key;
       this.ticker = ticker;
-      this.node = bucket.liveNode(key, this::now);
+      this.node = bucket.nodeToChange(key, this::now);
+    }
+
+    /** The node, or null if gone: only a change of the same key further up this thread removes a held one. */
+    private Node<K, V> node() {
+      Node<K, V> current = node;
+      if (current != null && current.level == 0) {
+        node = current = null;
+      }
+      return current;
+    }
+
+    @Override public <R> R unlocked(Supplier<R> work) {
+      Node<K, V> current = node();
+      if (current != null && !current.held) {
+        bucket.hold(current);
+        holding = current;
+      }
+      bucket.lock.unlock();
+      try {
+        return work.get();
+      } finally {
+        bucket.lock.lock();
+      }
+    }
+
+    /** Ends the change, under the bucket's lock: lets go of a held node. */
+    void finish() {
+      if (holding != null) {
+        Node<K, V> held = holding;
+        holding = null;
+        bucket.release(held, ticker::nanos);
+      }
     }
 
     @Override public long now() {
@@ -400,53 +508,65 @@ public final class Lru2Store<K, V> {
     }
 
     @Override public boolean isPresent() {
-      return node != null;
+      return node() != null;
     }
 
     @Override public V value() {
-      return node == null ? null : node.value;
+      Node<K, V> current = node();
+      return current == null ? null : current.value;
     }
 
     @Override public long expiresAt() {
-      return node == null ? Expiry.NEVER : node.expiresAt;
+      Node<K, V> current = node();
+      return current == null ? Expiry.NEVER : current.expiresAt;
     }
 
     @Override public long version() {
-      return node == null ? 0 : node.version;
+      Node<K, V> current = node();
+      return current == null ? 0 : current.version;
     }
 
     @Override public void setVersion(long version) {
-      if (node != null) {
-        node.version = version;
+      Node<K, V> current = node();
+      if (current != null) {
+        current.version = version;
       }
     }
 
     @Override public void set(V value, long expiresAt) {
       Objects.requireNonNull(value);
-      if (node == null) {
+      Node<K, V> current = node();
+      if (current == null) {
         node = bucket.insert(key, value, expiresAt);
       } else {
-        node.value = value;
-        bucket.setExpiresAt(node, expiresAt);
-        bucket.touch(node);
+        current.value = value;
+        bucket.setExpiresAt(current, expiresAt);
+        bucket.touch(current);
       }
     }
 
     @Override public void setExpiresAt(long expiresAt) {
-      if (node != null) {
-        bucket.setExpiresAt(node, expiresAt);
+      Node<K, V> current = node();
+      if (current != null) {
+        bucket.setExpiresAt(current, expiresAt);
       }
     }
 
     @Override public void touch() {
-      if (node != null) {
-        bucket.touch(node);
+      Node<K, V> current = node();
+      if (current != null) {
+        bucket.touch(current);
       }
     }
 
     @Override public void remove() {
-      if (node != null) {
-        bucket.unlink(node);
+      Node<K, V> current = node();
+      if (current != null) {
+        if (current == holding) {
+          holding = null;
+          bucket.unhold(current);
+        }
+        bucket.unlink(current);
         node = null;
       }
     }

@@ -18,6 +18,11 @@ final class Node<K, V> {
    * {@link Bucket#touchIfFree}. Racy by design: a lost mark only costs the node its second chance.
    */
   boolean referenced;
+  /**
+   * Set while a change of this key works with its bucket unlocked ({@link Slot#unlocked}): until
+   * it ends, no eviction, expiry or clear may take the node from under it. Under the bucket's lock.
+   */
+  boolean held;
   Node<K, V> prev;
   Node<K, V> next;
   /** {@link #hash} of the key. */

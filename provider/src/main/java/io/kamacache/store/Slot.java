@@ -1,12 +1,22 @@
 package io.kamacache.store;
 
+import java.util.function.Supplier;
+
 /**
  * One key's place in the store, handed to a {@link Lru2Store#compute} function while the key's
- * bucket is locked. It is valid only inside that function. An expired entry has already been
- * removed (and reported) before the function sees the slot, so the function only ever sees live
- * entries.
+ * stripe and bucket are locked. It is valid only inside that function. An expired entry has
+ * already been removed (and reported) before the function sees the slot, so the function only
+ * ever sees live entries.
  */
 public interface Slot<V> {
+
+  /**
+   * Runs slow work (user code, a round trip) with the bucket unlocked and the key still held:
+   * no other change of the key starts, and no eviction, expiry or clear takes the entry, until the
+   * function ends; reads of the bucket's keys and changes of other keys go on meanwhile. Readers
+   * see the entry as it was until the function changes it.
+   */
+  <R> R unlocked(Supplier<R> work);
 
   /** The clock, read while the bucket is locked when first asked for; the same reading every time. */
   long now();

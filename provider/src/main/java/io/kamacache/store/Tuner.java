@@ -81,6 +81,12 @@ final class Tuner {
   static final int PERIOD_FACTOR = 5;
   /** How much a round's hits still count a round later: a third of the score is the last round's. */
   static final double DECAY = 0.67;
+  /**
+   * The same for the long-run scores, which a step must also lead (see {@link #JUMP}): a round
+   * still counts about half fifty rounds later. On orm-busy the short-run leader changes every
+   * few rounds while plain LRU leads over the whole trace, and each move costs more than it wins.
+   */
+  static final double LONG_DECAY = 0.98;
   /** Lock-free hits remembered between two locked accesses of the sampled bucket; a power of two. */
   static final int RING = 256;
 
@@ -98,7 +104,8 @@ final class Tuner {
   /**
    * A candidate that beats the setting by more than this share of hits is taken at once; a closer
    * one only moves the setting a step towards it, since each move leaves the buckets holding what
-   * the old setting chose, which no model has (a zigzag wants the first, orm traces the second).
+   * the old setting chose, which no model has (a zigzag wants the first, orm traces the second),
+   * and only if the step's candidate also leads the setting over the long run.
    */
   static final double JUMP = 0.05;
 
@@ -110,6 +117,7 @@ final class Tuner {
   private final int sampledBuckets;
   private final long[] hits = new long[CANDIDATES.length];
   private final double[] scores = new double[CANDIDATES.length];
+  private final double[] longScores = new double[CANDIDATES.length];
   private int reports;
   private int chosen;
   /** Read by every bucket at each insert; changed only at the end of a round. */
@@ -153,6 +161,7 @@ final class Tuner {
     int best = chosen;
     for (int i = 0; i < scores.length; i++) {
       scores[i] = scores[i] * DECAY + hits[i];
+      longScores[i] = longScores[i] * LONG_DECAY + hits[i];
       hits[i] = 0;
     }
     for (int i = 0; i < scores.length; i++) {
@@ -162,6 +171,9 @@ final class Tuner {
     }
     if (best != chosen && scores[best] <= scores[chosen] * (1 + JUMP)) {
       best = chosen + Integer.signum(best - chosen);
+      if (longScores[best] <= longScores[chosen]) {
+        best = chosen;
+      }
     }
     if (best != chosen) {
       chosen = best;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,15 +68,15 @@ class BulkWriteAcrossARingChangeTest {
     }
 
     /**
-     * Whether the store picks this key's bucket for one of the bulk write's own prepare or commit
-     * calls: once per call, before it takes the bucket's lock.
+     * Whether the store picks this key's stripe and bucket for one of the bulk write's own prepare
+     * or commit calls: once per call, before it takes the key's stripe lock.
      */
     private static boolean askedByBulkWrite() {
       List<StackWalker.StackFrame> callers = StackWalker.getInstance().walk(frames -> frames
           .filter(f -> !f.getClassName().equals(PausingKey.class.getName()))
           .takeWhile(f -> f.getClassName().startsWith("io.kamacache.store.") || isBatched(f))
           .toList());
-      return !callers.isEmpty() && callers.get(0).getMethodName().equals("bucketOf")
+      return !callers.isEmpty() && Set.of("compute", "guardedChange").contains(callers.get(0).getMethodName())
           && isBatched(callers.get(callers.size() - 1));
     }
 

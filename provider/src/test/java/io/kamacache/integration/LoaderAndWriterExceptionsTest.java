@@ -3,6 +3,9 @@ package io.kamacache.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kamacache.store.Lru2Store;
+import io.kamacache.store.Slot;
+import io.kamacache.store.SystemTicker;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -10,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
@@ -110,12 +114,12 @@ class LoaderAndWriterExceptionsTest {
   void writerExceptionsAreWrappedUnlessTheyAreTheWritersOwn() {
     IllegalStateException cause = new IllegalStateException("down");
     Integration<String, String> wrapping = with(null, writerThrowing(cause, 0));
-    assertThatThrownBy(() -> wrapping.write("k", "v")).isInstanceOf(CacheWriterException.class).hasCause(cause);
-    assertThatThrownBy(() -> wrapping.delete("k")).isInstanceOf(CacheWriterException.class).hasCause(cause);
+    assertThatThrownBy(() -> inChange(slot -> wrapping.write("k", "v", slot))).isInstanceOf(CacheWriterException.class).hasCause(cause);
+    assertThatThrownBy(() -> inChange(slot -> wrapping.delete("k", slot))).isInstanceOf(CacheWriterException.class).hasCause(cause);
 
     Integration<String, String> passing = with(null, writerThrowing(WRITER_OWN, 0));
-    assertThatThrownBy(() -> passing.write("k", "v")).isSameAs(WRITER_OWN);
-    assertThatThrownBy(() -> passing.delete("k")).isSameAs(WRITER_OWN);
+    assertThatThrownBy(() -> inChange(slot -> passing.write("k", "v", slot))).isSameAs(WRITER_OWN);
+    assertThatThrownBy(() -> inChange(slot -> passing.delete("k", slot))).isSameAs(WRITER_OWN);
   }
 
   @Test
@@ -150,8 +154,8 @@ class LoaderAndWriterExceptionsTest {
   @Test
   void withoutAWriterWritesAreNoOpsAndBatchesFinish() {
     Integration<String, String> integration = with(null, null);
-    integration.write("k", "v");
-    integration.delete("k");
+    inChange(slot -> integration.write("k", "v", slot));
+    inChange(slot -> integration.delete("k", slot));
     Integration.Partial<String> written = integration.writeAll(Map.of("k", "v"));
     written.rethrow();
     assertThat(written.failed("k")).isFalse();
@@ -178,11 +182,20 @@ class LoaderAndWriterExceptionsTest {
     Integration<String, String> integration = new Integration<>(null, false, writer,
         (key, value) -> entry(key.toUpperCase(), value));
 
-    integration.write("k", "v");
+    inChange(slot -> integration.write("k", "v", slot));
     integration.writeAll(Map.of("m", "w")).rethrow();
 
     assertThat(seen).containsExactly("K=v", "M=w");
     assertThat(integration.readsThrough()).isFalse();
     assertThat(integration.hasLoader()).isFalse();
+  }
+
+  /** Runs {@code call} inside a change of a key of a real store, where the Group calls the writer. */
+  private static void inChange(Consumer<Slot<?>> call) {
+    new Lru2Store<String, Object>(16, SystemTicker.instance(), (k, v, cause) -> { })
+        .compute("k", (k, slot) -> {
+          call.accept(slot);
+          return null;
+        });
   }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,10 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.Duration;
 import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -124,5 +129,65 @@ class ConcurrencyTest {
       worker.join();
     }
     assertThat(cache.get("n")).isEqualTo(successes.get());
+  }
+
+  /** Holds each write of the key "slow" until released; writes every other key at once. */
+  static final class SlowWriter implements CacheWriter<String, String> {
+    final CountDownLatch writing = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override public void write(Cache.Entry<? extends String, ? extends String> entry) {
+      if (entry.getKey().equals("slow")) {
+        writing.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
+      entries.forEach(this::write);
+      entries.clear();
+    }
+
+    @Override public void delete(Object key) { }
+
+    @Override public void deleteAll(Collection<?> keys) {
+      keys.clear();
+    }
+  }
+
+  @Test
+  void aSlowWriterHoldsUpNoReadOfAnotherKey() throws Exception {
+    SlowWriter writer = new SlowWriter();
+    // An access-expiry policy makes every read take its entry's lock, as a read near expiry does.
+    Cache<String, String> cache = manager.createCache("slow-writer", new MutableConfiguration<String, String>()
+        .setWriteThrough(true)
+        .setCacheWriterFactory(() -> writer)
+        .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(Duration.ONE_HOUR)));
+    int keys = 500; // far more than the store's buckets, so some share the slow key's
+    for (int i = 0; i < keys; i++) {
+      cache.put("k" + i, "v" + i);
+    }
+    Thread slowPut = new Thread(() -> cache.put("slow", "s"));
+    slowPut.start();
+    try {
+      assertThat(writer.writing.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Integer> reads = CompletableFuture.supplyAsync(() -> {
+        int found = 0;
+        for (int i = 0; i < keys; i++) {
+          found += ("v" + i).equals(cache.get("k" + i)) ? 1 : 0;
+        }
+        return found;
+      });
+      assertThat(reads.get(10, TimeUnit.SECONDS)).isEqualTo(keys);
+      assertThat(cache.get("slow")).as("not written yet").isNull();
+    } finally {
+      writer.release.countDown();
+      slowPut.join();
+    }
+    assertThat(cache.get("slow")).isEqualTo("s");
   }
 }

@@ -285,7 +285,8 @@ class Lru2StoreTest {
 
   @Test
   void theBoundAndInvariantsHoldUnderManyThreads() throws Exception {
-    Lru2Store<Integer, Integer> store = new Lru2Store<>(512, ticker, (k, v, c) -> { });
+    // Four buckets, so that inserts also evict from each other's (evictElsewhere).
+    Lru2Store<Integer, Integer> store = new Lru2Store<>(512, 4, ticker, (k, v, c) -> { });
     int threads = 8;
     List<Thread> workers = new ArrayList<>();
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -476,7 +477,7 @@ class Lru2StoreTest {
 
   @Test
   void keysThatAllLandInOneBucketStillFillTheStore() {
-    int capacity = 1024; // several buckets
+    int capacity = 8 * Lru2Store.MIN_ENTRIES_PER_BUCKET; // several buckets
     Lru2Store<Integer, Integer> store = new Lru2Store<>(capacity, ticker, (k, v, c) -> { });
     int mask = Lru2Store.bucketsFor(capacity) - 1;
     assertThat(mask).isPositive();
@@ -505,18 +506,19 @@ class Lru2StoreTest {
 
   @Test
   void aNewKeyAloneInItsBucketMakesRoomInAnother() {
-    Lru2Store<Integer, Integer> store = new Lru2Store<>(1024, ticker, (k, v, c) -> { });
-    int mask = Lru2Store.bucketsFor(1024) - 1;
+    int capacity = 8 * Lru2Store.MIN_ENTRIES_PER_BUCKET; // several buckets
+    Lru2Store<Integer, Integer> store = new Lru2Store<>(capacity, ticker, (k, v, c) -> { });
+    int mask = Lru2Store.bucketsFor(capacity) - 1;
     List<Integer> bucketZero = new ArrayList<>();
     Integer other = null;
-    for (int key = 0; bucketZero.size() < 1024 || other == null; key++) {
+    for (int key = 0; bucketZero.size() < capacity || other == null; key++) {
       if ((Lru2Store.spread(Integer.hashCode(key)) & mask) == 0) {
         bucketZero.add(key);
       } else if (other == null) {
         other = key;
       }
     }
-    for (int key : bucketZero.subList(0, 1024)) {
+    for (int key : bucketZero.subList(0, capacity)) {
       store.compute(key, (k, slot) -> {
         slot.set(k, Expiry.NEVER);
         return null;
@@ -528,7 +530,7 @@ class Lru2StoreTest {
       return null;
     });
     assertThat(store.containsKey(lone)).as("the new key is kept").isTrue();
-    assertThat(store.size()).isEqualTo(1024);
+    assertThat(store.size()).isEqualTo(capacity);
     StoreInvariants.check(store);
   }
 

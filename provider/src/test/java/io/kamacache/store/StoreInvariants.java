@@ -21,6 +21,21 @@ final class StoreInvariants {
     }
   }
 
+  /**
+   * Checks every bucket of {@code store} but not the bound, which a change working unlocked may
+   * leave passed until it ends (see {@link Bucket#release}): for checks while changes run.
+   */
+  static void checkStructure(Lru2Store<?, ?> store) {
+    for (Bucket<?, ?> bucket : store.buckets) {
+      bucket.lock.lock();
+      try {
+        checkLocked(bucket);
+      } finally {
+        bucket.lock.unlock();
+      }
+    }
+  }
+
   /** Checks one bucket; the caller holds its lock or is its only user. */
   static void check(Bucket<?, ?> bucket) {
     checkLocked(bucket);
@@ -71,9 +86,10 @@ final class StoreInvariants {
   }
 
   private static <K, V> void checkLocked(Bucket<K, V> bucket) {
-    int[] expiringCount = new int[1];
+    int[] expiringCount = new int[2];
     int count1 = countLevel(bucket, bucket.level1, (byte) 1, expiringCount);
     int count2 = countLevel(bucket, bucket.level2, (byte) 2, expiringCount);
+    check(expiringCount[1] == bucket.held, "held count");
     check(count1 == bucket.level1Size, "level 1 size");
     check(count2 == bucket.level2Size, "level 2 size");
     check(count1 + count2 == bucket.indexed(), "one index entry per listed node");
@@ -89,6 +105,9 @@ final class StoreInvariants {
       check(node.next.prev == node, "links");
       if (node.expiresAt != Expiry.NEVER) {
         expiringCount[0]++;
+      }
+      if (node.held) {
+        expiringCount[1]++;
       }
       count++;
     }

@@ -48,12 +48,36 @@ class TunerTest {
 
   @Test
   void aCandidateJustAheadMovesTheSettingOneStepTowardsIt() {
-    startWithHitRates(50, 50, 50, 51, 50, 50);
+    startWithHitRates(80, 81, 82, 83, 80, 80);
     playRound();
     assertThat(chosen()).isEqualTo(FREQUENCY_MINDED + 1);
     playRound();
     playRound();
     assertThat(chosen()).isEqualTo(3);
+  }
+
+  @Test
+  void aStepWaitsUntilItsCandidateAlsoLeadsOverTheLongRun() {
+    int[] rates = {60, 55, 50, 50, 50, 50};
+    Tuner.Model[] models = new Tuner.Model[Tuner.CANDIDATES.length];
+    for (int i = 0; i < models.length; i++) {
+      int candidate = i;
+      int[] seen = new int[1];
+      models[i] = key -> seen[0]++ % 100 < rates[candidate];
+    }
+    sample.start(models);
+    for (int round = 0; round < 20; round++) {
+      playRound();
+    }
+    rates[1] = 62; // now just ahead: a step, not a jump
+    for (int round = 0; round < 4; round++) {
+      playRound();
+    }
+    assertThat(chosen()).as("ahead over the last rounds, behind over the long run").isEqualTo(FREQUENCY_MINDED);
+    for (int round = 0; round < 40; round++) {
+      playRound();
+    }
+    assertThat(chosen()).as("ahead over the long run too").isEqualTo(FREQUENCY_MINDED + 1);
   }
 
   @Test
@@ -93,6 +117,10 @@ class TunerTest {
     Tuner.Model lru = Bucket.model(4, Tuner.CANDIDATES[Tuner.CANDIDATES.length - 1]);
     Tuner.Model frequent = Bucket.model(4, Tuner.CANDIDATES[0]);
     for (Tuner.Model model : List.of(lru, frequent)) {
+      // A bucket moves a hit node at once for exact recency only once it has evicted (as the store's do).
+      for (int key = 100; key < 105; key++) {
+        model.access(key);
+      }
       model.access(1);
       model.access(1);
       for (int key = 2; key < 6; key++) {
