@@ -178,7 +178,10 @@ final class MembersView implements AutoCloseable {
       }
       lastRefresh = System.nanoTime();
       long left = timeoutMillis - TimeUnit.NANOSECONDS.toMillis(lastRefresh - called);
-      view.reread(Math.max(1, left));
+      // Through the lease's client: after etcd was away it has just proven the lease, while the
+      // view's own client may wait out gRPC's reconnection backoff for seconds more, and every
+      // request from a member that had caught up would wait for this read meanwhile.
+      view.reread(registration.etcd(), Math.max(1, left));
     } catch (Exception e) {
       LOG.log(System.Logger.Level.DEBUG, "refreshing the members failed: {0}", e.toString());
     } finally {

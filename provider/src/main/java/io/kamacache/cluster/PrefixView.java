@@ -77,7 +77,12 @@ final class PrefixView implements KeyView {
    */
   @Override
   public long reread(long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
-    GetResponse response = client.getKVClient()
+    return reread(client, timeoutMillis);
+  }
+
+  @Override
+  public long reread(Client via, long timeoutMillis) throws ExecutionException, InterruptedException, TimeoutException {
+    GetResponse response = via.getKVClient()
         .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
         .get(timeoutMillis, TimeUnit.MILLISECONDS);
     long read = response.getHeader().getRevision();

@@ -320,6 +320,14 @@ final class Registration implements AutoCloseable {
     });
   }
 
+  /**
+   * The client the lease is kept through: made again whenever the proof runs out (see
+   * {@link #reconnectIfUnproven}), so it is connected whenever the lease is proven.
+   */
+  Client etcd() {
+    return leases;
+  }
+
   /** Makes new lease clients once the proof has run out, at most once a TTL; see {@link #leases}. */
   private void reconnectIfUnproven() {
     if (leaving || leaseProven() || System.nanoTime() - leasesMadeAt < ttlNanos) {

@@ -2,6 +2,7 @@ package io.kamacache.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.etcd.jetcd.Client;
 import io.kamacache.codec.WireCodec;
 import io.kamacache.jcache.ClusterManagers;
 import io.kamacache.testsupport.EtcdExtension;
@@ -44,6 +45,10 @@ class TopologyTest {
 
       @Override public long reread(long timeoutMillis) throws Exception {
         return etcd.reread(timeoutMillis);
+      }
+
+      @Override public long reread(Client via, long timeoutMillis) throws Exception {
+        return etcd.reread(via, timeoutMillis);
       }
 
       @Override public void close() {
