@@ -53,12 +53,7 @@ class ChangesWorkingUnlockedTest {
     CompletableFuture<Void> done = CompletableFuture.runAsync(() -> store.compute(key, (k, slot) -> {
       slot.unlocked(() -> {
         working.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return null;
+        return awaitRelease();
       });
       if (value != null) {
         slot.set(value, Expiry.NEVER);
@@ -67,6 +62,16 @@ class ChangesWorkingUnlockedTest {
     }));
     assertThat(working.await(10, TimeUnit.SECONDS)).as("the held change began its work").isTrue();
     return done;
+  }
+
+  /** The held change's slow work: waits until the test opens {@link #release}. */
+  private Void awaitRelease() {
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return null;
   }
 
   /** The {@code n}-th key named {@code prefix + i} whose stripe is not {@code key}'s. */
@@ -185,12 +190,7 @@ class ChangesWorkingUnlockedTest {
       for (String key : keys.subList(0, capacity)) {
         changes.add(CompletableFuture.runAsync(() -> store.compute(key, (k, slot) -> slot.unlocked(() -> {
           allWorking.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-          return null;
+          return awaitRelease();
         })), threads));
       }
       assertThat(allWorking.await(10, TimeUnit.SECONDS)).isTrue();

@@ -11,14 +11,7 @@ final class StoreInvariants {
   /** Checks every bucket of {@code store}, and that it holds no more than its bound and counts what it holds. */
   static void check(Lru2Store<?, ?> store) {
     checkBound(store);
-    for (Bucket<?, ?> bucket : store.buckets) {
-      bucket.lock.lock();
-      try {
-        checkLocked(bucket);
-      } finally {
-        bucket.lock.unlock();
-      }
-    }
+    checkStructure(store);
   }
 
   /**
