@@ -1,5 +1,6 @@
 package io.kamacache.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,6 +61,11 @@ final class Bucket<K, V> extends Index<K, V> {
   volatile int expiring;
   /** Nodes {@link Node#held held} by changes working unlocked; a clear must wait for their keys. */
   int held;
+  /**
+   * Keys absent here whose change works unlocked and may create them: listed by {@link #addKeysTo}
+   * and cleared after, so a handover or a clear waits for the create rather than missing it.
+   */
+  final List<K> creating = new ArrayList<>(0);
 
   /**
    * The bound is the store's, not the bucket's: keys never spread evenly over buckets, and a
@@ -382,6 +388,7 @@ final class Bucket<K, V> extends Index<K, V> {
    * {@code heldKeys} for the caller to drop once their changes end.
    */
   void clear(List<K> heldKeys) {
+    heldKeys.addAll(creating);
     if (held > 0) {
       for (Node<K, V> head : List.of(level1, level2)) {
         for (Node<K, V> node = head.next, next; node != head; node = next) {
@@ -514,12 +521,13 @@ final class Bucket<K, V> extends Index<K, V> {
     node.next = null;
   }
 
-  /** The keys held, for a snapshot; the caller holds the lock. */
+  /** The keys held, and those being created, for a snapshot; the caller holds the lock. */
   void addKeysTo(List<K> keys) {
     for (Node<K, V> head : List.of(level1, level2)) {
       for (Node<K, V> node = head.next; node != head; node = node.next) {
         keys.add(node.key);
       }
     }
+    keys.addAll(creating);
   }
 }

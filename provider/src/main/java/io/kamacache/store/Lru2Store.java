@@ -347,7 +347,11 @@ public final class Lru2Store<K, V> {
     return size;
   }
 
-  /** A snapshot of the keys, bucket by bucket; entries may change while the caller walks it. */
+  /**
+   * A snapshot of the keys, bucket by bucket, with those a change is creating while it works
+   * unlocked; entries may change while the caller walks it, and a read of a listed key waits for
+   * its change.
+   */
   public List<K> keys() {
     List<K> keys = new ArrayList<>();
     for (Bucket<K, V> bucket : buckets) {
@@ -482,11 +486,18 @@ public final class Lru2Store<K, V> {
         bucket.hold(current);
         holding = current;
       }
+      if (current == null) {
+        // A create: its key must be listed meanwhile, or a handover walking the keys would miss it.
+        bucket.creating.add(key);
+      }
       bucket.lock.unlock();
       try {
         return work.get();
       } finally {
         bucket.lock.lock();
+        if (current == null) {
+          bucket.creating.remove(key);
+        }
       }
     }
 

@@ -265,6 +265,55 @@ class ChangesWorkingUnlockedTest {
   }
 
   @Test
+  void aKeyBeingCreatedIsListedWhileItsChangeWorksUnlockedAndReadAfterIt() throws Exception {
+    Lru2Store<String, String> store = new Lru2Store<>(1_000, 1, ticker, recorder);
+    put(store, "other", "x", Expiry.NEVER);
+    CompletableFuture<Void> creating = holdWhileWorking(store, "k", "new");
+
+    // A handover lists the keys, then reads each under its lock: it must not miss one being created.
+    assertThat(store.keys()).containsExactlyInAnyOrder("other", "k");
+    CompletableFuture<String> read = CompletableFuture.supplyAsync(
+        () -> store.compute("k", (k, slot) -> slot.isPresent() ? slot.value() : null));
+    assertThatWaits(read);
+
+    release.countDown();
+    within(creating);
+    assertThat(within(read)).as("read after the create").isEqualTo("new");
+    assertThat(store.keys()).containsExactlyInAnyOrder("other", "k");
+    StoreInvariants.check(store);
+  }
+
+  @Test
+  void aCreateThatSetsNothingLeavesNoKeyListed() throws Exception {
+    Lru2Store<String, String> store = new Lru2Store<>(1_000, 1, ticker, recorder);
+    CompletableFuture<Void> creating = holdWhileWorking(store, "k", null);
+    assertThat(store.keys()).containsExactly("k");
+
+    release.countDown();
+    within(creating);
+    assertThat(store.keys()).isEmpty();
+    assertThat(store.containsKey("k")).isFalse();
+    StoreInvariants.check(store);
+  }
+
+  @Test
+  void aClearDropsAKeyBeingCreatedOnlyAfterItsChange() throws Exception {
+    Lru2Store<String, String> store = new Lru2Store<>(1_000, 1, ticker, recorder);
+    put(store, "free", "x", Expiry.NEVER);
+    CompletableFuture<Void> creating = holdWhileWorking(store, "k", "new");
+
+    CompletableFuture<Void> clear = CompletableFuture.runAsync(store::clear);
+    assertThatWaits(clear);
+    assertThat(store.containsKey("free")).as("the rest is cleared at once").isFalse();
+
+    release.countDown();
+    within(creating);
+    within(clear);
+    assertThat(store.size()).as("the create came before the clear").isZero();
+    StoreInvariants.check(store);
+  }
+
+  @Test
   void aChangeOfTheSameKeyInsideTheUnlockedWorkLeavesOneEntry() {
     Lru2Store<String, String> store = new Lru2Store<>(1_000, 1, ticker, recorder);
     put(store, "k", "old", Expiry.NEVER);
