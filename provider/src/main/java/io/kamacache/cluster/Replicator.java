@@ -265,16 +265,10 @@ final class Replicator<K> implements Replication<K> {
     /** The bulk operation's claim: the same for every key, as one request carries them all. */
     private Ownership.Claim claim;
 
-    /** The keys prepared so far, registered with {@link Copies#preparing} until {@link #done}. */
-    private final List<K> prepared = new ArrayList<>();
-
     @Override
     public long prepare(K key, Object stored, long expiresAt, long now, long previous) {
       claim = ownership.checkChange();
       ownership.keyByKey(claim);
-      // In the same locked step as the check: a handover that reads the key after it waits for the commit.
-      copies.preparing(key);
-      prepared.add(key);
       HashRing ring = claim == null ? peers.ring() : claim.ring;
       long version = Math.max(previous + 1, ring.epoch() << EPOCH_SHIFT);
       if (backups == 0 && invalidations == null) {
@@ -305,12 +299,7 @@ final class Replicator<K> implements Replication<K> {
 
     @Override
     public void committing() {
-      ownership.changed(claim);
-    }
-
-    @Override
-    public void done() {
-      copies.prepared(prepared);
+      ownership.changed(ownership.checkChange());
     }
   }
 

@@ -103,44 +103,36 @@ final class BulkWrites<K> {
 
   /**
    * Prepares each key's change under its lock, sends the batch, then commits each change under its
-   * lock again. Once the batch is on the backups every change is made, even if the ring moved
-   * meanwhile: a new owner may already have adopted a copy, so telling the caller to send the key
-   * again could apply it twice. A handover waits for the commits instead ({@link
-   * io.kamacache.replication.Copies#readOwned}). A key another write changed since its prepare is
-   * changed the usual way; if that is refused, its outcome is unknown and the call fails.
+   * lock again. Once a commit is refused the rest are too: what refuses one (a ring that moved on,
+   * a lease proof that lapsed) holds for the keys after it, which then stay as they were.
    */
   private Done<K> batched(Iterable<? extends K> keys, Integration.Partial<K> integrated, Replication.Batch<K> batch,
       Lru2Store.KeyFunction<K, Object, EntrySteps.Prepared<K>> prepare) {
-    try {
-      List<EntrySteps.Prepared<K>> prepared = new ArrayList<>();
-      for (K key : keys) {
-        if (!integrated.failed(key)) {
-          EntrySteps.Prepared<K> change = store.change(key, prepare);
-          if (change != null) {
-            prepared.add(change);
-          }
+    List<EntrySteps.Prepared<K>> prepared = new ArrayList<>();
+    for (K key : keys) {
+      if (!integrated.failed(key)) {
+        EntrySteps.Prepared<K> change = store.change(key, prepare);
+        if (change != null) {
+          prepared.add(change);
         }
       }
-      batch.send();
-      long changed = 0;
-      int unknown = 0;
-      for (EntrySteps.Prepared<K> change : prepared) {
-        try {
-          if (store.change(change.key(), (k, slot) -> steps.commit(change, slot, batch))) {
-            changed++;
-          }
-        } catch (Replication.Refused e) {
-          unknown++;
-        }
-      }
-      if (unknown > 0) {
-        throw new Replication.Failed("membership changed while a bulk write's keys were made visible: " + unknown
-            + " of them changed since they were prepared and could not be changed again here; their copies are on"
-            + " the backups, so they may or may not take effect", null);
-      }
-      return Done.of(changed);
-    } finally {
-      batch.done();
     }
+    batch.send();
+    long changed = 0;
+    List<K> refused = new ArrayList<>();
+    for (EntrySteps.Prepared<K> change : prepared) {
+      if (!refused.isEmpty()) {
+        refused.add(change.key());
+        continue;
+      }
+      try {
+        if (store.change(change.key(), (k, slot) -> steps.commit(change, slot, batch))) {
+          changed++;
+        }
+      } catch (Replication.Refused e) {
+        refused.add(change.key());
+      }
+    }
+    return new Done<>(changed, refused);
   }
 }

@@ -5,7 +5,6 @@ import io.kamacache.store.Expiry;
 import io.kamacache.store.Lru2Store;
 import io.kamacache.store.Slot;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +56,6 @@ public final class Copies<K> {
       return size() > REMEMBERED_REMOVALS;
     }
   };
-
-  /** Keys of bulk writes prepared and not yet committed, with how many batches hold each; guards itself. */
-  private final Map<K, Integer> preparing = new HashMap<>();
 
   public Copies(Lru2Store<K, Object> owned, Supplier<Lru2Store<K, Object>> newBackupStore, Copier copier) {
     this.owned = owned;
@@ -282,39 +278,8 @@ public final class Copies<K> {
     });
   }
 
-  /** Registers a bulk write's key, prepared under its lock and not yet committed; see {@link #readOwned}. */
-  public void preparing(K key) {
-    synchronized (preparing) {
-      preparing.merge(key, 1, Integer::sum);
-    }
-  }
-
-  /** Ends {@link #preparing} for a batch's keys, committed or not. */
-  public void prepared(List<K> keys) {
-    synchronized (preparing) {
-      for (K key : keys) {
-        preparing.computeIfPresent(key, (k, count) -> count == 1 ? null : count - 1);
-      }
-      preparing.notifyAll();
-    }
-  }
-
-  /**
-   * Reads an owned entry for sending elsewhere, or null if it is absent or expired. A key a bulk
-   * write has prepared is read once its commit is over: its copy is on the backups already, so a
-   * handover must carry the committed state, not the one before.
-   */
+  /** Reads an owned entry for sending elsewhere, or null if it is absent or expired. */
   public Copy<K> readOwned(K key) {
-    synchronized (preparing) {
-      while (preparing.containsKey(key)) {
-        try {
-          preparing.wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
     return read(owned, key, false);
   }
 
@@ -346,20 +311,8 @@ public final class Copies<K> {
     return held != null && held.getWithoutWaiting(key, UNCHANGED, held) != null;
   }
 
-  /** The owned keys, with those a bulk write is creating. */
   public List<K> ownedKeys() {
-    List<K> keys = owned.keys();
-    List<K> creating;
-    synchronized (preparing) {
-      creating = new ArrayList<>(preparing.keySet());
-    }
-    // Outside the registry's lock: a prepare registers under the key's lock, so never the other way round.
-    for (K key : creating) {
-      if (!owned.containsKey(key)) {
-        keys.add(key);
-      }
-    }
-    return keys;
+    return owned.keys();
   }
 
   public List<K> backupKeys() {
@@ -430,7 +383,7 @@ public final class Copies<K> {
   /** Everything owned here, for a member that is leaving. */
   public List<Copy<K>> allOwned() {
     List<Copy<K>> copies = new ArrayList<>();
-    for (K key : ownedKeys()) {
+    for (K key : owned.keys()) {
       Copy<K> copy = readOwned(key);
       if (copy != null) {
         copies.add(copy);

@@ -118,13 +118,11 @@ public interface Replication<K> {
     void send();
 
     /**
-     * Called under the key's lock just before a prepared, sent change becomes visible. It checks
-     * nothing more: once a copy is on the backups, a refusal could not undo it (a new owner may
-     * adopt it), so the change is made, as a single-key write's is after its backups answered.
+     * Called under the key's lock just before a prepared, sent change becomes visible; throws
+     * {@link Refused} if this member may no longer make it. Unlike other operations, a batch's
+     * later keys are refused alone even after earlier ones changed ({@link KeysRefused}), and
+     * {@link Replication#changing} treats the batch's keys the same way.
      */
     void committing();
-
-    /** Called once the batch's commits are over, whether or not every one was made. */
-    void done();
   }
 }

@@ -24,10 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An owner commits a bulk write's keys one by one once their copies are on the backups. When the
- * ring changes between two of those commits, every key is still committed (a refusal could not undo
- * the copies the backups hold) and the handover waits for the commits, so the call succeeds with
- * every key stored, as a planned membership change promises. (It once failed the whole call, and
- * then refused the later keys for the caller to send again, which could apply them twice.)
+ * ring changes between two of those commits, the keys already committed stand and only the others
+ * are refused, so the caller sends just those again and its call succeeds, as a planned
+ * membership change promises. (It used to fail the whole call.)
  */
 class BulkWriteAcrossARingChangeTest {
 

@@ -3,6 +3,7 @@ package io.kamacache.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.kamacache.replication.Replication;
 import java.util.ArrayList;
@@ -35,7 +36,6 @@ class BatchedBulkWritesTest {
     RuntimeException sendFails;
     /** Commits allowed before the permission lapses; then every commit and change is refused. */
     int commitsBeforeRefusal = Integer.MAX_VALUE;
-    int batchesDone;
     int commits;
 
     @Override public synchronized long changing(String key, Object stored, long expiresAt, long now, long previous) {
@@ -78,14 +78,12 @@ class BatchedBulkWritesTest {
 
         @Override public void committing() {
           synchronized (LoggingReplication.this) {
+            if (commits >= commitsBeforeRefusal) {
+              log.add("refused");
+              throw new Replication.Refused("lapsed");
+            }
             commits++;
             log.add("commit");
-          }
-        }
-
-        @Override public void done() {
-          synchronized (LoggingReplication.this) {
-            batchesDone++;
           }
         }
       };
@@ -192,47 +190,111 @@ class BatchedBulkWritesTest {
   }
 
   @Test
-  void aBatchOnTheBackupsCommitsEveryKeyAndIsDoneOnce() {
+  void aBatchWhosePermissionLapsesBetweenCommitsKeepsTheCommittedKeysAndNamesTheOthers() {
     group.replicateTo(replication);
-    // A refusal at commit could not undo copies the backups hold: the batch no longer asks.
-    replication.commitsBeforeRefusal = 0;
-    replication.duringSend = r -> { };
+    group.putAll(entries("a", "old", "b", "old", "c", "old"));
+    fixture.events.clear();
+    replication.commits = 0;
+    replication.commitsBeforeRefusal = 1;
 
-    group.putAll(entries("a", "A", "b", "B", "c", "C"));
+    Replication.KeysRefused refused = catchThrowableOfType(
+        () -> group.putAll(entries("a", "A", "b", "B", "c", "C")), Replication.KeysRefused.class);
 
-    assertThat(group.get("a")).isEqualTo("A");
-    assertThat(group.get("b")).isEqualTo("B");
-    assertThat(group.get("c")).isEqualTo("C");
-    assertThat(replication.log.stream().filter("commit"::equals)).hasSize(3);
-    assertThat(replication.batchesDone).isEqualTo(1);
+    assertThat(refused).as("the keys not committed are named, not the call failed").isNotNull();
+    assertThat(refused.keys()).hasSize(2);
+    List<String> committed = new ArrayList<>(List.of("a", "b", "c"));
+    committed.removeAll(refused.keys());
+    assertThat(committed).hasSize(1);
+    String done = committed.get(0);
+    assertThat(group.get(done)).isEqualTo(done.toUpperCase());
+    for (Object key : refused.keys()) {
+      assertThat(group.get((String) key)).as("refused %s stays as it was", key).isEqualTo("old");
+    }
+    assertThat(replication.log).containsSubsequence("send", "commit", "refused");
+    assertThat(replication.log.stream().filter("refused"::equals)).as("no commit is tried after a refusal").hasSize(1);
+    assertThat(fixture.statistics.getCachePuts()).isEqualTo(4);
+    assertThat(fixture.events).containsExactly("UPDATED " + done + " " + done.toUpperCase() + " old");
   }
 
   @Test
-  void aKeyChangedSinceItsPrepareWhoseUsualChangeIsRefusedFailsTheCallAsUnknownAndTheOthersCommit() {
+  void aKeyChangedTheUsualWayAfterThePermissionLapsedIsRefusedToo() {
     group.replicateTo(replication);
-    // a changes while the batch is sent, so its commit goes the usual way, which is refused: its
-    // prepared copy is on the backups, so whether it takes effect is unknown.
+    // a changes while the batch is sent, so its commit goes the usual way, which is refused as well.
     replication.duringSend = r -> {
       CompletableFuture.runAsync(() -> group.put("a", "other")).join();
       r.commitsBeforeRefusal = 0;
     };
 
-    Throwable thrown = catchThrowable(() -> group.putAll(entries("a", "A", "b", "B")));
+    Replication.KeysRefused refused = catchThrowableOfType(
+        () -> group.putAll(entries("a", "A", "b", "B")), Replication.KeysRefused.class);
 
-    assertThat(thrown).isInstanceOf(Replication.Failed.class).hasMessageContaining("may or may not take effect");
+    assertThat(List.<Object>copyOf(refused.keys())).containsExactlyInAnyOrder("a", "b");
     assertThat(group.get("a")).isEqualTo("other");
-    assertThat(group.get("b")).as("a key prepared and sent is committed").isEqualTo("B");
-    assertThat(replication.batchesDone).isEqualTo(1);
+    assertThat(group.get("b")).isNull();
   }
 
   @Test
-  void aBatchTheBackupsRefusedIsDoneAndChangesNothing() {
+  void aRemovalBatchWhosePermissionLapsesNamesTheKeysItDidNotRemove() {
     group.replicateTo(replication);
-    replication.sendFails = new Replication.Failed("no backup", null);
+    group.putAll(entries("a", "A", "b", "B"));
+    replication.commits = 0;
+    replication.commitsBeforeRefusal = 1;
 
-    assertThat(catchThrowable(() -> group.putAll(entries("a", "A")))).isInstanceOf(Replication.Failed.class);
-    assertThat(group.get("a")).isNull();
-    assertThat(replication.batchesDone).as("its keys are let go").isEqualTo(1);
+    Replication.KeysRefused refused = catchThrowableOfType(
+        () -> group.removeAll(Set.of("a", "b")), Replication.KeysRefused.class);
+
+    assertThat(refused.keys()).hasSize(1);
+    String kept = (String) refused.keys().get(0);
+    assertThat(group.get(kept)).isEqualTo(kept.toUpperCase());
+    assertThat(group.get(kept.equals("a") ? "b" : "a")).isNull();
+    assertThat(fixture.statistics.getCacheRemovals()).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchRefusedPartWayAfterTheWriterFailedSomeKeysFailsTheCallWithTheWritersFailure() {
+    fixture.close();
+    GroupFixture writing = new GroupFixture(new javax.cache.expiry.EternalExpiryPolicy(), new FailingOn("z"));
+    try {
+      writing.group.replicateTo(replication);
+      replication.commitsBeforeRefusal = 1;
+
+      Throwable thrown = catchThrowable(() -> writing.group.putAll(entries("a", "A", "b", "B", "z", "Z")));
+
+      assertThat(thrown).isInstanceOf(Replication.Failed.class).hasMessageContaining("cache writer failed");
+      assertThat(thrown.getCause()).isInstanceOf(javax.cache.integration.CacheWriterException.class);
+      assertThat(writing.group.get("z")).isNull();
+    } finally {
+      writing.close();
+    }
+  }
+
+  /** A writer that fails the one key it is given and writes the rest. */
+  private static final class FailingOn implements javax.cache.integration.CacheWriter<String, String> {
+    private final String failing;
+
+    FailingOn(String failing) {
+      this.failing = failing;
+    }
+
+    @Override public void write(javax.cache.Cache.Entry<? extends String, ? extends String> entry) {
+      if (entry.getKey().equals(failing)) {
+        throw new javax.cache.integration.CacheWriterException("cannot write " + failing);
+      }
+    }
+
+    @Override public void writeAll(java.util.Collection<javax.cache.Cache.Entry<? extends String, ? extends String>> entries) {
+      entries.removeIf(entry -> !entry.getKey().equals(failing));
+      if (!entries.isEmpty()) {
+        throw new javax.cache.integration.CacheWriterException("cannot write " + failing);
+      }
+    }
+
+    @Override public void delete(Object key) {
+    }
+
+    @Override public void deleteAll(java.util.Collection<?> keys) {
+      keys.clear();
+    }
   }
 
   @Test

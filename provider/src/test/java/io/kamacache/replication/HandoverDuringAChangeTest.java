@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@link Copies#readOwned}). When the membership moves while a change is on its backups, the
  * change is acknowledged once they answer; the handover must carry its result, whether the change
  * creates, updates or removes the key. (A create was once missed: its key was in no list until
- * the backups answered, so the new owner served the key without an acknowledged write.) A bulk
- * write's prepared keys, which no lock holds until their commit, are waited for the same way.
+ * the backups answered, so the new owner served the key without an acknowledged write.)
  */
 class HandoverDuringAChangeTest {
 
@@ -129,27 +128,5 @@ class HandoverDuringAChangeTest {
     Object[] handed = handoverDuring("k", () -> remove("k"));
     assertThat(handed[1]).as("the handover read no value").isNull();
     assertThat(copies.removalsOf(key -> true)).extracting(copy -> copy.key).containsExactly("k");
-  }
-
-  @Test
-  void aKeyABulkWritePreparedIsListedAndReadOnlyOnceTheBatchIsDone() throws Exception {
-    // A bulk write's copy is on the backups between its prepare and its commit, with no lock held.
-    copies.preparing("k");
-    assertThat(copies.ownedKeys()).as("listed though not created yet").containsExactly("k");
-    CompletableFuture<Copies.Copy<String>> read = CompletableFuture.supplyAsync(() -> copies.readOwned("k"));
-    try {
-      read.get(200, TimeUnit.MILLISECONDS);
-      throw new AssertionError("the handover's read should wait for the batch");
-    } catch (java.util.concurrent.TimeoutException expected) {
-      // waits, as it should
-    }
-    owned.compute("k", (k, slot) -> {
-      slot.set("committed", Expiry.NEVER);
-      slot.setVersion(7);
-      return null;
-    });
-    copies.prepared(List.of("k"));
-    assertThat(read.get(10, TimeUnit.SECONDS).value).isEqualTo("committed");
-    assertThat(copies.ownedKeys()).containsExactly("k");
   }
 }
