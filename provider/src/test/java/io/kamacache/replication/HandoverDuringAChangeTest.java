@@ -74,6 +74,14 @@ class HandoverDuringAChangeTest {
     });
   }
 
+  /** An entry already there before the test's change, put without going to any backup. */
+  private void storedBefore(String key, Object value) {
+    owned.compute(key, (k, slot) -> {
+      slot.set(value, Expiry.NEVER);
+      return null;
+    });
+  }
+
   private void remove(String key) {
     owned.compute(key, (k, slot) -> {
       copies.removing(k, slot);
@@ -110,10 +118,7 @@ class HandoverDuringAChangeTest {
 
   @Test
   void aKeyUpdatedWhileItsCopyIsOnTheBackupsIsHandedOverWithTheNewValue() throws Exception {
-    owned.compute("k", (k, slot) -> {
-      slot.set("old", Expiry.NEVER);
-      return null;
-    });
+    storedBefore("k", "old");
     Object[] handed = handoverDuring("k", () -> set("k", "new"));
     assertThat(handed[0]).as("listed").isEqualTo(true);
     assertThat(handed[1]).isEqualTo("new");
@@ -121,10 +126,7 @@ class HandoverDuringAChangeTest {
 
   @Test
   void aKeyRemovedWhileTheRemovalIsOnTheBackupsIsHandedOverAsARemoval() throws Exception {
-    owned.compute("k", (k, slot) -> {
-      slot.set("old", Expiry.NEVER);
-      return null;
-    });
+    storedBefore("k", "old");
     Object[] handed = handoverDuring("k", () -> remove("k"));
     assertThat(handed[1]).as("the handover read no value").isNull();
     assertThat(copies.removalsOf(key -> true)).extracting(copy -> copy.key).containsExactly("k");
